@@ -1,0 +1,23 @@
+/// What a command printed and how it exits; the executable writes it out unchanged.
+public struct CommandResult: Sendable, Equatable {
+    public var exitCode: Int32
+    public var standardOutput: String
+    public var standardError: String
+
+    public init(exitCode: Int32, standardOutput: String = "", standardError: String = "") {
+        self.exitCode = exitCode
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+}
+
+/// The exit codes of DESIGN.md section 10.
+public enum ExitCode {
+    public static let success: Int32 = 0
+    /// Invalid input or a failed check.
+    public static let failure: Int32 = 1
+    /// `plan --detailed-exitcode` found changes.
+    public static let changes: Int32 = 2
+    /// The command line itself was wrong.
+    public static let usage: Int32 = 64
+}

@@ -1,0 +1,73 @@
+/// The description of one subcommand: its options, arguments and help text.
+public struct CommandSpec: Sendable {
+    public struct Option: Sendable {
+        /// The long name with dashes, for example `--root`.
+        public var name: String
+        /// The value's placeholder (`DIR`), or nil for a flag.
+        public var value: String?
+        public var help: String
+        public var repeatable = false
+        /// Values the option accepts, if it is a choice.
+        public var choices: [String]? = nil
+    }
+
+    /// The words that select the command, for example `audit verify`.
+    public var name: String
+    public var summary: String
+    /// Positional arguments as shown in the usage line, for example `FILE` or `[DIR]`.
+    public var arguments: [String]
+    public var options: [Option]
+    public var example: String
+    public var details: String = ""
+
+    /// The minimum and maximum number of positional arguments.
+    var argumentRange: ClosedRange<Int> {
+        let required = arguments.filter { !$0.hasPrefix("[") }.count
+        return required...arguments.count
+    }
+
+    /// `usage: accessctl NAME [options] ARGS`.
+    public var usage: String {
+        var parts = ["accessctl", name]
+        for option in options {
+            let value = option.choices.map { $0.joined(separator: "|") } ?? option.value
+            parts.append("[" + option.name + (value.map { " " + $0 } ?? "") + "]" + (option.repeatable ? "..." : ""))
+        }
+        parts += arguments
+        return "usage: " + parts.joined(separator: " ")
+    }
+
+    /// The full `--help` text.
+    public var help: String {
+        var out = "\(summary)\n\n\(usage)\n"
+        if !details.isEmpty { out += "\n\(details)\n" }
+        if !options.isEmpty {
+            out += "\noptions:\n"
+            let width = options.map { ($0.name + ($0.value.map { " " + $0 } ?? "")).count }.max() ?? 0
+            for option in options {
+                let left = option.name + (option.value.map { " " + $0 } ?? "")
+                out += "  " + left + String(repeating: " ", count: width - left.count + 2) + option.help + "\n"
+            }
+            out += "  --help" + String(repeating: " ", count: max(2, width - 4)) + "show this help\n"
+        }
+        out += "\nexample:\n  \(example)\n"
+        return out
+    }
+}
+
+/// Arguments after parsing: option values by name and positional arguments in order.
+public struct ParsedArguments: Sendable {
+    public var values: [String: [String]] = [:]
+    public var flags: Set<String> = []
+    public var positional: [String] = []
+
+    public func value(_ name: String) -> String? { values[name]?.last }
+    public func all(_ name: String) -> [String] { values[name] ?? [] }
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
+}
+
+/// A mistake on the command line; exits 64 with the command's usage.
+public struct UsageError: Error, Sendable {
+    public var message: String
+    public var command: CommandSpec?
+}

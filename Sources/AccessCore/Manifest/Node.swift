@@ -1,0 +1,66 @@
+/// A parsed YAML or JSON value with the position of every node and key.
+///
+/// YAML scalars are always `.string`: the schema decides what they mean. JSON keeps its
+/// own types, so `parse` can show exactly what was read.
+public struct Node: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        case null
+        case bool(Bool)
+        /// A JSON number: its literal as written and its IEEE 754 value.
+        case number(literal: String, value: Double)
+        case string(String)
+        case sequence([Node])
+        case mapping([Entry])
+    }
+
+    /// One key and value of a mapping, in source order.
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var keyLocation: SourceLocation
+        public var value: Node
+
+        public init(key: String, keyLocation: SourceLocation, value: Node) {
+            self.key = key
+            self.keyLocation = keyLocation
+            self.value = value
+        }
+    }
+
+    public var value: Value
+    public var location: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+
+    /// The value of `key` if this is a mapping that has it.
+    public subscript(key: String) -> Node? {
+        guard case .mapping(let entries) = value else { return nil }
+        return entries.first { $0.key == key }?.value
+    }
+
+    /// A short name of the node's type for error messages.
+    public var typeName: String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        }
+    }
+
+    /// The node as a position-free JSON value.
+    public var json: JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .number(_, let v): .number(v)
+        case .string(let s): .string(s)
+        case .sequence(let items): .array(items.map(\.json))
+        case .mapping(let entries): .object(entries.map { ($0.key, $0.value.json) })
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// The bytes of one file with a line table, so any byte offset maps to `line:column`.
+public struct SourceText: Sendable {
+    /// The file name shown in errors.
+    public let file: String
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of each line.
+    public let lineStarts: [Int]
+
+    public init(file: String, bytes: [UInt8]) {
+        self.file = file
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 24 + 1)
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+            starts.append(i + 1)
+        }
+        lineStarts = starts
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    public func lineIndex(of offset: Int) -> Int {
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// The 1-based line and column of a byte offset; columns count Unicode scalars.
+    public func location(of offset: Int) -> SourceLocation {
+        let index = lineIndex(of: offset)
+        var column = 1
+        var i = lineStarts[index]
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceLocation(line: index + 1, column: column)
+    }
+
+    /// The text of a 1-based line without its line break.
+    public func line(_ number: Int) -> String {
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// An error at a byte offset, with the source line for the caret display.
+    public func error(_ message: String, at offset: Int) -> Diagnostic {
+        let location = location(of: offset)
+        return Diagnostic(
+            file: file, location: location, message: message, sourceLine: line(location.line))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Finds, reads and decodes every manifest under a root, then checks the tree as a whole.
+public enum TreeLoader {
+    /// Folders at the root that belong to accessctl and hold no manifests.
+    public static let reservedFolders: Set<String> = ["state", "audit"]
+
+    /// The result of loading: the decoded tree and every problem found.
+    public struct Result: Sendable {
+        public var tree: AccessTree
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads the tree at `root`; `displayRoot` prefixes file names in messages.
+    public static func load(root: String, displayRoot: String) -> Result {
+        let log = DiagnosticCollector()
+        var tree = AccessTree(root: root)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            log.add(displayRoot, .start, "the access tree '\(displayRoot)' does not exist or is not a folder")
+            return Result(tree: tree, diagnostics: log.diagnostics)
+        }
+        let files = findManifests(root: root, displayRoot: displayRoot, log: log)
+        tree.fileCount = files.count
+        for relative in files {
+            let display = join(displayRoot, relative)
+            do {
+                let node = try ManifestReader.read(path: join(root, relative), display: display)
+                let fileName = (relative as NSString).lastPathComponent
+                ManifestDecoder.decode(
+                    node, file: display, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
+                    atRoot: !relative.contains("/"), into: &tree, log: log)
+            } catch {
+                log.add(error)
+            }
+        }
+        if tree.settings == nil, !log.diagnostics.contains(where: { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) {
+            log.add(join(displayRoot, ManifestDecoder.settingsFileName), .start, "missing settings: create '\(ManifestDecoder.settingsFileName)' at the root of the tree (accessctl init writes one)")
+        }
+        TreeValidator.validate(&tree, log: log)
+        return Result(tree: tree, diagnostics: log.diagnostics)
+    }
+
+    static func join(_ a: String, _ b: String) -> String {
+        if a.isEmpty || a == "." { return b }
+        return a.hasSuffix("/") ? a + b : a + "/" + b
+    }
+
+    /// Relative paths of all manifests, sorted; refuses symlinks that leave the root.
+    static func findManifests(root: String, displayRoot: String, log: DiagnosticCollector) -> [String] {
+        let fm = FileManager.default
+        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        var found: [String] = []
+        var pending = [""]
+        while let folder = pending.popLast() {
+            let absolute = folder.isEmpty ? root : join(root, folder)
+            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
+                log.add(join(displayRoot, folder), .start, "cannot read the folder")
+                continue
+            }
+            for name in names where !name.hasPrefix(".") {
+                if folder.isEmpty, reservedFolders.contains(name) { continue }
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                let path = join(root, relative)
+                guard let attributes = try? fm.attributesOfItem(atPath: path), let type = attributes[.type] as? FileAttributeType else { continue }
+                if type == .typeSymbolicLink {
+                    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                    guard target == realRoot || target.hasPrefix(realRoot + "/") else {
+                        if isManifest(name) || isFolder(target) {
+                            log.add(join(displayRoot, relative), .start, "symlink leads outside the access tree; it is not read")
+                        }
+                        continue
+                    }
+                    if isFolder(target) {
+                        log.add(join(displayRoot, relative), .start, "symlinks to folders are not followed; move the folder into the tree")
+                        continue
+                    }
+                    if ManifestReader.isManifest(name) { found.append(relative) }
+                } else if type == .typeDirectory {
+                    pending.append(relative)
+                } else if type == .typeRegular, ManifestReader.isManifest(name) {
+                    found.append(relative)
+                }
+            }
+        }
+        return found.sorted()
+    }
+
+    private static func isManifest(_ name: String) -> Bool { ManifestReader.isManifest(name) }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

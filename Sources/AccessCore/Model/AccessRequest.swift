@@ -1,0 +1,80 @@
+/// One request for access, with the decisions signed on it.
+public struct AccessRequest: Sendable {
+    public var header: ManifestHeader
+    public var spec: RequestSpec
+    public var decisions: [Decision]
+    /// Where `status:` begins, if present (decisions are appended there).
+    public var statusLocation: SourceLocation?
+
+    public var id: String { header.id }
+}
+
+/// What was asked for: the part of the request every signature covers.
+public struct RequestSpec: Sendable {
+    public var requester: Located<String>
+    public var requestedAt: Located<Timestamp>
+    public var resources: [Located<ResourceRef>]
+    public var role: Located<String>?
+    public var actions: [Located<String>]
+    public var reason: Located<String>
+    /// Length of access once approved; the clock starts at approval.
+    public var duration: Located<AccessDuration>?
+    public var validFrom: Located<Timestamp>?
+    public var validTo: Located<Timestamp>?
+    /// The request this one extends.
+    public var renews: Located<String>?
+
+    /// The spec as JSON typed by the schema: the same for YAML and JSON files.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("requester", .string(requester.value)),
+            ("requestedAt", .string(requestedAt.value.description)),
+            ("resources", .array(resources.map { .string($0.value.description) })),
+        ]
+        if let role { members.append(("role", .string(role.value))) }
+        if !actions.isEmpty { members.append(("actions", .array(actions.map { .string($0.value) }))) }
+        members.append(("reason", .string(reason.value)))
+        if let duration { members.append(("duration", .string(duration.value.text))) }
+        if let validFrom { members.append(("validFrom", .string(validFrom.value.description))) }
+        if let validTo { members.append(("validTo", .string(validTo.value.description))) }
+        if let renews { members.append(("renews", .string(renews.value))) }
+        return .object(members)
+    }
+
+    /// `sha256:` and the hex SHA-256 of the spec's RFC 8785 canonical JSON.
+    public var digest: String {
+        "sha256:" + SHA256.hex(CanonicalJSON.encode(json))
+    }
+}
+
+/// One signed decision in a request's status.
+public struct Decision: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case approve, deny, revoke, relinquish
+    }
+
+    public var kind: Located<Kind>
+    public var by: Located<String>
+    public var at: Located<Timestamp>
+    /// What is granted; approve only.
+    public var terms: Terms?
+    public var reason: String?
+    /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
+    public var signature: Located<String>
+    public var location: SourceLocation
+}
+
+/// What an approval grants; may be narrower than what was requested.
+public struct Terms: Sendable, Equatable {
+    public var validFrom: Timestamp
+    public var validTo: Timestamp?
+    public var resources: [ResourceRef]
+    public var role: String?
+    public var actions: [String]
+    public var location: SourceLocation
+
+    public static func == (a: Terms, b: Terms) -> Bool {
+        a.validFrom == b.validFrom && a.validTo == b.validTo && a.resources == b.resources && a.role == b.role
+            && a.actions == b.actions
+    }
+}

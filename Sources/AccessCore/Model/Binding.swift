@@ -1,0 +1,13 @@
+/// A standing grant: subjects get a role on resources, optionally within a window.
+public struct Binding: Sendable {
+    public var header: ManifestHeader
+    public var description: String?
+    /// Principals and teams; roles are not allowed as binding subjects.
+    public var subjects: SubjectSet
+    public var role: Located<String>
+    public var resources: [Located<ResourcePattern>]
+    public var validFrom: Located<Timestamp>?
+    public var validTo: Located<Timestamp>?
+
+    public var id: String { header.id }
+}
