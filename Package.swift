@@ -14,7 +14,7 @@ let package = Package(
         .testTarget(
             name: "AccessCoreTests",
             dependencies: ["AccessCore"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

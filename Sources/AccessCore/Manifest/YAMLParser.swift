@@ -56,6 +56,18 @@ public struct YAMLParser {
     private func isBlank(_ b: UInt8) -> Bool { b == space || b == tab }
     private func blankOrBreak(_ i: Int) -> Bool { atBreak(i) || isBlank(bytes[i]) }
 
+    /// Skips spaces; a tab here is refused, since YAML parsers disagree about tabs as separators.
+    private mutating func skipSpaces() throws(Diagnostic) {
+        while pos < bytes.count, isBlank(bytes[pos]) {
+            if bytes[pos] == tab { throw tabError(at: pos) }
+            pos += 1
+        }
+    }
+
+    private func tabError(at offset: Int) -> Diagnostic {
+        fail("a tab is not allowed here; use spaces (tabs may appear inside quoted strings and block scalars)", at: offset)
+    }
+
     private func fail(_ message: String, at offset: Int) -> Diagnostic {
         source.error(message, at: offset)
     }
@@ -172,7 +184,7 @@ public struct YAMLParser {
 
     /// After a value: only blanks and a comment may follow on the line; moves to the next line.
     private mutating func expectLineEnd(after what: String) throws(Diagnostic) {
-        while pos < bytes.count, isBlank(bytes[pos]) { pos += 1 }
+        try skipSpaces()
         if pos < bytes.count, bytes[pos] == hash, pos > 0, isBlank(bytes[pos - 1]) || bytes[pos - 1] == lf {
             while pos < bytes.count, bytes[pos] != lf { pos += 1 }
         }
@@ -239,20 +251,13 @@ public struct YAMLParser {
         while true {
             let dashOffset = pos
             pos += 1
-            var tabAt: Int?
-            while pos < bytes.count, isBlank(bytes[pos]) {
-                if bytes[pos] == tab, tabAt == nil { tabAt = pos }
-                pos += 1
-            }
+            try skipSpaces()
             if atBreak(pos) || (bytes[pos] == hash && pos > dashOffset + 1) {
                 try expectLineEnd(after: "'-'")
                 items.append(
                     try parseBlockValue(parentIndent: indent, valueOffset: dashOffset + 1, allowIndentlessList: false))
             } else {
                 let column = pos - lineStart(of: pos)
-                if let tabAt, isListEntry(at: pos) || isMappingKeyAhead() {
-                    throw fail("a tab is used for indentation; indent with spaces", at: tabAt)
-                }
                 items.append(try parseBlockContent(indent: column, parentIndent: indent))
             }
             guard let next = try peekContentLine(), !next.marker, next.indent >= indent else { break }
@@ -280,7 +285,7 @@ public struct YAMLParser {
             }
             seen[key] = keyLocation
             let valueOffset = pos
-            while pos < bytes.count, isBlank(bytes[pos]) { pos += 1 }
+            try skipSpaces()
             let value: Node
             if atBreak(pos) || bytes[pos] == hash {
                 try expectLineEnd(after: "':'")
@@ -353,13 +358,16 @@ public struct YAMLParser {
         let first = bytes[pos]
         if first == dquote || first == squote {
             let key = try parseQuoted(parentIndent: Int.max)
-            while isBlank(byte(pos)) { pos += 1 }
+            try skipSpaces()
             pos += 1  // the colon, which isMappingKeyAhead found
             return key
         }
         try checkPlainStart(at: pos, flow: false)
         var end = pos
-        while !(bytes[end] == colon && blankOrBreak(end + 1)) { end += 1 }
+        while !(bytes[end] == colon && blankOrBreak(end + 1)) {
+            if bytes[end] == tab { throw tabError(at: end) }
+            end += 1
+        }
         pos = end + 1
         while end > start, isBlank(bytes[end - 1]) { end -= 1 }
         let key = String(decoding: bytes[start..<end], as: UTF8.self)
@@ -383,6 +391,11 @@ public struct YAMLParser {
             return Node(.string(try parseBlockScalar(parentIndent: parentIndent)), at: location)
         case dquote, squote:
             let text = try parseQuoted(parentIndent: parentIndent)
+            var after = pos
+            while after < bytes.count, bytes[after] == space { after += 1 }
+            if byte(after) == colon, source.lineIndex(of: start) != source.lineIndex(of: after) {
+                throw fail("a quoted key must end on the line where it starts", at: start)
+            }
             try expectLineEnd(after: "the quoted string")
             return Node(.string(text), at: location)
         case lbracket, lbrace:
@@ -452,9 +465,7 @@ public struct YAMLParser {
                 if bytes[j] == hash || spaces <= parentIndent || (spaces == 0 && isDocumentMarker(at: lineStart)) {
                     break
                 }
-                if j != i {
-                    throw fail("a tab is used for indentation; indent with spaces", at: i)
-                }
+                if j != i { throw tabError(at: i) }
                 found = j
                 break
             }
@@ -472,9 +483,10 @@ public struct YAMLParser {
         while !atBreak(pos) {
             let b = bytes[pos]
             if b == colon, blankOrBreak(pos + 1) {
-                throw fail("': ' is not allowed in a plain value; quote the value", at: pos)
+                throw fail("': ' is not allowed in a plain value; quote the value, or check the indentation if this line starts a new key", at: pos)
             }
             if b == hash, pos > start, isBlank(bytes[pos - 1]) { break }
+            if b == tab { throw tabError(at: pos) }
             pos += 1
             if !isBlank(b) { end = pos }
         }
@@ -556,8 +568,8 @@ public struct YAMLParser {
                 pos += 1
                 continue
             }
-            if let tab = bytes[lineStart..<pos].firstIndex(of: tab), bytes[lineStart..<tab].count <= parentIndent {
-                throw fail("a tab is used for indentation; indent with spaces", at: tab)
+            if let tabAt = bytes[lineStart..<pos].firstIndex(of: tab) {
+                throw tabError(at: tabAt)
             }
             if pos - lineStart <= parentIndent || (pos == lineStart && isDocumentMarker(at: pos)) {
                 throw fail("a continuation line of a quoted string must be indented more than its key", at: pos)
@@ -803,7 +815,9 @@ public struct YAMLParser {
                 throw fail("unterminated flow collection: missing '\(bytes[collectionStart] == lbrace ? "}" : "]")'", at: collectionStart)
             }
             let b = bytes[pos]
-            if isBlank(b) {
+            if b == tab {
+                throw tabError(at: pos)
+            } else if b == space {
                 pos += 1
             } else if b == lf {
                 pos += 1
@@ -812,9 +826,6 @@ public struct YAMLParser {
                 while pos < bytes.count, bytes[pos] != lf { pos += 1 }
             } else {
                 if let lineBegin {
-                    if let tabAt = bytes[lineBegin..<pos].firstIndex(of: tab) {
-                        throw fail("a tab is used for indentation; indent with spaces", at: tabAt)
-                    }
                     if pos - lineBegin <= parentIndent || (pos == lineBegin && isDocumentMarker(at: pos)) {
                         throw fail("a continued flow collection must be indented more than its key", at: pos)
                     }
@@ -838,6 +849,7 @@ public struct YAMLParser {
             if isFlowIndicator(b) { break }
             if b == colon, blankOrBreak(pos + 1) || isFlowIndicator(byte(pos + 1)) { break }
             if b == hash, isBlank(bytes[pos - 1]) { break }
+            if b == tab { throw tabError(at: pos) }
             pos += 1
             if !isBlank(b) { end = pos }
         }

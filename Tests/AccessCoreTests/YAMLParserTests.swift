@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// The YAML subset against its fixtures: accepted inputs must give the data a YAML 1.2
+/// parser gives (expected files written by Tests/Scripts/yaml-oracle.py from ruamel.yaml),
+/// rejected inputs must fail with the exact position and message.
+final class YAMLParserTests: XCTestCase {
+    private let folder = TestSupport.fixtures.appendingPathComponent("yaml")
+
+    private func cases(_ kind: String) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent(kind), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }.sorted { $0.path < $1.path }
+    }
+
+    func testAcceptedInputsGiveTheSameDataAsYAML12() throws {
+        let all = try cases("accept")
+        XCTAssertGreaterThanOrEqual(all.count, 60)
+        for url in all {
+            let name = url.lastPathComponent
+            let expectedText = try String(contentsOf: url.deletingPathExtension().appendingPathExtension("json"), encoding: .utf8)
+            let expected = try JSONParser.parse(expectedText).json
+            let bytes = [UInt8](try Data(contentsOf: url))
+            do {
+                let node = try YAMLParser.parse(bytes: bytes, file: name)
+                assertText(CanonicalJSON.pretty(node.json, sortKeys: false), CanonicalJSON.pretty(expected, sortKeys: false), name)
+            } catch {
+                XCTFail("\(name) was rejected: \(error.headline)")
+            }
+        }
+    }
+
+    func testRejectedInputsFailWithPositionAndMessage() throws {
+        let all = try cases("reject")
+        XCTAssertGreaterThanOrEqual(all.count, 50)
+        let record = ProcessInfo.processInfo.environment["ACCESSCTL_RECORD"] == "1"
+        for url in all {
+            let name = url.lastPathComponent
+            let errorURL = url.deletingPathExtension().appendingPathExtension("error")
+            let bytes = [UInt8](try Data(contentsOf: url))
+            do {
+                let node = try YAMLParser.parse(bytes: bytes, file: name)
+                XCTFail("\(name) was accepted as \(CanonicalJSON.encode(node.json))")
+            } catch {
+                let actual = error.rendered + "\n"
+                if record { try? Data(actual.utf8).write(to: errorURL) }
+                let expected = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "<no .error file>"
+                assertText(actual, expected, name)
+            }
+        }
+    }
+
+    func testLineBreaksAndByteOrderMarkAreNormalized() throws {
+        let crlf = try YAMLParser.parse("a: 1\r\nb: |\r\n  x\r\n  y\r\n")
+        XCTAssertEqual(crlf.json, .object([("a", .string("1")), ("b", .string("x\ny\n"))]))
+        let bom = try YAMLParser.parse(bytes: [0xEF, 0xBB, 0xBF] + Array("a: b\n".utf8), file: "bom.yaml")
+        XCTAssertEqual(bom.json, .object([("a", .string("b"))]))
+    }
+
+    func testNodesKeepLineAndColumn() throws {
+        let node = try YAMLParser.parse("spec:\n  resources: [site:a, 'site:b']\n  reason: >\n    x\n")
+        let resources = node["spec"]?["resources"]
+        XCTAssertEqual(resources?.location, SourceLocation(line: 2, column: 14))
+        guard case .sequence(let items)? = resources?.value else { return XCTFail("not a list") }
+        XCTAssertEqual(items.map(\.location), [SourceLocation(line: 2, column: 15), SourceLocation(line: 2, column: 23)])
+        XCTAssertEqual(node["spec"]?["reason"]?.location, SourceLocation(line: 3, column: 11))
+        guard case .mapping(let entries)? = node["spec"]?.value else { return XCTFail("not a mapping") }
+        XCTAssertEqual(entries.map(\.keyLocation), [SourceLocation(line: 2, column: 3), SourceLocation(line: 3, column: 3)])
+    }
+
+    func testColumnsCountCharactersNotBytes() {
+        XCTAssertThrowsError(try YAMLParser.parse("näme: &x y\n")) { error in
+            XCTAssertEqual((error as? Diagnostic)?.location, SourceLocation(line: 1, column: 7))
+        }
+    }
+}
