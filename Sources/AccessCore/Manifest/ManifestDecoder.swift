@@ -199,7 +199,7 @@ enum ManifestDecoder {
         let roles = spec.ids("roles")
         let actions = spec.ids("actions")
         if roles.isEmpty, actions.isEmpty {
-            spec.log.add(spec.file, spec.location, "a policy must allow at least one role (spec.roles) or action (spec.actions)")
+            spec.log.add(spec.file, spec.anchor, "a policy must allow at least one role (spec.roles) or action (spec.actions)")
         }
         let maxDuration = spec.duration("maxDuration", required: true)
         let ttl = spec.duration("requestTTL")
@@ -248,7 +248,7 @@ enum ManifestDecoder {
         let actions = spec.ids("actions")
         let reason = spec.text("reason", required: true)
         if role == nil, actions.isEmpty, spec.node("role") == nil {
-            spec.log.add(spec.file, spec.location, "a request must ask for a role (spec.role) or actions (spec.actions)")
+            spec.log.add(spec.file, spec.anchor, "a request must ask for a role (spec.role) or actions (spec.actions)")
         }
         let duration = spec.duration("duration")
         let from = spec.timestamp("validFrom"), to = spec.timestamp("validTo")
@@ -256,7 +256,7 @@ enum ManifestDecoder {
         if spec.node("duration") != nil, hasWindow {
             spec.log.add(spec.file, spec.keyLocation("duration"), "give either spec.duration or spec.validFrom and spec.validTo, not both")
         } else if spec.node("duration") == nil, !hasWindow {
-            spec.log.add(spec.file, spec.location, "a request needs spec.duration, or spec.validFrom and spec.validTo")
+            spec.log.add(spec.file, spec.anchor, "a request needs spec.duration, or spec.validFrom and spec.validTo")
         } else if hasWindow, spec.node("validFrom") == nil || spec.node("validTo") == nil {
             spec.log.add(spec.file, spec.keyLocation(spec.node("validFrom") == nil ? "validTo" : "validFrom"), "spec.validFrom and spec.validTo go together; give both")
         }

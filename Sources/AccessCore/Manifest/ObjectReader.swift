@@ -5,11 +5,13 @@ struct ObjectReader {
     /// The dotted path of this mapping in the manifest, for messages ("spec.terms").
     let path: String
     let location: SourceLocation
+    /// Where a missing field is reported: the key that holds this mapping, or the mapping.
+    let anchor: SourceLocation
     let entries: [Node.Entry]
     let log: DiagnosticCollector
 
     /// A reader for `node`, or nil (with an error) if it is not a mapping.
-    init?(_ node: Node, file: String, path: String, log: DiagnosticCollector) {
+    init?(_ node: Node, file: String, path: String, log: DiagnosticCollector, anchor: SourceLocation? = nil) {
         guard case .mapping(let entries) = node.value else {
             log.add(file, node.location, "\(path) must be a mapping, found \(node.typeName)")
             return nil
@@ -17,6 +19,7 @@ struct ObjectReader {
         self.file = file
         self.path = path
         self.location = node.location
+        self.anchor = anchor ?? node.location
         self.entries = entries
         self.log = log
     }
@@ -45,7 +48,7 @@ struct ObjectReader {
             }
             return entry.value
         }
-        if required { log.add(file, location, "missing required field '\(name(key))'") }
+        if required { log.add(file, anchor, "missing required field '\(name(key))'") }
         return nil
     }
 
@@ -142,7 +145,7 @@ struct ObjectReader {
 
     func object(_ key: String, required: Bool = false) -> ObjectReader? {
         guard let node = node(key, required: required) else { return nil }
-        return ObjectReader(node, file: file, path: name(key), log: log)
+        return ObjectReader(node, file: file, path: name(key), log: log, anchor: keyLocation(key))
     }
 
     func timestamp(_ key: String, required: Bool = false) -> Located<Timestamp>? {

@@ -24,6 +24,12 @@ public enum TreeLoader {
         tree.fileCount = files.count
         for relative in files {
             let display = join(displayRoot, relative)
+            let before = log.diagnostics.count
+            defer {
+                if log.diagnostics.count > before {
+                    tree.unreadableIDs.insert(((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
+                }
+            }
             do {
                 let node = try ManifestReader.read(path: join(root, relative), display: display)
                 let fileName = (relative as NSString).lastPathComponent

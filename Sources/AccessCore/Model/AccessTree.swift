@@ -11,6 +11,9 @@ public struct AccessTree: Sendable {
     public var requests: [AccessRequest] = []
     /// How many manifest files were read.
     public var fileCount = 0
+    /// Ids (file names) of manifests that had errors; references to them are not reported
+    /// again as unknown, so one broken file gives one error, not one per reference.
+    public var unreadableIDs: Set<String> = []
 
     public init(root: String) { self.root = root }
 

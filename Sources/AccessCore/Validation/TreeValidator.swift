@@ -18,8 +18,9 @@ enum TreeValidator {
         let actions = settings?.allActions ?? []
         let requests = Set(tree.requests.map(\.id))
 
+        let unreadable = tree.unreadableIDs
         func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) {
-            guard !set.contains(ref.value) else { return }
+            guard !set.contains(ref.value), !unreadable.contains(ref.value) else { return }
             var message = "unknown \(what) '\(ref.value)'"
             if let guess = closestMatch(to: ref.value, in: Array(set)) { message += "; did you mean '\(guess)'?" }
             log.add(file, ref.location, message)
@@ -30,7 +31,7 @@ enum TreeValidator {
             log.add(file, p.location, "unknown resource type '\(type)' in pattern '\(p.value.text)'; declared types: " + types.sorted().joined(separator: ", "))
         }
         func checkResource(_ r: Located<ResourceRef>, _ file: String) {
-            guard resources[r.value] == nil else { return }
+            guard resources[r.value] == nil, !unreadable.contains(r.value.name) else { return }
             var message = "unknown resource '\(r.value)'"
             if let guess = closestMatch(to: r.value.description, in: resources.keys.map(\.description)) { message += "; did you mean '\(guess)'?" }
             log.add(file, r.location, message)

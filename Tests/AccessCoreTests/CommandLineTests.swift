@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// The command line, run in-process: usage errors, help, parse, init and the bundled tree.
+final class CommandLineTests: XCTestCase {
+    private let cli = AccessCLI(environment: [:], currentDirectory: TestSupport.repositoryRoot.path)
+
+    func testBundledTreeValidates() {
+        let result = cli.run(["validate"])
+        XCTAssertEqual(result.standardError, "")
+        XCTAssertEqual(result.exitCode, 0)
+        XCTAssertTrue(result.standardOutput.hasPrefix("access: "), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix(" manifests valid.\n"), result.standardOutput)
+    }
+
+    func testUnknownOptionSuggestsTheClosest() {
+        let result = cli.run(["validate", "--rot", "x"])
+        XCTAssertEqual(result.exitCode, 64)
+        assertText(result.standardError, """
+            error: unknown option --rot, did you mean --root?
+            usage: accessctl validate [--root DIR] [--format text|github]
+            See 'accessctl validate --help'.
+
+            """)
+    }
+
+    func testUnknownCommandSuggestsTheClosest() {
+        let result = cli.run(["valdate"])
+        XCTAssertEqual(result, CommandResult(exitCode: 64, standardError: "error: unknown command 'valdate', did you mean 'validate'?\nSee 'accessctl --help'.\n"))
+    }
+
+    func testOtherUsageErrors() {
+        XCTAssertEqual(cli.run(["parse"]).standardError.components(separatedBy: "\n").first, "error: missing argument FILE")
+        XCTAssertEqual(cli.run(["parse", "a", "b"]).standardError.components(separatedBy: "\n").first, "error: unexpected argument 'b'")
+        XCTAssertEqual(cli.run(["validate", "--format", "xml"]).standardError.components(separatedBy: "\n").first, "error: option --format must be one of: text, github; got 'xml'")
+        XCTAssertEqual(cli.run(["validate", "--root"]).standardError.components(separatedBy: "\n").first, "error: option --root needs a value (DIR)")
+        XCTAssertEqual(cli.run(["parse", "--canonical=yes", "f"]).exitCode, 64)
+        XCTAssertEqual(cli.run([]).exitCode, 64)
+    }
+
+    func testEveryCommandHasHelpWithAnExample() {
+        for command in AccessCLI.commands {
+            let result = cli.run(command.name.split(separator: " ").map(String.init) + ["--help"])
+            XCTAssertEqual(result.exitCode, 0, command.name)
+            XCTAssertTrue(result.standardOutput.contains("\nexample:\n  accessctl \(command.name)"), command.name)
+            XCTAssertTrue(result.standardOutput.contains(command.usage), command.name)
+        }
+        XCTAssertTrue(cli.run(["--help"]).standardOutput.contains("  validate  "))
+    }
+
+    func testParsePrintsTheDataAsJSON() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        try TestSupport.write(["in.yaml": "b: [x, 'y']\na: |\n  two\n  lines\nc:\n"], under: dir)
+        let local = AccessCLI(environment: [:], currentDirectory: dir.path)
+        XCTAssertEqual(local.run(["parse", "in.yaml"]), CommandResult(exitCode: 0, standardOutput: """
+            {
+              "b": [
+                "x",
+                "y"
+              ],
+              "a": "two\\nlines\\n",
+              "c": null
+            }
+
+            """))
+        XCTAssertEqual(local.run(["parse", "--canonical", "in.yaml"]).standardOutput, "{\"a\":\"two\\nlines\\n\",\"b\":[\"x\",\"y\"],\"c\":null}\n")
+    }
+
+    func testParseErrorShowsTheLineAndCaret() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        try TestSupport.write(["bad.yaml": "a: 1\nb: *ref\n"], under: dir)
+        let result = AccessCLI(environment: [:], currentDirectory: dir.path).run(["parse", "bad.yaml"])
+        XCTAssertEqual(result, CommandResult(exitCode: 1, standardError: "bad.yaml:2:4: error: aliases ('*') are not supported\nb: *ref\n   ^\n"))
+    }
+
+    func testInitWritesAValidTreeAndRefusesToOverwrite() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let local = AccessCLI(environment: [:], currentDirectory: dir.path)
+        let first = local.run(["init", "mytree"])
+        XCTAssertEqual(first.exitCode, 0, first.standardError)
+        XCTAssertTrue(first.standardOutput.contains("  mytree/accessctl.yaml\n"))
+        XCTAssertEqual(local.run(["validate", "--root", "mytree"]), CommandResult(exitCode: 0, standardOutput: "mytree: 7 manifests valid.\n"))
+        let second = local.run(["init", "mytree"])
+        XCTAssertEqual(second, CommandResult(exitCode: 1, standardError: "error: mytree/accessctl.yaml already exists; nothing was written\n"))
+    }
+
+    func testRootComesFromTheEnvironment() throws {
+        let tree = try TreeFixture(self)
+        let cli = AccessCLI(environment: ["ACCESSCTL_ROOT": "tree"], currentDirectory: tree.root.deletingLastPathComponent().path)
+        XCTAssertEqual(cli.run(["validate"]).standardOutput, "tree: 12 manifests valid.\n")
+        XCTAssertEqual(cli.run(["validate", "--root", "missing"]).standardError, "missing:1:1: error: the access tree 'missing' does not exist or is not a folder\n")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Files too large, not UTF-8, too deep, or behind a symlink leaving the root are refused clearly.
+final class InputLimitTests: XCTestCase {
+    func testLargeFileIsRefused() throws {
+        let big = "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: big\nspec:\n  description: " + String(repeating: "x", count: 1 << 20) + "\n"
+        let tree = try TreeFixture(self, changes: ["teams/big.yaml": big])
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardError, "tree/teams/big.yaml:1:1: error: file is larger than 1 MiB (\(big.utf8.count) bytes)\n")
+    }
+
+    func testInvalidUTF8IsRefusedWithItsPosition() throws {
+        let tree = try TreeFixture(self)
+        try Data("apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: caf".utf8 + [0xE9] + Data("\n".utf8))
+            .write(to: tree.root.appendingPathComponent("teams/cafe.yaml"))
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasPrefix("tree/teams/cafe.yaml:4:12: error: file is not valid UTF-8 (byte 0xE9 at offset 57)\n"), result.standardError)
+    }
+
+    func testDeepNestingIsRefused() {
+        let deep = String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
+        XCTAssertThrowsError(try ManifestReader.parse(bytes: Array("a: \(deep)\n".utf8), file: "deep.yaml")) { error in
+            XCTAssertEqual((error as? Diagnostic)?.headline, "deep.yaml:1:5: error: nested flow collections are not supported; only scalars may stand inside '[ ]' and '{ }'")
+        }
+        let block = (0..<70).map { String(repeating: "  ", count: $0) + "k:\n" }.joined() + String(repeating: "  ", count: 70) + "v: 1\n"
+        XCTAssertThrowsError(try ManifestReader.parse(bytes: Array(block.utf8), file: "deep.yaml")) { error in
+            XCTAssertEqual((error as? Diagnostic)?.headline, "deep.yaml:65:129: error: nesting is deeper than 64 levels")
+        }
+    }
+
+    func testSymlinkOutsideTheRootIsRefused() throws {
+        let tree = try TreeFixture(self)
+        let outside = tree.root.deletingLastPathComponent().appendingPathComponent("outside.yaml")
+        try Data(TreeFixture.files["teams/owners.yaml"]!.utf8).write(to: outside)
+        try FileManager.default.createSymbolicLink(atPath: tree.root.appendingPathComponent("teams/linked.yaml").path, withDestinationPath: outside.path)
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasPrefix("tree/teams/linked.yaml:1:1: error: symlink leads outside the access tree; it is not read\n"), result.standardError)
+    }
+
+    func testStateAndAuditFoldersAreNotRead() throws {
+        let tree = try TreeFixture(self, changes: ["state/grants.json": "not json", "audit/2026.jsonl": "{}"])
+        XCTAssertEqual(tree.validate().exitCode, 0)
+    }
+}

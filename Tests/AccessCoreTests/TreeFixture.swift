@@ -1,0 +1,168 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// A small valid access tree written to a temporary folder; tests change one file at a time.
+struct TreeFixture {
+    static let files: [String: String] = [
+        "accessctl.yaml": """
+            apiVersion: accessctl/v1
+            kind: Settings
+            metadata:
+              name: test
+            spec:
+              organization: testorg
+              displayName: Test Org
+              resourceTypes:
+                account:
+                  actions: [read, admin]
+                site:
+                  actions: [read, console]
+
+            """,
+        "principals/ann.yaml": """
+            apiVersion: accessctl/v1
+            kind: Principal
+            metadata:
+              name: ann
+            spec:
+              displayName: Ann Admin
+              email: ann@example.org
+              roles: [admin]
+              teams: [owners]
+
+            """,
+        "principals/sam.yaml": """
+            apiVersion: accessctl/v1
+            kind: Principal
+            metadata:
+              name: sam
+            spec:
+              displayName: Sam Support
+              teams: [support]
+
+            """,
+        "teams/owners.yaml": """
+            apiVersion: accessctl/v1
+            kind: Team
+            metadata:
+              name: owners
+            spec:
+              displayName: Owners
+
+            """,
+        "teams/support.yaml": """
+            apiVersion: accessctl/v1
+            kind: Team
+            metadata:
+              name: support
+            spec:
+              parent: owners
+
+            """,
+        "roles/admin.yaml": """
+            apiVersion: accessctl/v1
+            kind: Role
+            metadata:
+              name: admin
+            spec:
+              administrator: true
+              rules:
+                - resources: ["*"]
+                  actions: ["*"]
+
+            """,
+        "roles/reader.yaml": """
+            apiVersion: accessctl/v1
+            kind: Role
+            metadata:
+              name: reader
+            spec:
+              rules:
+                - resources: ["site:*"]
+                  actions: [read]
+
+            """,
+        "resources/account/acme.yaml": """
+            apiVersion: accessctl/v1
+            kind: Resource
+            metadata:
+              name: acme
+            spec:
+              type: account
+              owner: owners
+
+            """,
+        "resources/site/acme-prod.yaml": """
+            apiVersion: accessctl/v1
+            kind: Resource
+            metadata:
+              name: acme-prod
+            spec:
+              type: site
+              owner: owners
+              parent: account:acme
+
+            """,
+        "policies/support.yaml": """
+            apiVersion: accessctl/v1
+            kind: Policy
+            metadata:
+              name: support
+            spec:
+              requesters:
+                teams: [support]
+              resources: ["site:*"]
+              roles: [reader]
+              maxDuration: 1d
+              approvers:
+                owner: true
+
+            """,
+        "bindings/ann-admin.yaml": """
+            apiVersion: accessctl/v1
+            kind: Binding
+            metadata:
+              name: ann-admin
+            spec:
+              subjects:
+                principals: [ann]
+              role: admin
+              resources: ["*"]
+
+            """,
+        "requests/sam-debug.yaml": """
+            apiVersion: accessctl/v1
+            kind: AccessRequest
+            metadata:
+              name: sam-debug
+            spec:
+              requester: sam
+              requestedAt: 2026-11-22T09:00:00Z
+              resources: [site:acme-prod]
+              role: reader
+              reason: Debug ticket 1
+              duration: 4h
+
+            """,
+    ]
+
+    let root: URL
+
+    /// Writes the tree, with `changes` replacing or adding files (nil removes one).
+    init(_ test: XCTestCase, changes: [String: String?] = [:]) throws {
+        root = try TestSupport.temporaryDirectory(test).appendingPathComponent("tree")
+        var files = Self.files
+        for (path, content) in changes { files[path] = content }
+        try TestSupport.write(files, under: root)
+    }
+
+    /// Runs accessctl in-process with the tree's parent as working directory, so paths print as `tree/...`.
+    func run(_ arguments: [String]) -> CommandResult {
+        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(arguments)
+    }
+
+    /// `validate --root tree`.
+    func validate() -> CommandResult { run(["validate", "--root", "tree"]) }
+}

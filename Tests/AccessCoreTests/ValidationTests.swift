@@ -1,0 +1,215 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Each kind of validation error, checked in full: file, line, column, message and caret.
+final class ValidationTests: XCTestCase {
+    private func expectErrors(_ changes: [String: String?], _ expected: String, count: Int = 1, file: StaticString = #filePath, line: UInt = #line) throws {
+        let tree = try TreeFixture(self, changes: changes)
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1, file: file, line: line)
+        assertText(result.standardError, expected, file: file, line: line)
+        XCTAssertTrue(result.standardOutput.hasPrefix("tree: \(count) error\(count == 1 ? "" : "s") in "), result.standardOutput, file: file, line: line)
+    }
+
+    private func replacing(_ path: String, _ old: String, _ new: String) -> [String: String?] {
+        let original = TreeFixture.files[path]!
+        precondition(original.contains(old), "\(path) has no \(old)")
+        return [path: original.replacingOccurrences(of: old, with: new)]
+    }
+
+    func testTheFixtureIsValid() throws {
+        let result = try TreeFixture(self).validate()
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree: 12 manifests valid.\n"))
+    }
+
+    func testUnknownFieldSuggestsTheClosestOne() throws {
+        try expectErrors(replacing("requests/sam-debug.yaml", "  reason:", "  reasn:"), """
+            tree/requests/sam-debug.yaml:5:1: error: missing required field 'spec.reason'
+            spec:
+            ^
+            tree/requests/sam-debug.yaml:10:3: error: unknown field 'reasn' in spec; did you mean 'reason'?
+              reasn: Debug ticket 1
+              ^
+
+            """, count: 2)
+    }
+
+    func testWrongType() throws {
+        try expectErrors(replacing("principals/ann.yaml", "roles: [admin]", "roles: admin"), """
+            tree/principals/ann.yaml:8:10: error: spec.roles must be a list, found a string
+              roles: admin
+                     ^
+
+            """)
+    }
+
+    func testBadID() throws {
+        try expectErrors(replacing("teams/owners.yaml", "name: owners", "name: Owners"), """
+            tree/teams/owners.yaml:4:9: error: invalid metadata.name 'Owners': an id must start with a lower-case letter or digit
+              name: Owners
+                    ^
+
+            """)
+    }
+
+    func testFileNameMustEqualID() throws {
+        try expectErrors(["teams/owner-team.yaml": TreeFixture.files["teams/owners.yaml"]!, "teams/owners.yaml": nil], """
+            tree/teams/owner-team.yaml:4:9: error: metadata.name 'owners' must equal the file name 'owner-team'
+              name: owners
+                    ^
+
+            """)
+    }
+
+    func testDuplicateIDs() throws {
+        try expectErrors(["teams/more/owners.yaml": TreeFixture.files["teams/owners.yaml"]!], """
+            tree/teams/owners.yaml:4:9: error: duplicate team id 'owners' (also defined in tree/teams/more/owners.yaml)
+              name: owners
+                    ^
+
+            """)
+    }
+
+    func testUnknownReferences() throws {
+        var changes = replacing("principals/sam.yaml", "teams: [support]", "teams: [suport]")
+        changes.merge(replacing("requests/sam-debug.yaml", "resources: [site:acme-prod]", "resources: [site:acme-test]")) { a, _ in a }
+        changes.merge(replacing("resources/site/acme-prod.yaml", "owner: owners", "owner: nobody")) { a, _ in a }
+        try expectErrors(changes, """
+            tree/principals/sam.yaml:7:11: error: unknown team 'suport'; did you mean 'support'?
+              teams: [suport]
+                      ^
+            tree/requests/sam-debug.yaml:8:15: error: unknown resource 'site:acme-test'
+              resources: [site:acme-test]
+                          ^
+            tree/resources/site/acme-prod.yaml:7:10: error: unknown owner team 'nobody'
+              owner: nobody
+                     ^
+
+            """, count: 3)
+    }
+
+    func testUnknownRoleActionAndResourceType() throws {
+        var changes = replacing("roles/reader.yaml", "actions: [read]", "actions: [raed]")
+        changes.merge(replacing("policies/support.yaml", "resources: [\"site:*\"]", "resources: [\"host:*\"]")) { a, _ in a }
+        changes.merge(replacing("bindings/ann-admin.yaml", "role: admin", "role: admn")) { a, _ in a }
+        try expectErrors(changes, """
+            tree/bindings/ann-admin.yaml:8:9: error: unknown role 'admn'; did you mean 'admin'?
+              role: admn
+                    ^
+            tree/policies/support.yaml:8:15: error: unknown resource type 'host' in pattern 'host:*'; declared types: account, site
+              resources: ["host:*"]
+                          ^
+            tree/roles/reader.yaml:8:17: error: unknown action 'raed'; did you mean 'read'?
+                  actions: [raed]
+                            ^
+
+            """, count: 3)
+    }
+
+    func testTeamCycle() throws {
+        try expectErrors(replacing("teams/owners.yaml", "  displayName: Owners", "  parent: support"), """
+            tree/teams/owners.yaml:6:11: error: team parents form a cycle: owners -> support -> owners
+              parent: support
+                      ^
+
+            """)
+    }
+
+    func testResourceCycle() throws {
+        try expectErrors(replacing("resources/account/acme.yaml", "  owner: owners", "  owner: owners\n  parent: site:acme-prod"), """
+            tree/resources/account/acme.yaml:8:11: error: resource parents form a cycle: account:acme -> site:acme-prod -> account:acme
+              parent: site:acme-prod
+                      ^
+
+            """)
+    }
+
+    func testInvalidTimeAndDuration() throws {
+        var changes = replacing("requests/sam-debug.yaml", "requestedAt: 2026-11-22T09:00:00Z", "requestedAt: 2026-02-30T09:00:00Z")
+        changes["requests/sam-debug.yaml"] = changes["requests/sam-debug.yaml"]!!.replacingOccurrences(of: "duration: 4h", with: "duration: 4 hours")
+        try expectErrors(changes, """
+            tree/requests/sam-debug.yaml:7:16: error: invalid time '2026-02-30T09:00:00Z' in spec.requestedAt: write RFC 3339 in UTC, like 2026-11-22T09:00:00Z
+              requestedAt: 2026-02-30T09:00:00Z
+                           ^
+            tree/requests/sam-debug.yaml:11:13: error: invalid duration '4 hours' in spec.duration: write for example 30m, 4h, 1d, 1w, 2d12h or permanent
+              duration: 4 hours
+                        ^
+
+            """, count: 2)
+    }
+
+    func testUnknownKindAndVersion() throws {
+        var changes = replacing("teams/owners.yaml", "kind: Team", "kind: Teem")
+        changes.merge(replacing("roles/reader.yaml", "apiVersion: accessctl/v1", "apiVersion: accessctl/v2")) { a, _ in a }
+        try expectErrors(changes, """
+            tree/roles/reader.yaml:1:13: error: unsupported apiVersion 'accessctl/v2'; expected 'accessctl/v1'
+            apiVersion: accessctl/v2
+                        ^
+            tree/teams/owners.yaml:2:7: error: unknown kind 'Teem'; did you mean 'Team'?
+            kind: Teem
+                  ^
+
+            """, count: 2)
+    }
+
+    func testMissingSettings() throws {
+        try expectErrors(["accessctl.yaml": nil], """
+            tree/accessctl.yaml:1:1: error: missing settings: create 'accessctl.yaml' at the root of the tree (accessctl init writes one)
+
+            """)
+    }
+
+    func testSyntaxErrorIsReportedBesideOtherErrors() throws {
+        var changes = replacing("teams/owners.yaml", "displayName: Owners", "displayName: &o Owners")
+        changes.merge(replacing("principals/ann.yaml", "email: ann@example.org", "email: ann")) { a, _ in a }
+        try expectErrors(changes, """
+            tree/principals/ann.yaml:7:10: error: invalid email 'ann'
+              email: ann
+                     ^
+            tree/teams/owners.yaml:6:16: error: anchors ('&') are not supported
+              displayName: &o Owners
+                           ^
+
+            """, count: 2)
+    }
+
+    func testRequestNeedsDurationOrWindow() throws {
+        try expectErrors(replacing("requests/sam-debug.yaml", "  duration: 4h\n", "  validFrom: 2026-11-22T10:00:00Z\n  validTo: 2026-11-22T09:00:00Z\n"), """
+            tree/requests/sam-debug.yaml:12:12: error: spec.validTo must be later than spec.validFrom
+              validTo: 2026-11-22T09:00:00Z
+                       ^
+
+            """)
+    }
+
+    func testJSONManifestErrorsArePositioned() throws {
+        let json = """
+            {
+              "apiVersion": "accessctl/v1",
+              "kind": "Team",
+              "metadata": {"name": "extra"},
+              "spec": {"displayName": "A", "displayName": "B"}
+            }
+
+            """
+        try expectErrors(["teams/extra.json": json], """
+            tree/teams/extra.json:5:32: error: duplicate key 'displayName' (first at line 5, column 12)
+              "spec": {"displayName": "A", "displayName": "B"}
+                                           ^
+
+            """)
+    }
+
+    func testGitHubAnnotations() throws {
+        let tree = try TreeFixture(self, changes: replacing("principals/ann.yaml", "roles: [admin]", "roles: admin"))
+        let result = tree.run(["validate", "--root", "tree", "--format", "github"])
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardOutput, """
+            ::error file=tree/principals/ann.yaml,line=8,col=10::spec.roles must be a list, found a string
+            tree: 1 error in 12 files.
+
+            """)
+    }
+}
