@@ -1,0 +1,53 @@
+import Testing
+
+@testable import AccessCore
+
+/// Times, durations, ids and resource patterns: the small value types of the model.
+@Suite struct ModelValueTests {
+    @Test(arguments: [
+        ("1970-01-01T00:00:00Z", Int64(0)), ("2026-11-22T09:00:00Z", Int64(1_795_338_000)),
+        ("2000-02-29T23:59:59Z", Int64(951_868_799)), ("1969-12-31T23:59:59Z", Int64(-1)),
+    ])
+    func timestampsRoundTrip(text: String, seconds: Int64) {
+        #expect(Timestamp(rfc3339: text)?.seconds == seconds)
+        #expect(Timestamp(seconds: seconds).description == text)
+    }
+
+    @Test(arguments: ["2026-02-29T00:00:00Z", "2026-11-22T09:00:00", "2026-11-22 09:00:00Z", "2026-11-22T09:00:00+01:00", "2026-11-22T24:00:00Z", "2026-11-22T09:00:00.5Z", "2026-13-01T00:00:00Z"])
+    func timestampsOutsideTheOneSpellingAreRefused(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
+
+    @Test func durations() {
+        #expect(AccessDuration("30m")?.seconds == 1800)
+        #expect(AccessDuration("2d12h")?.seconds == 216_000)
+        #expect(AccessDuration("1w")?.seconds == 604_800)
+        #expect(AccessDuration("permanent")?.isPermanent == true)
+        for bad in ["", "4", "h", "4x", "1h1d", "1h1h", "0m", "-1h", "4 h", "1.5h"] {
+            #expect(AccessDuration(bad) == nil, "\(bad)")
+        }
+        #expect(AccessDuration.format(seconds: 216_000) == "2d12h")
+    }
+
+    @Test func identifiers() {
+        #expect(Identifier.isValid("jane.doe"))
+        #expect(Identifier.isValid("a-b_c.9"))
+        #expect(Identifier.problem("Jane") == "an id must start with a lower-case letter or digit")
+        #expect(Identifier.problem("a b") == "an id may contain only lower-case letters, digits, '.', '_' and '-'")
+        #expect(Identifier.problem(String(repeating: "a", count: 129)) == "an id may be at most 128 characters long")
+    }
+
+    @Test func resourcePatterns() {
+        let prod = ResourceRef("site:acme-prod")!
+        #expect(ResourcePattern("*")!.matches(prod))
+        #expect(ResourcePattern("site:*")!.matches(prod))
+        #expect(ResourcePattern("site:acme-*")!.matches(prod))
+        #expect(ResourcePattern("site:*-prod")!.matches(prod))
+        #expect(!ResourcePattern("site:*-staging")!.matches(prod))
+        #expect(!ResourcePattern("company:*")!.matches(prod))
+        #expect(ResourcePattern("site:acme-prod")!.matches(prod))
+        #expect(ResourcePattern("site") == nil)
+        #expect(ResourcePattern("site:ACME") == nil)
+        #expect(ResourceRef("site:*") == nil)
+    }
+}
