@@ -95,12 +95,11 @@ enum ManifestDecoder {
         var presets: [(name: String, duration: AccessDuration)] = []
         if let presetsReader = spec.object("durationPresets") {
             for entry in presetsReader.entries {
-                guard let text = presetsReader.scalarString(entry.value, "spec.durationPresets.\(entry.key)") else { continue }
-                guard let duration = AccessDuration(text.value) else {
-                    spec.log.add(spec.file, text.location, "invalid duration '\(text.value)' in spec.durationPresets.\(entry.key): write for example 30m, 4h, 1d, 1w, 2d12h or permanent")
-                    continue
-                }
-                presets.append((entry.key, duration))
+                let field = "spec.durationPresets.\(entry.key)"
+                guard let text = presetsReader.scalarString(entry.value, field),
+                    let duration = presetsReader.convert(text, "duration", in: field, hint: ObjectReader.durationHint, AccessDuration.init)
+                else { continue }
+                presets.append((entry.key, duration.value))
             }
         }
         guard let organization, let displayName else { return nil }
@@ -169,14 +168,7 @@ enum ManifestDecoder {
         spec.allow(["type", "displayName", "owner", "parent", "attributes"])
         let type = spec.id("type", required: true)
         let owner = spec.id("owner", required: true)
-        var parent: Located<ResourceRef>?
-        if let p = spec.string("parent") {
-            if let ref = ResourceRef(p.value) {
-                parent = Located(ref, at: p.location)
-            } else {
-                spec.log.add(spec.file, p.location, "invalid resource '\(p.value)' in spec.parent: write TYPE:NAME, like account:acme")
-            }
-        }
+        let parent = spec.resourceRef("parent")
         let attributes = spec.stringMap("attributes")
         guard let type, let owner else { return nil }
         return Resource(header: header, type: type, displayName: spec.string("displayName")?.value, owner: owner, parent: parent, attributes: attributes)

@@ -148,42 +148,38 @@ struct ObjectReader {
         return ObjectReader(node, file: file, path: name(key), log: log, anchor: keyLocation(key))
     }
 
-    func timestamp(_ key: String, required: Bool = false) -> Located<Timestamp>? {
-        guard let s = string(key, required: required) else { return nil }
-        guard let t = Timestamp(rfc3339: s.value) else {
-            log.add(file, s.location, "invalid time '\(s.value)' in \(name(key)): write RFC 3339 in UTC, like 2026-11-22T09:00:00Z")
+    /// Converts a string with `parse`, or logs "invalid WHAT 'text' in FIELD: HINT".
+    func convert<T>(_ s: Located<String>, _ what: String, in field: String, hint: String, _ parse: (String) -> T?) -> Located<T>? {
+        guard let value = parse(s.value) else {
+            log.add(file, s.location, "invalid \(what) '\(s.value)' in \(field): \(hint)")
             return nil
         }
-        return Located(t, at: s.location)
+        return Located(value, at: s.location)
+    }
+
+    static let timeHint = "write RFC 3339 in UTC, like 2026-11-22T09:00:00Z"
+    static let durationHint = "write for example 30m, 4h, 1d, 1w, 2d12h or permanent"
+    static let resourceHint = "write TYPE:NAME, like site:acme-prod"
+    static let patternHint = "write TYPE:NAME, TYPE:prefix-*, TYPE:* or *"
+
+    func timestamp(_ key: String, required: Bool = false) -> Located<Timestamp>? {
+        string(key, required: required).flatMap { convert($0, "time", in: name(key), hint: Self.timeHint, Timestamp.init(rfc3339:)) }
     }
 
     func duration(_ key: String, required: Bool = false) -> Located<AccessDuration>? {
-        guard let s = string(key, required: required) else { return nil }
-        guard let d = AccessDuration(s.value) else {
-            log.add(file, s.location, "invalid duration '\(s.value)' in \(name(key)): write for example 30m, 4h, 1d, 1w, 2d12h or permanent")
-            return nil
-        }
-        return Located(d, at: s.location)
+        string(key, required: required).flatMap { convert($0, "duration", in: name(key), hint: Self.durationHint, AccessDuration.init) }
+    }
+
+    func resourceRef(_ key: String) -> Located<ResourceRef>? {
+        string(key).flatMap { convert($0, "resource", in: name(key), hint: Self.resourceHint, ResourceRef.init) }
     }
 
     func resourceRefs(_ key: String, required: Bool = false) -> [Located<ResourceRef>] {
-        strings(key, required: required).compactMap { s in
-            guard let ref = ResourceRef(s.value) else {
-                log.add(file, s.location, "invalid resource '\(s.value)' in \(name(key)): write TYPE:NAME, like site:acme-prod")
-                return nil
-            }
-            return Located(ref, at: s.location)
-        }
+        strings(key, required: required).compactMap { convert($0, "resource", in: name(key), hint: Self.resourceHint, ResourceRef.init) }
     }
 
     func patterns(_ key: String, required: Bool = false) -> [Located<ResourcePattern>] {
-        strings(key, required: required).compactMap { s in
-            guard let pattern = ResourcePattern(s.value) else {
-                log.add(file, s.location, "invalid resource pattern '\(s.value)' in \(name(key)): write TYPE:NAME, TYPE:prefix-*, TYPE:* or *")
-                return nil
-            }
-            return Located(pattern, at: s.location)
-        }
+        strings(key, required: required).compactMap { convert($0, "resource pattern", in: name(key), hint: Self.patternHint, ResourcePattern.init) }
     }
 
     /// A mapping of string keys to string values, in source order.
