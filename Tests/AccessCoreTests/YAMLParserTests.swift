@@ -28,6 +28,9 @@ final class YAMLParserTests: XCTestCase {
             } catch {
                 XCTFail("\(name) was rejected: \(error.headline)")
             }
+            // The same through the command users run to see how their YAML is read.
+            let cli = AccessCLI(environment: [:], currentDirectory: url.deletingLastPathComponent().path)
+            XCTAssertEqual(cli.run(["parse", name]), CommandResult(exitCode: 0, standardOutput: CanonicalJSON.pretty(expected, sortKeys: false)), name)
         }
     }
 
