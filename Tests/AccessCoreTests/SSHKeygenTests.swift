@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Signing and verifying through the real ssh-keygen, with keys made for each test.
+final class SSHKeygenTests: XCTestCase {
+    private let keygen = SSHKeygen()
+    private let now = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
+    }
+
+    /// Makes a key pair with `ssh-keygen -t TYPE -N ''` and returns (private key path, public key line).
+    private func makeKey(_ type: [String], in dir: URL, name: String) throws -> (String, String) {
+        let path = dir.appendingPathComponent(name).path
+        let folder = try PrivateFolder()
+        defer { folder.remove() }
+        let result = try ProcessRunner.run(keygen.executable, ["-q", "-t"] + type + ["-N", "", "-C", name, "-f", path], in: folder)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        return (path, try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func testSignAndVerifyWithEd25519AndECDSA() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        for type in [["ed25519"], ["ecdsa", "-b", "256"]] {
+            let (key, pub) = try makeKey(type, in: dir, name: "jane-\(type[0])")
+            XCTAssertNil(SSHPublicKey.problem(pub))
+            let message = Array("{\"decision\":\"approve\"}".utf8)
+            let armor = try keygen.sign(message, keyPath: key, namespace: "accessctl")
+            XCTAssertTrue(armor.hasPrefix("-----BEGIN SSH SIGNATURE-----\n"))
+            XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane", publicKeys: [pub], namespace: "accessctl", time: now), .good)
+        }
+    }
+
+    func testVerificationFailures() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let (key, pub) = try makeKey(["ed25519"], in: dir, name: "jane")
+        let (_, otherPub) = try makeKey(["ed25519"], in: dir, name: "bob")
+        let message = Array("payload".utf8)
+        let armor = try keygen.sign(message, keyPath: key, namespace: "accessctl")
+        // Another message, another namespace, another key, no key at all.
+        XCTAssertNotEqual(try keygen.verify(Array("payloaD".utf8), armor: armor, signer: "jane", publicKeys: [pub], namespace: "accessctl", time: now), .good)
+        XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane", publicKeys: [pub], namespace: "other", time: now), .bad("Couldn't verify signature: namespace does not match"))
+        XCTAssertNotEqual(try keygen.verify(message, armor: armor, signer: "jane", publicKeys: [otherPub], namespace: "accessctl", time: now), .good)
+        XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane", publicKeys: [], namespace: "accessctl", time: now), .unknownKey)
+        // allowed_signers reads principals as patterns: "*" would match anyone, so it is refused.
+        XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "*", publicKeys: [pub], namespace: "accessctl", time: now), .bad("'*' is not a valid principal id"))
+        XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane,*", publicKeys: [pub], namespace: "accessctl", time: now), .bad("'jane,*' is not a valid principal id"))
+    }
+
+    func testIndentedArmorFromYAMLVerifies() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let (key, pub) = try makeKey(["ed25519"], in: dir, name: "jane")
+        let message = Array("payload".utf8)
+        let armor = try keygen.sign(message, keyPath: key, namespace: "accessctl")
+        let indented = armor.split(separator: "\n").map { "        " + $0 }.joined(separator: "\r\n")
+        XCTAssertEqual(try keygen.verify(message, armor: indented, signer: "jane", publicKeys: [pub], namespace: "accessctl", time: now), .good)
+    }
+
+    func testSigningThroughSSHAgent() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let agentPath = (keygen.executable as NSString).deletingLastPathComponent + "/ssh-agent"
+        let addPath = (keygen.executable as NSString).deletingLastPathComponent + "/ssh-add"
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: agentPath), "ssh-agent is not installed")
+        let (key, pub) = try makeKey(["ed25519"], in: dir, name: "agent-key")
+        let socket = dir.appendingPathComponent("agent.sock").path
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: agentPath)
+        agent.arguments = ["-D", "-a", socket]
+        try agent.run()
+        defer { agent.terminate() }
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        let environment = ["SSH_AUTH_SOCK": socket, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+        let folder = try PrivateFolder()
+        defer { folder.remove() }
+        XCTAssertEqual(try ProcessRunner.run(addPath, ["-q", key], in: folder, environment: environment).status, 0)
+        // Remove the private key: only the agent holds it now; sign with the public key file.
+        try FileManager.default.removeItem(atPath: key)
+        let message = Array("through the agent".utf8)
+        let armor = try keygen.sign(message, keyPath: key + ".pub", namespace: "accessctl", environment: environment)
+        XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane", publicKeys: [pub], namespace: "accessctl", time: now), .good)
+    }
+
+    func testPayloadBindsOrganizationRequestAndSpec() throws {
+        let tree = TreeLoader.load(root: try TreeFixture(self).root.path, displayRoot: "tree").tree
+        let request = tree.requests[0]
+        let terms = Terms(
+            validFrom: Timestamp(rfc3339: "2026-11-22T09:30:00Z")!, validTo: Timestamp(rfc3339: "2026-11-22T13:30:00Z")!,
+            resources: [ResourceRef("site:acme-prod")!], role: "reader", actions: [], location: .start)
+        let payload = DecisionPayload.json(
+            organization: "testorg", request: request.id, specDigest: request.spec.digest, decision: .approve, by: "ann",
+            at: Timestamp(rfc3339: "2026-11-22T09:30:00Z")!, terms: terms, reason: nil)
+        assertText(
+            CanonicalJSON.encode(payload),
+            #"{"at":"2026-11-22T09:30:00Z","by":"ann","decision":"approve","organization":"testorg","request":"sam-debug","specDigest":""#
+                + request.spec.digest
+                + #"","terms":{"resources":["site:acme-prod"],"role":"reader","validFrom":"2026-11-22T09:30:00Z","validTo":"2026-11-22T13:30:00Z"},"type":"accessctl.decision/v1"}"#)
+        // A signature over this payload cannot serve another organization or request.
+        let moved = DecisionPayload.json(
+            organization: "otherorg", request: request.id, specDigest: request.spec.digest, decision: .approve, by: "ann",
+            at: Timestamp(rfc3339: "2026-11-22T09:30:00Z")!, terms: terms, reason: nil)
+        XCTAssertNotEqual(CanonicalJSON.encode(moved), CanonicalJSON.encode(payload))
+    }
+}
