@@ -20,7 +20,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 64)
         assertText(result.standardError, """
             error: unknown option --rot, did you mean --root?
-            usage: accessctl validate [--root DIR] [--format text|github]
+            usage: accessctl validate [--root DIR] [--format text|github] [--now TIME]
             See 'accessctl validate --help'.
 
             """)

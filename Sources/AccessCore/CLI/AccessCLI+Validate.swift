@@ -1,18 +1,54 @@
 extension AccessCLI {
-    /// `accessctl validate`: load the whole tree and print every problem.
-    func validate(_ arguments: ParsedArguments) -> CommandResult {
+    /// `accessctl validate`: load the whole tree, verify every decision, print every problem.
+    func validate(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
         let root = root(arguments)
         let format = arguments.value("--format") ?? "text"
+        let now = try now(arguments)
         let result = TreeLoader.load(root: root.path, displayRoot: root.display)
-        let problems = result.diagnostics
+        let problems = result.diagnostics + verifyDecisions(result.tree, now: now)
+        let errors = problems.filter { $0.severity == .error }.count
+        let warnings = problems.count - errors
         let manifests = Self.count(result.tree.manifestCount, "manifest")
-        if problems.isEmpty {
-            return CommandResult(exitCode: ExitCode.success, standardOutput: "\(root.display): \(manifests) valid.\n")
-        }
-        let summary = "\(root.display): \(Self.count(problems.count, "error")) in \(Self.count(result.tree.fileCount, "file")).\n"
+        let warningText = warnings == 0 ? "" : ", \(Self.count(warnings, "warning"))"
+        let summary = errors == 0
+            ? "\(root.display): \(manifests) valid\(warningText).\n"
+            : "\(root.display): \(Self.count(errors, "error"))\(warningText) in \(Self.count(result.tree.fileCount, "file")).\n"
+        let code = errors == 0 ? ExitCode.success : ExitCode.failure
         if format == "github" {
-            return CommandResult(exitCode: ExitCode.failure, standardOutput: render(problems, format: format) + summary)
+            return CommandResult(exitCode: code, standardOutput: render(problems, format: format) + summary)
         }
-        return CommandResult(exitCode: ExitCode.failure, standardOutput: summary, standardError: render(problems))
+        return CommandResult(exitCode: code, standardOutput: summary, standardError: render(problems))
+    }
+
+    /// A diagnostic for each decision that does not verify or no longer counts.
+    func verifyDecisions(_ tree: AccessTree, now: Timestamp) -> [Diagnostic] {
+        guard let settings = tree.settings, tree.requests.contains(where: { !$0.decisions.isEmpty }) else { return [] }
+        let keygen = SSHKeygen(environment: environment)
+        guard keygen.isAvailable else {
+            return [Diagnostic(file: tree.root, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")]
+        }
+        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        var out: [Diagnostic] = []
+        for request in tree.requests where !request.decisions.isEmpty {
+            let checks: [DecisionVerifier.Check]
+            do {
+                checks = try verifier.check(request)
+            } catch {
+                out.append(Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)"))
+                continue
+            }
+            for check in checks {
+                let d = check.decision
+                let what = "\(d.kind.value.rawValue) by \(d.by.value)"
+                switch check.outcome {
+                case .valid: break
+                case .invalid(let reason):
+                    out.append(Diagnostic(file: request.header.file, location: d.location, message: "\(what): \(reason)"))
+                case .voided(let reason):
+                    out.append(Diagnostic(file: request.header.file, location: d.location, message: "\(what) is void: \(reason)", severity: .warning))
+                }
+            }
+        }
+        return out
     }
 }

@@ -19,9 +19,12 @@ public struct AccessCLI: Sendable {
         CommandSpec(
             name: "validate", summary: "Check every manifest of the access tree and report all problems.",
             arguments: [],
-            options: [rootOption, CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default), or github for pull request annotations", choices: ["text", "github"])],
+            options: [
+                rootOption, CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default), or github for pull request annotations", choices: ["text", "github"]),
+                nowOption,
+            ],
             example: "accessctl validate --root access --format github",
-            details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message."),
+            details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning."),
         CommandSpec(
             name: "parse", summary: "Print the data accessctl reads from a YAML or JSON file, as JSON.",
             arguments: ["FILE"],
@@ -34,6 +37,17 @@ public struct AccessCLI: Sendable {
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
     ]
+
+    static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
+
+    /// `--now`, or the clock.
+    func now(_ arguments: ParsedArguments) throws(UsageError) -> Timestamp {
+        guard let text = arguments.value("--now") else { return Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+        guard let time = Timestamp(rfc3339: text) else {
+            throw UsageError(message: "--now needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got '\(text)'", command: arguments.command)
+        }
+        return time
+    }
 
     static let rootOption = CommandSpec.Option(name: "--root", value: "DIR", help: "the access tree (default: $ACCESSCTL_ROOT, else ./access)")
 
@@ -56,7 +70,7 @@ public struct AccessCLI: Sendable {
                 return CommandResult(exitCode: ExitCode.success, standardOutput: command.help)
             }
             let parsed = try ArgumentParser.parse(rest, for: command)
-            return execute(command.name, parsed)
+            return try execute(command.name, parsed)
         } catch {
             var text = "error: \(error.message)\n"
             if let command = error.command {
@@ -68,9 +82,9 @@ public struct AccessCLI: Sendable {
         }
     }
 
-    private func execute(_ name: String, _ arguments: ParsedArguments) -> CommandResult {
+    private func execute(_ name: String, _ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
         switch name {
-        case "validate": return validate(arguments)
+        case "validate": return try validate(arguments)
         case "parse": return parse(arguments)
         case "init": return initialize(arguments)
         default: preconditionFailure("command \(name) is listed but not dispatched")

@@ -25,6 +25,7 @@ enum ArgumentParser {
     /// Parses options (`--name value`, `--name=value`, flags) and positional arguments.
     static func parse(_ arguments: [String], for command: CommandSpec) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
+        parsed.command = command
         var index = 0
         var onlyPositional = false
         while index < arguments.count {

@@ -57,6 +57,8 @@ public struct CommandSpec: Sendable {
 
 /// Arguments after parsing: option values by name and positional arguments in order.
 public struct ParsedArguments: Sendable {
+    /// The command these arguments were parsed for.
+    public var command: CommandSpec?
     public var values: [String: [String]] = [:]
     public var flags: Set<String> = []
     public var positional: [String] = []

@@ -272,7 +272,7 @@ enum ManifestDecoder {
 
     static func decodeDecision(_ node: Node, index: Int, file: String, log: DiagnosticCollector) -> Decision? {
         guard let d = ObjectReader(node, file: file, path: "status.decisions[\(index)]", log: log) else { return nil }
-        d.allow(["decision", "by", "at", "terms", "reason", "signature"])
+        d.allow(["decision", "by", "at", "terms", "reason", "specDigest", "signature"])
         var kind: Located<Decision.Kind>?
         if let k = d.string("decision", required: true) {
             if let parsed = Decision.Kind(rawValue: k.value) {
@@ -284,6 +284,10 @@ enum ManifestDecoder {
         let by = d.id("by", required: true)
         let at = d.timestamp("at", required: true)
         let reason = d.string("reason")
+        let specDigest = d.string("specDigest", required: true)
+        if let specDigest, !(specDigest.value.hasPrefix("sha256:") && specDigest.value.utf8.count == 71) {
+            log.add(file, specDigest.location, "specDigest must be 'sha256:' and 64 hexadecimal digits")
+        }
         let signature = d.string("signature", required: true)
         if let signature, !signature.value.contains("-----BEGIN SSH SIGNATURE-----") || !signature.value.contains("-----END SSH SIGNATURE-----") {
             log.add(file, signature.location, "signature must be an SSH signature armor (-----BEGIN SSH SIGNATURE----- ... -----END SSH SIGNATURE-----)")
@@ -316,8 +320,8 @@ enum ManifestDecoder {
                 log.add(file, d.location, "a revoke decision needs a reason")
             }
         }
-        guard let kind, let by, let at, let signature else { return nil }
+        guard let kind, let by, let at, let signature, let specDigest else { return nil }
         if kind.value == .approve, terms == nil { return nil }
-        return Decision(kind: kind, by: by, at: at, terms: terms, reason: reason?.value, signature: signature, location: node.location)
+        return Decision(kind: kind, by: by, at: at, terms: terms, reason: reason?.value, specDigest: specDigest, signature: signature, location: node.location)
     }
 }

@@ -59,6 +59,8 @@ public struct Decision: Sendable {
     /// What is granted; approve only.
     public var terms: Terms?
     public var reason: String?
+    /// The spec digest the signer saw; if the spec changed since, the decision is void.
+    public var specDigest: Located<String>
     /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
     public var signature: Located<String>
     public var location: SourceLocation

@@ -15,10 +15,10 @@ public enum DecisionPayload {
         return .object(members)
     }
 
-    /// The bytes to sign for a decision written in a request.
+    /// The bytes a decision written in a request was signed over (with the digest it records).
     public static func bytes(organization: String, request: AccessRequest, decision: Decision) -> [UInt8] {
         let value = json(
-            organization: organization, request: request.id, specDigest: request.spec.digest, decision: decision.kind.value,
+            organization: organization, request: request.id, specDigest: decision.specDigest.value, decision: decision.kind.value,
             by: decision.by.value, at: decision.at.value, terms: decision.terms, reason: decision.reason)
         return Array(CanonicalJSON.encode(value).utf8)
     }

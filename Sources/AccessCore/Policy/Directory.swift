@@ -1,0 +1,57 @@
+/// Lookups over a tree: who is in which team, who holds which role, who owns what.
+public struct Directory: Sendable {
+    public let tree: AccessTree
+    private let principals: [String: Principal]
+    private let teams: [String: Team]
+    private let resources: [ResourceRef: Resource]
+
+    public init(_ tree: AccessTree) {
+        self.tree = tree
+        principals = Dictionary(tree.principals.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func principal(_ id: String) -> Principal? { principals[id] }
+    public func resource(_ ref: ResourceRef) -> Resource? { resources[ref] }
+
+    /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
+    public func ancestors(ofTeam id: String) -> [String] {
+        var chain: [String] = []
+        var current: String? = id
+        while let team = current, teams[team] != nil, !chain.contains(team) {
+            chain.append(team)
+            current = teams[team]?.parent?.value
+        }
+        return chain
+    }
+
+    /// The teams a principal belongs to: those it names and all their ancestors, since a
+    /// member of `support-eu` is also a member of its parent `support`.
+    public func teams(of principalID: String) -> Set<String> {
+        Set(principals[principalID]?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
+    }
+
+    /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
+    public func roles(of principalID: String) -> Set<String> {
+        guard let principal = principals[principalID] else { return [] }
+        var roles = Set(principal.roles.map(\.value))
+        for team in teams(of: principalID) { roles.formUnion(teams[team]?.roles.map(\.value) ?? []) }
+        return roles
+    }
+
+    /// Whether the principal is named by a subject set directly, by team, or by role.
+    public func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
+        if subjects.principals.contains(where: { $0.value == principalID }) { return true }
+        let teams = teams(of: principalID)
+        if subjects.teams.contains(where: { teams.contains($0.value) }) { return true }
+        let roles = roles(of: principalID)
+        return subjects.roles.contains { roles.contains($0.value) }
+    }
+
+    /// Whether the principal is a member of the owner team of every resource in `refs`.
+    public func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
+        let teams = teams(of: principalID)
+        return !refs.isEmpty && refs.allSatisfy { ref in resources[ref].map { teams.contains($0.owner.value) } ?? false }
+    }
+}

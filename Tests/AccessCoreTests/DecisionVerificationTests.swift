@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Signed decisions end to end: real ed25519 keys, signatures made with ssh-keygen over the
+/// payload, appended to request files, and checked by `accessctl validate`.
+final class DecisionVerificationTests: XCTestCase {
+    private let keygen = SSHKeygen()
+    private let now = "2026-11-22T12:00:00Z"
+    private var tree: TreeFixture!
+    private var keys: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let dir = try TestSupport.temporaryDirectory(self)
+        var publicKeys: [String: String] = [:]
+        for who in ["ann", "olga", "sam", "mallory"] {
+            let path = dir.appendingPathComponent(who).path
+            let folder = try PrivateFolder()
+            defer { folder.remove() }
+            XCTAssertEqual(try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path], in: folder).status, 0)
+            keys[who] = path
+            publicKeys[who] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var files: [String: String?] = [:]
+        files["principals/ann.yaml"] = TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n"
+        files["principals/sam.yaml"] = TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n"
+        files["principals/olga.yaml"] = """
+            apiVersion: accessctl/v1
+            kind: Principal
+            metadata:
+              name: olga
+            spec:
+              displayName: Olga Owner
+              teams: [owners]
+              sshKeys:
+                - \(publicKeys["olga"]!)
+
+            """
+        files["principals/mallory.yaml"] = """
+            apiVersion: accessctl/v1
+            kind: Principal
+            metadata:
+              name: mallory
+            spec:
+              displayName: Mallory Outsider
+              sshKeys:
+                - \(publicKeys["mallory"]!)
+
+            """
+        files["requests/sam-other.yaml"] = TreeFixture.files["requests/sam-debug.yaml"]!
+            .replacingOccurrences(of: "sam-debug", with: "sam-other").replacingOccurrences(of: "Debug ticket 1", with: "Other ticket")
+        tree = try TreeFixture(self, changes: files)
+    }
+
+    private func request(_ name: String) -> AccessRequest {
+        TreeLoader.load(root: tree.root.path, displayRoot: "tree").tree.requests.first { $0.id == name }!
+    }
+
+    private func terms(_ from: String = "2026-11-22T10:00:00Z", _ to: String = "2026-11-22T14:00:00Z", role: String? = "reader") -> Terms {
+        Terms(validFrom: Timestamp(rfc3339: from)!, validTo: Timestamp(rfc3339: to)!, resources: [ResourceRef("site:acme-prod")!], role: role, actions: [], location: .start)
+    }
+
+    /// Signs a decision as `signer` with `key` and appends it to the request file.
+    @discardableResult
+    private func decide(
+        _ kind: Decision.Kind, on name: String, by: String, key: String? = nil, at: String = "2026-11-22T10:00:00Z", terms: Terms? = nil,
+        reason: String? = nil, organization: String = "testorg", armor: String? = nil
+    ) throws -> Decision {
+        let request = request(name)
+        var decision = Decision(
+            kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(Timestamp(rfc3339: at)!, at: .start),
+            terms: kind == .approve ? (terms ?? self.terms()) : nil, reason: reason, specDigest: Located(request.spec.digest, at: .start),
+            signature: Located("", at: .start), location: .start)
+        let payload = DecisionPayload.bytes(organization: organization, request: request, decision: decision)
+        decision.signature.value = try armor ?? keygen.sign(payload, keyPath: keys[key ?? by]!, namespace: "accessctl")
+        let url = tree.root.appendingPathComponent("requests/\(name).yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try Data(try StatusWriter.appending(decision, to: text, file: name).utf8).write(to: url)
+        return decision
+    }
+
+    private func validate() -> CommandResult { tree.run(["validate", "--root", "tree", "--now", now]) }
+
+    /// The message of the single error printed for request `name`.
+    private func onlyError(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let headlines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("tree/") }
+        XCTAssertEqual(headlines.count, 1, result.standardError, file: file, line: line)
+        return headlines.first.map { String($0.split(separator: " ", maxSplits: 1)[1]) } ?? ""
+    }
+
+    func testValidApprovalAndDenial() throws {
+        try decide(.approve, on: "sam-debug", by: "ann")
+        try decide(.deny, on: "sam-other", by: "olga", reason: "No ticket \"linked\"")
+        XCTAssertEqual(validate(), CommandResult(exitCode: 0, standardOutput: "tree: 15 manifests valid.\n"))
+        let text = try String(contentsOf: tree.root.appendingPathComponent("requests/sam-other.yaml"), encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix(TreeFixture.files["requests/sam-debug.yaml"]!.replacingOccurrences(of: "sam-debug", with: "sam-other").replacingOccurrences(of: "Debug ticket 1", with: "Other ticket") + "status:\n  decisions:\n    - decision: deny\n"), "the author's bytes stay as written")
+    }
+
+    func testApprovalWithShorterDurationAndThreshold() throws {
+        try decide(.approve, on: "sam-debug", by: "ann", terms: terms("2026-11-22T10:00:00Z", "2026-11-22T11:00:00Z"))
+        XCTAssertEqual(validate().exitCode, 0)
+        let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree").tree
+        var verifier = DecisionVerifier(tree: loaded, settings: loaded.settings!, now: Timestamp(rfc3339: now)!, keygen: keygen)
+        let request = loaded.requests.first { $0.id == "sam-debug" }!
+        XCTAssertEqual(verifier.approval(request, try verifier.check(request))?.approvers, ["ann"])
+        // With a threshold of 2, one approval is not enough; a second over identical terms is.
+        var strict = loaded
+        strict.policies[0].threshold = Located(2, at: .start)
+        verifier = DecisionVerifier(tree: strict, settings: strict.settings!, now: Timestamp(rfc3339: now)!, keygen: keygen)
+        XCTAssertNil(verifier.approval(request, try verifier.check(request)))
+        try decide(.approve, on: "sam-debug", by: "olga", terms: terms("2026-11-22T10:00:00Z", "2026-11-22T11:00:00Z"))
+        let twice = TreeLoader.load(root: tree.root.path, displayRoot: "tree").tree.requests.first { $0.id == "sam-debug" }!
+        XCTAssertEqual(verifier.approval(twice, try verifier.check(twice))?.approvers, ["ann", "olga"])
+    }
+
+    func testRejections() throws {
+        try decide(.approve, on: "sam-debug", by: "mallory")
+        XCTAssertEqual(onlyError(validate()), "error: approve by mallory: not an approver: 'mallory' approves under none of the matching policies (support)")
+    }
+
+    func testSelfApprovalIsRefused() throws {
+        var files = [String: String?]()
+        files["principals/sam.yaml"] = try String(contentsOf: tree.root.appendingPathComponent("principals/sam.yaml"), encoding: .utf8).replacingOccurrences(of: "teams: [support]", with: "teams: [support, owners]")
+        try TestSupport.write(files.compactMapValues { $0 }, under: tree.root)
+        try decide(.approve, on: "sam-debug", by: "sam")
+        XCTAssertEqual(onlyError(validate()), "error: approve by sam: self-approval: 'sam' made this request, and policy support does not allow self-approval")
+    }
+
+    func testTermsWiderThanRequested() throws {
+        try decide(.approve, on: "sam-debug", by: "ann", terms: terms("2026-11-22T10:00:00Z", "2026-11-22T15:00:00Z"))
+        XCTAssertEqual(onlyError(validate()), "error: approve by ann: terms wider than requested: lasts longer than the requested 4h")
+    }
+
+    func testFutureDecisionTime() throws {
+        try decide(.approve, on: "sam-debug", by: "ann", at: "2026-11-22T12:06:00Z", terms: terms("2026-11-22T12:06:00Z", "2026-11-22T13:00:00Z"))
+        XCTAssertEqual(onlyError(validate()), "error: approve by ann: decision time 2026-11-22T12:06:00Z is in the future (now is 2026-11-22T12:00:00Z)")
+    }
+
+    func testStaleRequestCannotBeApproved() throws {
+        try decide(.approve, on: "sam-debug", by: "ann", at: "2026-11-30T10:00:00Z", terms: terms("2026-11-30T10:00:00Z", "2026-11-30T11:00:00Z"))
+        let result = tree.run(["validate", "--root", "tree", "--now", "2026-11-30T12:00:00Z"])
+        XCTAssertEqual(onlyError(result), "error: approve by ann: the request went stale at 2026-11-29T09:00:00Z (requestTTL 7d of policy support); it can no longer be approved")
+    }
+
+    func testSignatureFromAnotherRequestOrOrganizationFails() throws {
+        let original = try decide(.approve, on: "sam-debug", by: "ann")
+        try decide(.approve, on: "sam-other", by: "ann", armor: original.signature.value)
+        XCTAssertEqual(onlyError(validate()), "error: approve by ann: bad signature: Signature verification failed: incorrect signature")
+        try FileManager.default.removeItem(at: tree.root.appendingPathComponent("requests/sam-other.yaml"))
+        try decide(.deny, on: "sam-debug", by: "olga", organization: "otherorg")
+        XCTAssertEqual(onlyError(validate()), "error: deny by olga: bad signature: Signature verification failed: incorrect signature")
+    }
+
+    func testSpecEditedAfterApprovalVoidsTheDecision() throws {
+        try decide(.approve, on: "sam-debug", by: "ann")
+        let url = tree.root.appendingPathComponent("requests/sam-debug.yaml")
+        let edited = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "Debug ticket 1", with: "Debug ticket 1 and more")
+        try Data(edited.utf8).write(to: url)
+        let result = validate()
+        XCTAssertEqual(result.exitCode, 0)
+        XCTAssertEqual(result.standardOutput, "tree: 15 manifests valid, 1 warning.\n")
+        XCTAssertEqual(onlyError(result), "warning: approve by ann is void: the request's spec changed after this decision was signed; it needs a new decision")
+    }
+
+    func testKeyRemovedFromPrincipal() throws {
+        try decide(.approve, on: "sam-debug", by: "olga")
+        try TestSupport.write(["principals/olga.yaml": "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: olga\nspec:\n  displayName: Olga Owner\n  teams: [owners]\n"], under: tree.root)
+        XCTAssertEqual(onlyError(validate()), "error: approve by olga: unknown key: principal 'olga' has no sshKeys")
+    }
+
+    func testRelinquishOnlyByTheRequester() throws {
+        try decide(.relinquish, on: "sam-debug", by: "sam")
+        XCTAssertEqual(validate().exitCode, 0)
+        try decide(.relinquish, on: "sam-other", by: "ann")
+        XCTAssertEqual(onlyError(validate()), "error: relinquish by ann: only the requester 'sam' may relinquish")
+    }
+}
