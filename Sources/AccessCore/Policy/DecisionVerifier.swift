@@ -57,8 +57,6 @@ public struct DecisionVerifier: Sendable {
                 check.outcome = .invalid(problem)
             } else if decision.specDigest.value != request.spec.digest {
                 check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
-            } else if decision.at.value.seconds > now.seconds + Self.clockSkew {
-                check.outcome = .invalid("decision time \(decision.at.value) is in the future (now is \(now))")
             } else {
                 switch authority(request, decision, policies) {
                 case .success(let policy): check.policy = policy
@@ -69,15 +67,18 @@ public struct DecisionVerifier: Sendable {
         }
     }
 
+    /// Why `decision` would not count even with a good signature, or nil; used before signing.
+    public func authorityProblem(_ request: AccessRequest, _ decision: Decision) -> String? {
+        if case .failure(let problem) = authority(request, decision, matchingPolicies(request)) { return problem.message }
+        return nil
+    }
+
     private func signatureProblem(_ request: AccessRequest, _ decision: Decision) throws -> String? {
         let by = decision.by.value
         let keys = directory.principal(by)?.sshKeys.map(\.value) ?? []
         let message = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
-        switch try keygen.verify(message, armor: decision.signature.value, signer: by, publicKeys: keys, namespace: settings.signatureNamespace, time: now) {
-        case .good: return nil
-        case .unknownKey: return "unknown key: principal '\(by)' has no sshKeys"
-        case .bad(let reason): return "bad signature: \(reason)"
-        }
+        return try keygen.verify(message, armor: decision.signature.value, signer: by, publicKeys: keys, namespace: settings.signatureNamespace, time: now)
+            .problem(signer: by)
     }
 
     struct Problem: Error {
@@ -89,6 +90,9 @@ public struct DecisionVerifier: Sendable {
         let spec = request.spec
         let by = decision.by.value
         let requester = spec.requester.value
+        if decision.at.value.seconds > now.seconds + Self.clockSkew {
+            return .failure(Problem(message: "decision time \(decision.at.value) is in the future (now is \(now))"))
+        }
         if decision.kind.value == .relinquish {
             return by == requester ? .success(nil) : .failure(Problem(message: "only the requester '\(requester)' may relinquish"))
         }

@@ -9,6 +9,15 @@ public struct SSHKeygen: Sendable {
         /// The signer has no keys in the tree.
         case unknownKey
         case bad(String)
+
+        /// What went wrong, for messages.
+        public func problem(signer: String) -> String? {
+            switch self {
+            case .good: nil
+            case .unknownKey: "unknown key: principal '\(signer)' has no sshKeys"
+            case .bad(let reason): "bad signature: \(reason)"
+            }
+        }
     }
 
     public var executable: String
