@@ -30,14 +30,20 @@ extension AccessCLI {
         let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         var out: [Diagnostic] = []
         for request in tree.requests where !request.decisions.isEmpty {
-            let checks: [DecisionVerifier.Check]
+            let status: RequestStatus
             do {
-                checks = try verifier.check(request)
+                status = try verifier.status(request)
             } catch {
                 out.append(Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)"))
                 continue
             }
-            for check in checks {
+            if let missing = status.missingApprovals, status.state == .pending {
+                out.append(Diagnostic(
+                    file: request.header.file, location: request.statusLocation ?? .start,
+                    message: "threshold not met: \(missing.count) more approval\(missing.count == 1 ? "" : "s") over the same terms needed under policy \(missing.policy)",
+                    severity: .warning))
+            }
+            for check in status.checks {
                 let d = check.decision
                 let what = "\(d.kind.value.rawValue) by \(d.by.value)"
                 switch check.outcome {

@@ -36,7 +36,7 @@ public struct AccessCLI: Sendable {
             arguments: ["[DIR]"], options: [],
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
-    ] + decisionCommands
+    ] + decisionCommands + [statusCommand]
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
 
@@ -87,6 +87,7 @@ public struct AccessCLI: Sendable {
         case "validate": return try validate(arguments)
         case "parse": return parse(arguments)
         case "init": return initialize(arguments)
+        case "status": return try status(arguments)
         case "approve", "deny", "revoke", "relinquish", "payload", "attach": return try decide(name, arguments)
         default: preconditionFailure("command \(name) is listed but not dispatched")
         }

@@ -1,0 +1,137 @@
+import Foundation
+
+extension AccessCLI {
+    static let statusCommand = CommandSpec(
+        name: "status", summary: "List requests with their state, or show one request's decisions in detail.", arguments: ["[NAME]"],
+        options: [
+            rootOption, CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default) or json", choices: ["text", "json"]), nowOption,
+        ],
+        example: "accessctl status acme-backup-debug-2026-11-22",
+        details: "States: pending, approved (not started yet), active, expired, denied, revoked,\nrelinquished, stale (too old to approve), voided (spec changed after signing).\nRequests are sorted by their last update, newest first.")
+
+    /// `accessctl status [NAME]`.
+    func status(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+        let root = root(arguments)
+        let now = try now(arguments)
+        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
+        guard let settings = loaded.tree.settings else {
+            return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
+        }
+        let keygen = SSHKeygen(environment: environment)
+        guard keygen.isAvailable else {
+            return CommandResult(exitCode: ExitCode.failure, standardError: "error: ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified\n")
+        }
+        let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: keygen)
+        var requests = loaded.tree.requests
+        if let name = arguments.positional.first {
+            requests = requests.filter { $0.id == name }
+            if requests.isEmpty {
+                var message = "error: no request named '\(name)'"
+                if let guess = closestMatch(to: name, in: loaded.tree.requests.map(\.id)) { message += "; did you mean '\(guess)'?" }
+                return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+            }
+        }
+        var statuses: [RequestStatus] = []
+        do {
+            statuses = try requests.map { try verifier.status($0) }
+        } catch {
+            return CommandResult(exitCode: ExitCode.failure, standardError: "error: cannot run ssh-keygen: \(error)\n")
+        }
+        statuses.sort { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
+        let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
+        if arguments.value("--format") == "json" {
+            let json = JSONValue.array(statuses.map(statusJSON))
+            return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(json, sortKeys: false), standardError: warning)
+        }
+        let text = arguments.positional.isEmpty ? statusTable(statuses) : statusDetail(statuses[0], verifier)
+        return CommandResult(exitCode: ExitCode.success, standardOutput: text, standardError: warning)
+    }
+
+    private func expiry(_ s: RequestStatus) -> String {
+        guard let terms = s.terms else { return "-" }
+        return terms.validTo?.description ?? "never"
+    }
+
+    func statusTable(_ statuses: [RequestStatus]) -> String {
+        var rows = [["NAME", "STATE", "REQUESTER", "RESOURCES", "EXPIRES", "APPROVERS", "UPDATED"]]
+        for s in statuses {
+            rows.append([
+                s.request.id, s.state.rawValue, s.request.spec.requester.value,
+                s.request.spec.resources.map(\.value.description).joined(separator: ","), expiry(s),
+                s.approvers.isEmpty ? "-" : s.approvers.joined(separator: ","), s.updatedAt.description,
+            ])
+        }
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max()! }
+        var out = rows.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+        let counts = RequestState.allCases.compactMap { state -> String? in
+            let n = statuses.filter { $0.state == state }.count
+            return n == 0 ? nil : "\(n) \(state.rawValue)"
+        }
+        out += "\n\(Self.count(statuses.count, "request"))" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", ")) + ".\n"
+        return out
+    }
+
+    func statusDetail(_ s: RequestStatus, _ verifier: DecisionVerifier) -> String {
+        let spec = s.request.spec
+        var out = "\(s.request.id) (\(s.request.header.file))\n"
+        var state = s.state.rawValue
+        if let missing = s.missingApprovals { state += ": \(missing.count) more approval\(missing.count == 1 ? "" : "s") needed under policy \(missing.policy)" }
+        var lines: [(String, String)] = [("state", state), ("requester", spec.requester.value), ("requested at", spec.requestedAt.value.description),
+                                         ("resources", spec.resources.map(\.value.description).joined(separator: ", "))]
+        if let role = spec.role { lines.append(("role", role.value)) }
+        if !spec.actions.isEmpty { lines.append(("actions", spec.actions.map(\.value).joined(separator: ", "))) }
+        lines.append(("reason", spec.reason.value.trimmingCharacters(in: .whitespacesAndNewlines)))
+        if let duration = spec.duration { lines.append(("duration", duration.value.text)) }
+        if let from = spec.validFrom, let to = spec.validTo { lines.append(("window", "\(from.value) to \(to.value)")) }
+        if let renews = spec.renews { lines.append(("renews", renews.value)) }
+        let policies = verifier.matchingPolicies(s.request)
+        lines.append(("policies", policies.isEmpty ? "none matches" : policies.map { "\($0.id) (threshold \($0.threshold.value))" }.joined(separator: ", ")))
+        if let terms = s.terms { lines.append(("granted", termsText(terms))) }
+        for (label, value) in lines { out += "  " + (label + ":").padding(toLength: 14, withPad: " ", startingAt: 0) + value + "\n" }
+        out += s.checks.isEmpty ? "No decisions yet.\n" : "Decisions:\n"
+        for check in s.checks {
+            let d = check.decision
+            let verdict: String
+            switch check.outcome {
+            case .valid: verdict = "verified" + (check.policy.map { " (policy \($0))" } ?? "")
+            case .voided(let why): verdict = "void: \(why)"
+            case .invalid(let why): verdict = "NOT VALID: \(why)"
+            }
+            out += "  \(check.index + 1). \(d.kind.value.rawValue) by \(d.by.value) at \(d.at.value): \(verdict)\n"
+            if let terms = d.terms { out += "     terms: \(termsText(terms))\n" }
+            if let reason = d.reason { out += "     reason: \(reason)\n" }
+        }
+        return out
+    }
+
+    func termsText(_ t: Terms) -> String {
+        var parts = [t.resources.map(\.description).joined(separator: ", ")]
+        if let role = t.role { parts.append(role) }
+        if !t.actions.isEmpty { parts.append(t.actions.joined(separator: ", ")) }
+        parts.append("\(t.validFrom) to \(t.validTo?.description ?? "revoked")")
+        return parts.joined(separator: "; ")
+    }
+
+    func statusJSON(_ s: RequestStatus) -> JSONValue {
+        let spec = s.request.spec
+        var members: [(String, JSONValue)] = [
+            ("name", .string(s.request.id)), ("file", .string(s.request.header.file)), ("state", .string(s.state.rawValue)),
+            ("requester", .string(spec.requester.value)), ("resources", .array(spec.resources.map { .string($0.value.description) })),
+            ("reason", .string(spec.reason.value)), ("requestedAt", .string(spec.requestedAt.value.description)),
+            ("updatedAt", .string(s.updatedAt.description)), ("approvers", .array(s.approvers.map { .string($0) })),
+        ]
+        if let terms = s.terms { members.append(("terms", DecisionPayload.termsJSON(terms))) }
+        members.append(("decisions", .array(s.checks.map { check in
+            var d: [(String, JSONValue)] = [("decision", .string(check.decision.kind.value.rawValue)), ("by", .string(check.decision.by.value)), ("at", .string(check.decision.at.value.description))]
+            switch check.outcome {
+            case .valid: d.append(("verified", .bool(true)))
+            case .voided(let why): d += [("verified", .bool(false)), ("void", .string(why))]
+            case .invalid(let why): d += [("verified", .bool(false)), ("problem", .string(why))]
+            }
+            return .object(d)
+        })))
+        return .object(members)
+    }
+}
