@@ -7,12 +7,27 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     private let cli = AccessCLI(environment: [:], currentDirectory: TestSupport.repositoryRoot.path)
 
-    func testBundledTreeValidates() {
-        let result = cli.run(["validate"])
-        XCTAssertEqual(result.standardError, "")
+    func testBundledTreeValidates() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let result = cli.run(["validate", "--now", "2026-11-23T04:00:00Z"])
         XCTAssertEqual(result.exitCode, 0)
-        XCTAssertTrue(result.standardOutput.hasPrefix("access: "), result.standardOutput)
-        XCTAssertTrue(result.standardOutput.hasSuffix(" manifests valid.\n"), result.standardOutput)
+        XCTAssertEqual(result.standardOutput, "access: 56 manifests valid, 2 warnings.\n")
+        assertText(result.standardError, """
+            access/requests/consultants/acme-sso-2026-11.yaml:14:7: warning: approve by bob.owens is void: the request's spec changed after this decision was signed; it needs a new decision
+                - decision: approve
+                  ^
+            access/requests/support-eu/globex-prod-restart-2026-11-23.yaml:12:1: warning: threshold not met: 1 more approval over the same terms needed under policy support-production
+            status:
+            ^
+
+            """)
+    }
+
+    func testBundledTreeShowsEveryState() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let result = cli.run(["status", "--now", "2026-11-23T04:00:00Z"])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.hasSuffix("\n10 requests: 2 pending, 1 approved, 1 active, 1 expired, 1 denied, 1 revoked, 1 relinquished, 1 stale, 1 voided.\n"), result.standardOutput)
     }
 
     func testUnknownOptionSuggestsTheClosest() {

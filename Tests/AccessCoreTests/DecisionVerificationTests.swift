@@ -282,3 +282,88 @@ final class DecisionCommandTests: XCTestCase {
         XCTAssertEqual(tree.run(["validate", "--root", "tree", "--now", "2026-11-22T10:00:00Z"]).exitCode, 0)
     }
 }
+
+/// More authority rules and the status command, on the same kind of signed tree.
+final class AuthorityAndStatusTests: XCTestCase {
+    private let keygen = SSHKeygen()
+
+    private func signedTree(policyChange: (String, String)? = nil) throws -> (TreeFixture, [String: String]) {
+        try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let dir = try TestSupport.temporaryDirectory(self)
+        var keys: [String: String] = [:], pubs: [String: String] = [:]
+        for who in ["ann", "sam"] {
+            let path = dir.appendingPathComponent(who).path
+            let folder = try PrivateFolder()
+            defer { folder.remove() }
+            _ = try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path], in: folder)
+            keys[who] = path
+            pubs[who] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var policy = TreeFixture.files["policies/support.yaml"]!
+        if let (old, new) = policyChange { policy = policy.replacingOccurrences(of: old, with: new) }
+        // sam moves to a team outside the owners, so the self-approval rule does not hide the others.
+        let sam = TreeFixture.files["principals/sam.yaml"]!.replacingOccurrences(of: "teams: [support]", with: "teams: [helpdesk]")
+        let tree = try TreeFixture(self, changes: [
+            "principals/ann.yaml": TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(pubs["ann"]!)\n",
+            "principals/sam.yaml": sam + "  sshKeys:\n    - \(pubs["sam"]!)\n",
+            "teams/helpdesk.yaml": "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: helpdesk\nspec:\n  displayName: Helpdesk\n",
+            "policies/support.yaml": policy.replacingOccurrences(of: "teams: [support]", with: "teams: [support, helpdesk]"),
+        ])
+        return (tree, keys)
+    }
+
+    func testTermsLongerThanThePolicyAllows() throws {
+        let (tree, keys) = try signedTree(policyChange: ("maxDuration: 1d", "maxDuration: 2h"))
+        let result = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z"])
+        XCTAssertEqual(result.standardError, "error: ann cannot approve sam-debug: terms exceed policy support: 4h is longer than maxDuration 2h\n")
+        XCTAssertEqual(tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z", "--duration", "2h"]).exitCode, 0)
+    }
+
+    func testRevokeByAnApproverOnly() throws {
+        let (tree, keys) = try signedTree()
+        let file = "tree/requests/sam-debug.yaml"
+        XCTAssertEqual(tree.run(["approve", file, "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z"]).exitCode, 0)
+        XCTAssertEqual(
+            tree.run(["revoke", file, "--root", "tree", "--as", "sam", "--key", keys["sam"]!, "--at", "2026-11-22T10:00:00Z", "--reason", "done"]).standardError,
+            "error: sam cannot revoke sam-debug: not an approver: 'sam' approves under none of the matching policies (support)\n")
+        XCTAssertEqual(tree.run(["revoke", file, "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T10:00:00Z", "--reason", "done"]).exitCode, 0)
+        let status = tree.run(["status", "--root", "tree", "--now", "2026-11-22T11:00:00Z", "--format", "json"])
+        XCTAssertTrue(status.standardOutput.contains("\"state\": \"revoked\""), status.standardOutput)
+    }
+
+    func testStatusThroughTime() throws {
+        let (tree, keys) = try signedTree()
+        let file = "tree/requests/sam-debug.yaml"
+        func state(_ now: String) -> String {
+            let out = tree.run(["status", "--root", "tree", "--now", now]).standardOutput
+            return out.split(separator: "\n")[1].split(separator: " ", omittingEmptySubsequences: true)[1].description
+        }
+        XCTAssertEqual(state("2026-11-22T09:10:00Z"), "pending")
+        XCTAssertEqual(state("2026-11-30T09:10:00Z"), "stale")
+        XCTAssertEqual(tree.run(["approve", file, "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z", "--from", "2026-11-22T10:00:00Z", "--duration", "1h"]).exitCode, 0)
+        XCTAssertEqual(state("2026-11-22T09:40:00Z"), "approved")
+        XCTAssertEqual(state("2026-11-22T10:30:00Z"), "active")
+        XCTAssertEqual(state("2026-11-22T11:00:00Z"), "expired")
+        XCTAssertEqual(tree.run(["relinquish", file, "--root", "tree", "--as", "sam", "--key", keys["sam"]!, "--at", "2026-11-22T10:40:00Z"]).exitCode, 0)
+        XCTAssertEqual(state("2026-11-22T10:50:00Z"), "relinquished")
+        let detail = tree.run(["status", "sam-debug", "--root", "tree", "--now", "2026-11-22T10:50:00Z"])
+        assertText(detail.standardOutput, """
+            sam-debug (tree/requests/sam-debug.yaml)
+              state:        relinquished
+              requester:    sam
+              requested at: 2026-11-22T09:00:00Z
+              resources:    site:acme-prod
+              role:         reader
+              reason:       Debug ticket 1
+              duration:     4h
+              policies:     support (threshold 1)
+              granted:      site:acme-prod; reader; 2026-11-22T10:00:00Z to 2026-11-22T11:00:00Z
+            Decisions:
+              1. approve by ann at 2026-11-22T09:30:00Z: verified (policy support)
+                 terms: site:acme-prod; reader; 2026-11-22T10:00:00Z to 2026-11-22T11:00:00Z
+              2. relinquish by sam at 2026-11-22T10:40:00Z: verified
+
+            """)
+        XCTAssertEqual(tree.run(["status", "sam-debg", "--root", "tree"]).standardError, "error: no request named 'sam-debg'; did you mean 'sam-debug'?\n")
+    }
+}
