@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// `request new` and `request extend`, in-process on the fixture tree.
+final class RequestCommandTests: XCTestCase {
+    func testNewWritesAValidRequestInTheRequesterTeamFolder() throws {
+        let tree = try TreeFixture(self)
+        let result = tree.run([
+            "request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader",
+            "--reason", "Check \"logs\": ticket #9", "--duration", "2h", "--at", "2026-11-23T03:00:00Z",
+        ])
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/support/acme-prod-sam-2026-11-23.yaml\n"))
+        assertText(try String(contentsOf: tree.root.appendingPathComponent("requests/support/acme-prod-sam-2026-11-23.yaml"), encoding: .utf8), """
+            apiVersion: accessctl/v1
+            kind: AccessRequest
+            metadata:
+              name: acme-prod-sam-2026-11-23
+            spec:
+              requester: sam
+              requestedAt: 2026-11-23T03:00:00Z
+              resources: [site:acme-prod]
+              role: reader
+              reason: "Check \\"logs\\": ticket #9"
+              duration: 2h
+
+            """)
+        XCTAssertEqual(tree.validate().exitCode, 0)
+        // A second request the same day gets a fresh name.
+        let again = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "again", "--duration", "1h", "--at", "2026-11-23T05:00:00Z"])
+        XCTAssertEqual(again.standardOutput, "tree/requests/support/acme-prod-sam-2026-11-23-2.yaml\n")
+    }
+
+    func testNewRefusesAnInvalidRequestAndLeavesNothing() throws {
+        let tree = try TreeFixture(self)
+        let result = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-test", "--role", "reader", "--reason", "x", "--duration", "2h", "--at", "2026-11-23T03:00:00Z"])
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardError, """
+            tree/requests/support/acme-test-sam-2026-11-23.yaml:8:15: error: unknown resource 'site:acme-test'
+              resources: [site:acme-test]
+                          ^
+            The request was not written.
+
+            """)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tree.root.appendingPathComponent("requests/support/acme-test-sam-2026-11-23.yaml").path))
+        XCTAssertEqual(tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--reason", "x", "--duration", "1h"]).standardError.components(separatedBy: "\n")[0], "error: ask for a role (--role) or actions (--action)")
+        XCTAssertEqual(tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "x"]).standardError.components(separatedBy: "\n")[0], "error: give either --duration, or --from and --to")
+    }
+
+    func testExtendRenewsTheRequest() throws {
+        let tree = try TreeFixture(self)
+        let result = tree.run(["request", "extend", "sam-debug", "--root", "tree", "--duration", "2h", "--at", "2026-11-22T12:00:00Z"])
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/sam-debug-renewal.yaml\n"))
+        let text = try String(contentsOf: tree.root.appendingPathComponent("requests/sam-debug-renewal.yaml"), encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("  reason: \"Debug ticket 1\"\n  duration: 2h\n  renews: sam-debug\n"), text)
+        XCTAssertEqual(tree.validate().exitCode, 0)
+        XCTAssertEqual(tree.run(["request", "extend", "sam-debg", "--root", "tree"]).standardError, "error: no request named 'sam-debg'; did you mean 'sam-debug'?\n")
+    }
+}
