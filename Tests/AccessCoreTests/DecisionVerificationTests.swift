@@ -13,16 +13,9 @@ final class DecisionVerificationTests: XCTestCase {
 
     override func setUpWithError() throws {
         try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let dir = try TestSupport.temporaryDirectory(self)
-        var publicKeys: [String: String] = [:]
-        for who in ["ann", "olga", "sam", "mallory"] {
-            let path = dir.appendingPathComponent(who).path
-            let folder = try PrivateFolder()
-            defer { folder.remove() }
-            XCTAssertEqual(try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path], in: folder).status, 0)
-            keys[who] = path
-            publicKeys[who] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let made = try TestSupport.makeKeys(["ann", "olga", "sam", "mallory"], in: try TestSupport.temporaryDirectory(self))
+        keys = made.paths
+        let publicKeys = made.lines
         var files: [String: String?] = [:]
         files["principals/ann.yaml"] = TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n"
         files["principals/sam.yaml"] = TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n"
@@ -185,16 +178,7 @@ final class DecisionCommandTests: XCTestCase {
     /// A fixture tree where ann (owner) and sam (requester) have ed25519 keys; returns key paths.
     private func makeTree() throws -> (TreeFixture, [String: String]) {
         try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let dir = try TestSupport.temporaryDirectory(self)
-        var keys: [String: String] = [:], pubs: [String: String] = [:]
-        for who in ["ann", "sam"] {
-            let path = dir.appendingPathComponent(who).path
-            let folder = try PrivateFolder()
-            defer { folder.remove() }
-            _ = try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path], in: folder)
-            keys[who] = path
-            pubs[who] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let (keys, pubs) = try TestSupport.makeKeys(["ann", "sam"], in: try TestSupport.temporaryDirectory(self))
         let tree = try TreeFixture(self, changes: [
             "principals/ann.yaml": TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(pubs["ann"]!)\n",
             "principals/sam.yaml": TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(pubs["sam"]!)\n",
@@ -289,16 +273,7 @@ final class AuthorityAndStatusTests: XCTestCase {
 
     private func signedTree(policyChange: (String, String)? = nil) throws -> (TreeFixture, [String: String]) {
         try XCTSkipUnless(keygen.isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let dir = try TestSupport.temporaryDirectory(self)
-        var keys: [String: String] = [:], pubs: [String: String] = [:]
-        for who in ["ann", "sam"] {
-            let path = dir.appendingPathComponent(who).path
-            let folder = try PrivateFolder()
-            defer { folder.remove() }
-            _ = try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", who, "-f", path], in: folder)
-            keys[who] = path
-            pubs[who] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let (keys, pubs) = try TestSupport.makeKeys(["ann", "sam"], in: try TestSupport.temporaryDirectory(self))
         var policy = TreeFixture.files["policies/support.yaml"]!
         if let (old, new) = policyChange { policy = policy.replacingOccurrences(of: old, with: new) }
         // sam moves to a team outside the owners, so the self-approval rule does not hide the others.

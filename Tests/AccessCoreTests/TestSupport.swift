@@ -20,6 +20,23 @@ enum TestSupport {
         return url
     }
 
+    /// Makes one ed25519 key pair per name with `ssh-keygen -t ed25519 -N ''` in `dir`;
+    /// returns the private key paths and the public key lines by name.
+    static func makeKeys(_ names: [String], in dir: URL) throws -> (paths: [String: String], lines: [String: String]) {
+        let keygen = SSHKeygen()
+        var paths: [String: String] = [:], lines: [String: String] = [:]
+        for name in names {
+            let path = dir.appendingPathComponent(name).path
+            let folder = try PrivateFolder()
+            defer { folder.remove() }
+            let result = try ProcessRunner.run(keygen.executable, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path], in: folder)
+            guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.standardError]) }
+            paths[name] = path
+            lines[name] = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return (paths, lines)
+    }
+
     /// Writes `files` (relative path to content) under `root`.
     static func write(_ files: [String: String], under root: URL) throws {
         for (path, content) in files {

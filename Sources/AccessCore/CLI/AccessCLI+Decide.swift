@@ -63,11 +63,8 @@ extension AccessCLI {
         if kind == .revoke, arguments.value("--reason") == nil {
             throw UsageError(message: "a revoke needs --reason", command: arguments.command)
         }
-        var at = try now(arguments)
-        if let text = arguments.value("--at") {
-            guard let t = Timestamp(rfc3339: text) else { throw UsageError(message: "--at needs an RFC 3339 time in UTC; got '\(text)'", command: arguments.command) }
-            at = t
-        }
+        let clock = try now(arguments)
+        let at = try time("--at", arguments) ?? clock
         let file = arguments.positional[0]
         let path = absolutePath(file)
         let root = root(arguments)
@@ -129,16 +126,11 @@ extension AccessCLI {
     /// Approval terms: the request's, narrowed by the options.
     func terms(for request: AccessRequest, at: Timestamp, _ arguments: ParsedArguments) throws(UsageError) -> Terms {
         let spec = request.spec
-        func time(_ name: String) throws(UsageError) -> Timestamp? {
-            guard let text = arguments.value(name) else { return nil }
-            guard let t = Timestamp(rfc3339: text) else { throw UsageError(message: "\(name) needs an RFC 3339 time in UTC; got '\(text)'", command: arguments.command) }
-            return t
-        }
-        var from = try time("--from") ?? spec.validFrom?.value ?? at
-        var to = try time("--to") ?? spec.validTo?.value
+        var from = try time("--from", arguments) ?? spec.validFrom?.value ?? at
+        var to = try time("--to", arguments) ?? spec.validTo?.value
         if let text = arguments.value("--duration") {
             guard let duration = AccessDuration(text) else { throw UsageError(message: "invalid --duration '\(text)'", command: arguments.command) }
-            from = try time("--from") ?? at
+            from = try time("--from", arguments) ?? at
             to = duration.seconds.map { from.adding($0) }
         } else if to == nil, let duration = spec.duration?.value {
             to = duration.seconds.map { from.adding($0) }

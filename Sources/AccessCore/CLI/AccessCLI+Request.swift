@@ -34,11 +34,8 @@ extension AccessCLI {
     /// `request new` and `request extend`.
     func request(_ command: String, _ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
         let root = root(arguments)
-        var requestedAt = try now(arguments)
-        if let text = arguments.value("--at") {
-            guard let t = Timestamp(rfc3339: text) else { throw UsageError(message: "--at needs an RFC 3339 time in UTC; got '\(text)'", command: arguments.command) }
-            requestedAt = t
-        }
+        let clock = try now(arguments)
+        let requestedAt = try time("--at", arguments) ?? clock
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         var fields: [(String, String)]
         var folder: String

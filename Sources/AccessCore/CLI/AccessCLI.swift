@@ -40,13 +40,18 @@ public struct AccessCLI: Sendable {
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
 
-    /// `--now`, or the clock.
-    func now(_ arguments: ParsedArguments) throws(UsageError) -> Timestamp {
-        guard let text = arguments.value("--now") else { return Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+    /// The RFC 3339 time given to `option`, if any.
+    func time(_ option: String, _ arguments: ParsedArguments) throws(UsageError) -> Timestamp? {
+        guard let text = arguments.value(option) else { return nil }
         guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError(message: "--now needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got '\(text)'", command: arguments.command)
+            throw UsageError(message: "\(option) needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got '\(text)'", command: arguments.command)
         }
         return time
+    }
+
+    /// `--now`, or the clock.
+    func now(_ arguments: ParsedArguments) throws(UsageError) -> Timestamp {
+        try time("--now", arguments) ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
     }
 
     static let rootOption = CommandSpec.Option(name: "--root", value: "DIR", help: "the access tree (default: $ACCESSCTL_ROOT, else ./access)")
