@@ -58,3 +58,29 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertEqual(tree.run(["request", "extend", "sam-debg", "--root", "tree"]).standardError, "error: no request named 'sam-debg'; did you mean 'sam-debug'?\n")
     }
 }
+
+/// The decision commands' own usage and input errors.
+final class DecisionCommandErrorTests: XCTestCase {
+    func testMissingOptionsAndUnknownFiles() throws {
+        let tree = try TreeFixture(self)
+        let file = "tree/requests/sam-debug.yaml"
+        func firstLine(_ arguments: [String]) -> String { tree.run(arguments).standardError.components(separatedBy: "\n")[0] }
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--key", "k"]), "error: missing option --as")
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann"]), "error: missing option --key")
+        XCTAssertEqual(firstLine(["payload", file, "--root", "tree", "--as", "ann"]), "error: missing option --decision")
+        XCTAssertEqual(firstLine(["attach", file, "--root", "tree", "--as", "ann", "--decision", "deny"]), "error: missing option --signature")
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--at", "yesterday"]), "error: --at needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got 'yesterday'")
+        if SSHKeygen().isAvailable {
+            let noKey = tree.run(["approve", file, "--root", "tree", "--as", "ann", "--key", "no-such-key", "--at", "2026-11-22T09:30:00Z"])
+            XCTAssertEqual(noKey.exitCode, 1)
+            XCTAssertTrue(noKey.standardError.hasPrefix("error: ssh-keygen could not sign with "), noKey.standardError)
+            XCTAssertEqual(try String(contentsOf: tree.root.appendingPathComponent("requests/sam-debug.yaml"), encoding: .utf8), TreeFixture.files["requests/sam-debug.yaml"]!)
+        }
+        XCTAssertEqual(
+            tree.run(["deny", "tree/teams/owners.yaml", "--root", "tree", "--as", "ann", "--key", "k"]),
+            CommandResult(exitCode: 1, standardError: "error: tree/teams/owners.yaml is not an AccessRequest in the tree tree\n"))
+        XCTAssertEqual(
+            tree.run(["attach", file, "--root", "tree", "--as", "ann", "--decision", "deny", "--signature", "missing.sig", "--at", "2026-11-22T09:30:00Z"]),
+            CommandResult(exitCode: 1, standardError: "error: cannot read the signature file missing.sig\n"))
+    }
+}
