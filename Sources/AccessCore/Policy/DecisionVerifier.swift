@@ -152,9 +152,9 @@ public struct DecisionVerifier: Sendable {
         return nil
     }
 
-    /// The terms and policy of an approval whose distinct valid approvers reach the policy's
-    /// threshold, if any; approvers must sign identical terms to count together.
-    public func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
+    /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
+    /// and how many more the policy's threshold needs (0 when it is met).
+    public func approvalGroups(_ checks: [Check]) -> [(terms: Terms, policy: String, approvers: [String], missing: Int)] {
         var groups: [(terms: Terms, policy: String, approvers: [String])] = []
         for check in checks where check.outcome == .valid && check.decision.kind.value == .approve {
             guard let terms = check.decision.terms, let policy = check.policy else { continue }
@@ -165,6 +165,12 @@ public struct DecisionVerifier: Sendable {
             }
         }
         let thresholds = Dictionary(directory.tree.policies.map { ($0.id, $0.threshold.value) }, uniquingKeysWith: { a, _ in a })
-        return groups.first { $0.approvers.count >= (thresholds[$0.policy] ?? 1) }
+        return groups.map { ($0.terms, $0.policy, $0.approvers, max(0, (thresholds[$0.policy] ?? 1) - $0.approvers.count)) }
+    }
+
+    /// The terms and policy of an approval whose distinct valid approvers reach the policy's
+    /// threshold, if any; approvers must sign identical terms to count together.
+    public func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
+        approvalGroups(checks).first { $0.missing == 0 }.map { ($0.terms, $0.policy, $0.approvers) }
     }
 }

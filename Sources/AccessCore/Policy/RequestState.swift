@@ -47,15 +47,8 @@ extension DecisionVerifier {
             let ttl = policies.compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
             if now.seconds > request.spec.requestedAt.value.seconds + ttl { status.state = .stale }
             // The group of identical terms closest to its threshold says what is missing.
-            let thresholds = Dictionary(directory.tree.policies.map { ($0.id, $0.threshold.value) }, uniquingKeysWith: { a, _ in a })
-            var best: (Int, String)?
-            for check in valid where check.decision.kind.value == .approve {
-                guard let policy = check.policy, let terms = check.decision.terms else { continue }
-                let count = Set(valid.filter { $0.policy == policy && $0.decision.terms == terms && $0.decision.kind.value == .approve }.map(\.decision.by.value)).count
-                let missing = (thresholds[policy] ?? 1) - count
-                if missing > 0, missing < (best?.0 ?? Int.max) { best = (missing, policy) }
-            }
-            status.missingApprovals = best.map { (count: $0.0, policy: $0.1) }
+            status.missingApprovals = approvalGroups(checks).filter { $0.missing > 0 }.min { $0.missing < $1.missing }
+                .map { (count: $0.missing, policy: $0.policy) }
         }
         return status
     }
