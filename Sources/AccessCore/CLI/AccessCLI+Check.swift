@@ -1,0 +1,71 @@
+extension AccessCLI {
+    static let checkCommand = CommandSpec(
+        name: "check", summary: "Answer whether a principal may do an action on a resource, and why.", arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],
+        options: [
+            rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)"),
+            CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default) or json", choices: ["text", "json"]),
+        ],
+        example: "accessctl check jane.doe read site:acme-prod --at 2026-11-22T10:00:00Z",
+        details: "Exits 0 when allowed and 1 when denied, like 'kubectl auth can-i'. An allowed answer\nlists every path that allows it; a denial names the roles that would allow it and the\npolicies under which the principal may request it.")
+
+    /// `accessctl check PRINCIPAL ACTION RESOURCE`.
+    func check(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+        let root = root(arguments)
+        let clock = try now(arguments)
+        let at = try time("--at", arguments) ?? clock
+        let (principal, action, resourceText) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
+        let tree = loaded.tree
+        func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandResult {
+            var message = "error: unknown \(what) '\(name)'"
+            if let guess = closestMatch(to: name, in: candidates) { message += "; did you mean '\(guess)'?" }
+            return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+        }
+        guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
+        guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
+            return unknown("resource", resourceText, tree.resources.map(\.ref.description))
+        }
+        if let settings = tree.settings, let type = settings.resourceType(resource.type), !type.actions.contains(action) {
+            var message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
+            if let guess = closestMatch(to: action, in: type.actions) { message += "; did you mean '\(guess)'?" }
+            return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+        }
+        var grants: [Grant] = []
+        if let settings = tree.settings {
+            let verifier = DecisionVerifier(tree: tree, settings: settings, now: max(at, clock), keygen: SSHKeygen(environment: environment))
+            for request in tree.requests where request.spec.requester.value == principal && request.decisions.contains(where: { $0.kind.value == .approve }) {
+                guard let status = try? verifier.status(request), let terms = status.terms else { continue }
+                var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
+                // A revoke or relinquish ends the grant at its own time.
+                let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
+                if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
+                grants.append(grant)
+            }
+        }
+        let evaluator = AccessEvaluator(tree: tree, requestGrants: grants)
+        let paths = evaluator.paths(principal, action, resource, at: at)
+        let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
+        if arguments.value("--format") == "json" {
+            var members: [(String, JSONValue)] = [
+                ("allowed", .bool(!paths.isEmpty)), ("principal", .string(principal)), ("action", .string(action)),
+                ("resource", .string(resource.description)), ("at", .string(at.description)),
+                ("paths", .array(paths.map { .string($0.description) })),
+            ]
+            if paths.isEmpty {
+                let closest = evaluator.closest(principal, action, resource)
+                members += [("rolesThatWouldAllow", .array(closest.roles.map { .string($0) })), ("requestablePolicies", .array(closest.policies.map { .string($0) }))]
+            }
+            return CommandResult(exitCode: paths.isEmpty ? ExitCode.failure : ExitCode.success, standardOutput: CanonicalJSON.pretty(.object(members), sortKeys: false), standardError: warning)
+        }
+        if !paths.isEmpty {
+            var out = "allowed: \(principal) may \(action) \(resource) at \(at)\n"
+            for (i, path) in paths.enumerated() { out += "  \(i + 1). \(path.description)\n" }
+            return CommandResult(exitCode: ExitCode.success, standardOutput: out, standardError: warning)
+        }
+        let closest = evaluator.closest(principal, action, resource)
+        var out = "denied: \(principal) may not \(action) \(resource) at \(at): not authorized\n"
+        out += "  roles that would allow it: " + (closest.roles.isEmpty ? "none" : closest.roles.joined(separator: ", ")) + "\n"
+        out += "  policies under which \(principal) may request it: " + (closest.policies.isEmpty ? "none" : closest.policies.joined(separator: ", ")) + "\n"
+        return CommandResult(exitCode: ExitCode.failure, standardOutput: out, standardError: warning)
+    }
+}

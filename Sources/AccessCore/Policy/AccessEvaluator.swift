@@ -1,0 +1,106 @@
+/// Answers "may PRINCIPAL do ACTION on RESOURCE at T, and why" (DESIGN.md section 9).
+/// Nothing is allowed unless a rule allows it; permissions from every source are united.
+public struct AccessEvaluator: Sendable {
+    public let directory: Directory
+    /// Grants from approved requests, computed by the caller from verified decisions.
+    public let requestGrants: [Grant]
+    private let roles: [String: Role]
+
+    public init(tree: AccessTree, requestGrants: [Grant] = []) {
+        directory = Directory(tree)
+        self.requestGrants = requestGrants
+        roles = Dictionary(tree.roles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// One reason an action is allowed: the grant, and what in it matched.
+    public struct Path: Sendable, Equatable {
+        public var grant: String
+        public var rule: String
+        /// Set when the grant reaches the resource through a parent.
+        public var through: ResourceRef?
+        public var until: Timestamp?
+
+        public var description: String {
+            var text = "\(grant) -> \(rule)"
+            if let through { text += ", covering it through parent \(through)" }
+            if let until { text += ", until \(until)" }
+            return text
+        }
+    }
+
+    /// Every grant the principal holds at `time`.
+    public func grants(of principalID: String, at time: Timestamp) -> [Grant] {
+        guard let principal = directory.principal(principalID) else { return [] }
+        var out: [Grant] = principal.roles.map {
+            Grant(principal: principalID, source: .principalRole, role: $0.value, actions: [], scope: nil)
+        }
+        for team in principal.teams {
+            let chain = directory.ancestors(ofTeam: team.value)
+            for (depth, ancestor) in chain.enumerated() {
+                let roles = directory.tree.teams.first { $0.id == ancestor }?.roles ?? []
+                out += roles.map {
+                    Grant(principal: principalID, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
+                }
+            }
+        }
+        let teams = directory.teams(of: principalID)
+        for binding in directory.tree.bindings
+        where binding.subjects.principals.contains(where: { $0.value == principalID }) || binding.subjects.teams.contains(where: { teams.contains($0.value) }) {
+            out.append(Grant(
+                principal: principalID, source: .binding(binding.id), role: binding.role.value, actions: [],
+                scope: binding.resources.map(\.value), validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
+        }
+        out += requestGrants.filter { $0.principal == principalID }
+        return out.filter { $0.isActive(at: time) }
+    }
+
+    /// The resource and its ancestors, nearest first.
+    public func chain(_ ref: ResourceRef) -> [ResourceRef] {
+        var out: [ResourceRef] = []
+        var current: ResourceRef? = ref
+        while let r = current, !out.contains(r) {
+            out.append(r)
+            current = directory.resource(r)?.parent?.value
+        }
+        return out
+    }
+
+    /// Every path that allows `action` on `resource` at `time`; empty means denied.
+    public func paths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
+        let chain = chain(resource)
+        var out: [Path] = []
+        for grant in grants(of: principalID, at: time) {
+            // The grant's scope and the role's rule must each cover the resource or an ancestor:
+            // access to a parent covers its children.
+            let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
+            guard let reached else { continue }
+            if grant.actions.contains(action) {
+                out.append(Path(grant: grant.path, rule: "action \(action)", through: reached == resource ? nil : reached, until: grant.validTo))
+            }
+            guard let roleID = grant.role, let role = roles[roleID] else { continue }
+            for (index, rule) in role.rules.enumerated() where rule.actions.contains(where: { $0.value == action || $0.value == "*" }) {
+                guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
+                let ruleText = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(rule.actions.map(\.value).joined(separator: ", ")))"
+                let through = reached != resource ? reached : (matched != resource ? matched : nil)
+                out.append(Path(grant: grant.path, rule: ruleText, through: through, until: grant.validTo))
+            }
+        }
+        return out
+    }
+
+    /// For a denial: roles that would allow it, and policies that would let the principal request it.
+    public func closest(_ principalID: String, _ action: String, _ resource: ResourceRef) -> (roles: [String], policies: [String]) {
+        let chain = chain(resource)
+        func allows(_ role: Role) -> Bool {
+            role.rules.contains { rule in
+                rule.actions.contains { $0.value == action || $0.value == "*" } && chain.contains { r in rule.resources.contains { $0.value.matches(r) } }
+            }
+        }
+        let allowing = directory.tree.roles.filter(allows).map(\.id)
+        let policies = directory.tree.policies.filter { policy in
+            directory.contains(policy.requesters, principalID) && policy.resources.contains { $0.value.matches(resource) }
+                && (policy.actions.contains { $0.value == action } || policy.roles.contains { allowing.contains($0.value) })
+        }.map(\.id)
+        return (allowing, policies)
+    }
+}

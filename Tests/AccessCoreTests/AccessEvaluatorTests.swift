@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Effective permissions: teams over three levels, hierarchy, patterns, bindings in windows,
+/// request grants over time, and the explanation text in full.
+final class AccessEvaluatorTests: XCTestCase {
+    private func evaluator(_ test: XCTestCase, grants: [Grant] = []) throws -> AccessEvaluator {
+        let tree = try TreeFixture(test, changes: [
+            // owners > support > night: night inherits the owners' role through two parents.
+            "teams/owners.yaml": TreeFixture.files["teams/owners.yaml"]! + "  roles: [reader]\n",
+            "teams/night.yaml": "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: night\nspec:\n  parent: support\n",
+            "principals/nina.yaml": "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: nina\nspec:\n  displayName: Nina Night\n  teams: [night]\n",
+            "bindings/nina-console.yaml": """
+                apiVersion: accessctl/v1
+                kind: Binding
+                metadata:
+                  name: nina-console
+                spec:
+                  subjects:
+                    principals: [nina]
+                  role: operator
+                  resources: [account:acme]
+                  validFrom: 2026-11-01T00:00:00Z
+                  validTo: 2026-12-01T00:00:00Z
+
+                """,
+            "roles/operator.yaml": "apiVersion: accessctl/v1\nkind: Role\nmetadata:\n  name: operator\nspec:\n  rules:\n    - resources: [\"site:acme-*\"]\n      actions: [console]\n",
+        ])
+        let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree")
+        XCTAssertEqual(loaded.diagnostics, [])
+        return AccessEvaluator(tree: loaded.tree, requestGrants: grants)
+    }
+
+    private let prod = ResourceRef("site:acme-prod")!
+    private let t = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
+
+    func testTeamRolesAreInheritedOverThreeLevels() throws {
+        let e = try evaluator(self)
+        XCTAssertEqual(e.paths("nina", "read", prod, at: t).map(\.description), ["nina -> team night -> parent team support -> parent team owners -> role reader -> rule 1 (site:*: read)"])
+        XCTAssertEqual(e.paths("nina", "read", ResourceRef("account:acme")!, at: t), [], "reader's rule covers sites only")
+    }
+
+    func testBindingsApplyInTheirWindowAndReachChildrenThroughParents() throws {
+        let e = try evaluator(self)
+        XCTAssertEqual(
+            e.paths("nina", "console", prod, at: t).map(\.description),
+            ["nina -> binding nina-console -> role operator -> rule 1 (site:acme-*: console), covering it through parent account:acme, until 2026-12-01T00:00:00Z"])
+        XCTAssertEqual(e.paths("nina", "console", prod, at: Timestamp(rfc3339: "2026-12-01T00:00:00Z")!), [], "the window has ended")
+    }
+
+    func testRolesFromSeveralSourcesAreUnited() throws {
+        let e = try evaluator(self)
+        // ann is an admin directly and through a binding, and reads as a member of owners.
+        XCTAssertEqual(e.paths("ann", "read", prod, at: t).map(\.description), [
+            "ann -> role admin -> rule 1 (*: *)",
+            "ann -> team owners -> role reader -> rule 1 (site:*: read)",
+            "ann -> binding ann-admin -> role admin -> rule 1 (*: *)",
+        ])
+        XCTAssertEqual(e.paths("sam", "console", prod, at: t), [], "nothing is allowed unless a rule allows it")
+    }
+
+    func testRequestGrantsCountOnlyInTheirWindow() throws {
+        let grant = Grant(
+            principal: "sam", source: .request("sam-debug", approvers: ["ann"]), role: nil, actions: ["console"], scope: [ResourcePattern("site:acme-prod")!],
+            validFrom: Timestamp(rfc3339: "2026-11-22T09:30:00Z")!, validTo: Timestamp(rfc3339: "2026-11-22T13:30:00Z")!)
+        let e = try evaluator(self, grants: [grant])
+        XCTAssertEqual(e.paths("sam", "console", prod, at: t).map(\.description), ["sam -> request sam-debug (approved by ann) -> action console, until 2026-11-22T13:30:00Z"])
+        XCTAssertEqual(e.paths("sam", "console", prod, at: Timestamp(rfc3339: "2026-11-22T09:00:00Z")!), [])
+        XCTAssertEqual(e.paths("sam", "console", prod, at: Timestamp(rfc3339: "2026-11-22T13:30:00Z")!), [])
+    }
+
+    func testDenialNamesTheClosestRolesAndPolicies() throws {
+        let e = try evaluator(self)
+        let closest = e.closest("sam", "read", prod)
+        XCTAssertEqual(closest.roles, ["admin", "reader"])
+        XCTAssertEqual(closest.policies, ["support"])
+    }
+
+    func testCheckCommandOnTheBundledTree() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+        XCTAssertEqual(cli.run(["check", "jane.doe", "console", "site:acme-prod", "--at", "2026-11-22T10:00:00Z"]), CommandResult(exitCode: 0, standardOutput: """
+            allowed: jane.doe may console site:acme-prod at 2026-11-22T10:00:00Z
+              1. jane.doe -> request acme-backup-debug-2026-11-22 (approved by bob.owens, alice.nguyen) -> role support-readonly -> action console, until 2026-11-22T13:30:00Z
+
+            """))
+        XCTAssertEqual(cli.run(["check", "jane.doe", "console", "site:acme-prod", "--at", "2026-11-22T14:00:00Z"]).exitCode, 1)
+        XCTAssertEqual(cli.run(["check", "jane.doe", "restart", "site:globex-prod", "--at", "2026-11-22T10:00:00Z"]), CommandResult(exitCode: 1, standardOutput: """
+            denied: jane.doe may not restart site:globex-prod at 2026-11-22T10:00:00Z: not authorized
+              roles that would allow it: org-admin, support-operator
+              policies under which jane.doe may request it: support-production
+
+            """))
+        // Revoked at 2026-11-20T08:00: allowed before, denied after.
+        XCTAssertEqual(cli.run(["check", "lena.kraus", "write", "company:acme-eu", "--at", "2026-11-19T12:00:00Z"]).exitCode, 0)
+        XCTAssertEqual(cli.run(["check", "lena.kraus", "write", "company:acme-eu", "--at", "2026-11-20T09:00:00Z"]).exitCode, 1)
+        XCTAssertEqual(cli.run(["check", "bob.owens", "billing", "site:acme-prod"]).standardError,
+                       "error: 'billing' is not an action of resource type 'site'; its actions are: read, write, console, restart, deploy\n")
+        XCTAssertEqual(cli.run(["check", "jane.do", "read", "site:acme-prod"]).standardError, "error: unknown principal 'jane.do'; did you mean 'jane.doe'?\n")
+    }
+}
