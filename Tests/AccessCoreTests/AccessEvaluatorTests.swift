@@ -101,3 +101,20 @@ final class AccessEvaluatorTests: XCTestCase {
         XCTAssertEqual(cli.run(["check", "jane.do", "read", "site:acme-prod"]).standardError, "error: unknown principal 'jane.do'; did you mean 'jane.doe'?\n")
     }
 }
+
+/// The examples in the docs are real: each `$ accessctl ...` block is run and compared.
+final class DocumentationExampleTests: XCTestCase {
+    func testAccessModelExamplesMatchTheCommandOutput() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let url = TestSupport.repositoryRoot.appendingPathComponent("Sources/AccessCore/AccessCore.docc/AccessModel.md")
+        let blocks = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "```\n").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        let examples = blocks.filter { $0.hasPrefix("$ accessctl ") }
+        XCTAssertEqual(examples.count, 3)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+        for block in examples {
+            var lines = block.components(separatedBy: "\n")
+            let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
+            assertText(cli.run(command).standardOutput, lines.joined(separator: "\n"), command.joined(separator: " "))
+        }
+    }
+}
