@@ -213,3 +213,25 @@ final class ValidationTests: XCTestCase {
             """)
     }
 }
+
+/// Administrators must be named internal people with an email.
+final class AdministratorValidationTests: XCTestCase {
+    func testServiceAccountsExternalsAndMissingEmailsCannotBeAdministrators() throws {
+        let tree = try TreeFixture(self, changes: [
+            "principals/bot.yaml": "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: bot\nspec:\n  displayName: Bot\n  kind: service\n  email: bot@example.org\n  roles: [admin]\n",
+            "principals/eve.yaml": "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: eve\nspec:\n  displayName: Eve External\n  external: true\n  teams: [admins]\n",
+            "teams/admins.yaml": "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: admins\nspec:\n  roles: [admin]\n",
+        ])
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardError, """
+            tree/principals/bot.yaml:4:9: error: 'bot' holds the administrator role 'admin' but is a service account; administrators must be named people with an email, never external
+              name: bot
+                    ^
+            tree/principals/eve.yaml:4:9: error: 'eve' holds the administrator role 'admin' but is external and has no email; administrators must be named people with an email, never external
+              name: eve
+                    ^
+
+            """)
+    }
+}

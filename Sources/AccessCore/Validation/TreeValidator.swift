@@ -111,6 +111,32 @@ enum TreeValidator {
         }
         checkTeamCycles(tree.teams, log)
         checkResourceCycles(tree.resources, log)
+        checkAdministrators(tree, log)
+    }
+
+    /// Administrators are named in every customer report: each must be a person with a name
+    /// and an email, and never an external principal.
+    static func checkAdministrators(_ tree: AccessTree, _ log: DiagnosticCollector) {
+        let adminRoles = Set(tree.roles.filter(\.administrator).map(\.id))
+        guard !adminRoles.isEmpty else { return }
+        let directory = Directory(tree)
+        for principal in tree.principals {
+            let teams = directory.teams(of: principal.id)
+            var held = directory.roles(of: principal.id).intersection(adminRoles)
+            for binding in tree.bindings where adminRoles.contains(binding.role.value)
+                && (binding.subjects.principals.contains { $0.value == principal.id } || binding.subjects.teams.contains { teams.contains($0.value) }) {
+                held.insert(binding.role.value)
+            }
+            guard let role = held.sorted().first else { continue }
+            var problems: [String] = []
+            if principal.kind == .service { problems.append("is a service account") }
+            if principal.external { problems.append("is external") }
+            if principal.email == nil { problems.append("has no email") }
+            if !problems.isEmpty {
+                log.add(principal.header.file, principal.header.name.location,
+                        "'\(principal.id)' holds the administrator role '\(role)' but \(problems.joined(separator: " and ")); administrators must be named people with an email, never external")
+            }
+        }
     }
 
     /// Keeps the first manifest of each id (in path order) and reports the others.
