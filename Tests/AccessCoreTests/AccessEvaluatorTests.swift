@@ -118,3 +118,44 @@ final class DocumentationExampleTests: XCTestCase {
         }
     }
 }
+
+/// `who-can` and `access` on the bundled tree, compared in full.
+final class ListingCommandTests: XCTestCase {
+    private let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+
+    func testWhoCan() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        assertText(cli.run(["who-can", "console", "site:acme-prod", "--at", "2026-11-22T10:00:00Z"]).standardOutput, """
+            jane.doe (Jane Doe)
+              - jane.doe -> request acme-backup-debug-2026-11-22 (approved by bob.owens, alice.nguyen) -> role support-readonly -> action console, until 2026-11-22T13:30:00Z
+            maria.lopez (Maria Lopez)
+              - maria.lopez -> role org-admin -> rule 1 (*: *)
+            tom.becker (Tom Becker)
+              - tom.becker -> role org-admin -> rule 1 (*: *)
+            3 principals may console site:acme-prod at 2026-11-22T10:00:00Z.
+
+            """)
+    }
+
+    func testAccess() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let grant = "lena.kraus -> request initech-migration-2026-11 (approved by ian.wright) -> role consultant -> rule 1 (company:*, site:*: read, write)"
+        assertText(cli.run(["access", "lena.kraus", "--at", "2026-11-20T10:00:00Z"]).standardOutput, """
+            read company:initech-hq
+              - \(grant), until 2026-11-28T18:00:00Z
+            write company:initech-hq
+              - \(grant), until 2026-11-28T18:00:00Z
+            read site:initech-prod
+              - \(grant), covering it through parent company:initech-hq, until 2026-11-28T18:00:00Z
+            write site:initech-prod
+              - \(grant), covering it through parent company:initech-hq, until 2026-11-28T18:00:00Z
+            read site:initech-staging
+              - \(grant), until 2026-11-28T18:00:00Z
+            write site:initech-staging
+              - \(grant), until 2026-11-28T18:00:00Z
+            lena.kraus may do 6 actions at 2026-11-20T10:00:00Z.
+
+            """)
+        XCTAssertEqual(cli.run(["access", "lena.krause"]).standardError, "error: unknown principal 'lena.krause'; did you mean 'lena.kraus'?\n")
+    }
+}

@@ -8,6 +8,22 @@ extension AccessCLI {
         example: "accessctl check jane.doe read site:acme-prod --at 2026-11-22T10:00:00Z",
         details: "Exits 0 when allowed and 1 when denied, like 'kubectl auth can-i'. An allowed answer\nlists every path that allows it; a denial names the roles that would allow it and the\npolicies under which the principal may request it.")
 
+    /// Grants from approved requests (of one principal, or all), their signatures verified;
+    /// a revoke or relinquish ends a grant at its own time.
+    func requestGrants(_ tree: AccessTree, now: Timestamp, of principal: String? = nil) -> [Grant] {
+        guard let settings = tree.settings else { return [] }
+        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: SSHKeygen(environment: environment))
+        var grants: [Grant] = []
+        for request in tree.requests where (principal == nil || request.spec.requester.value == principal) && request.decisions.contains(where: { $0.kind.value == .approve }) {
+            guard let status = try? verifier.status(request), let terms = status.terms else { continue }
+            var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
+            let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
+            if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
+            grants.append(grant)
+        }
+        return grants
+    }
+
     /// `accessctl check PRINCIPAL ACTION RESOURCE`.
     func check(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
         let root = root(arguments)
@@ -30,19 +46,7 @@ extension AccessCLI {
             if let guess = closestMatch(to: action, in: type.actions) { message += "; did you mean '\(guess)'?" }
             return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
         }
-        var grants: [Grant] = []
-        if let settings = tree.settings {
-            let verifier = DecisionVerifier(tree: tree, settings: settings, now: max(at, clock), keygen: SSHKeygen(environment: environment))
-            for request in tree.requests where request.spec.requester.value == principal && request.decisions.contains(where: { $0.kind.value == .approve }) {
-                guard let status = try? verifier.status(request), let terms = status.terms else { continue }
-                var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
-                // A revoke or relinquish ends the grant at its own time.
-                let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
-                if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
-                grants.append(grant)
-            }
-        }
-        let evaluator = AccessEvaluator(tree: tree, requestGrants: grants)
+        let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
         let paths = evaluator.paths(principal, action, resource, at: at)
         let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         if arguments.value("--format") == "json" {

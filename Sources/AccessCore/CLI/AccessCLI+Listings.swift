@@ -1,0 +1,55 @@
+extension AccessCLI {
+    static let listingCommands: [CommandSpec] = [
+        CommandSpec(
+            name: "who-can", summary: "List everyone who may do an action on a resource, with the path for each.", arguments: ["ACTION", "RESOURCE"],
+            options: [rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)")],
+            example: "accessctl who-can console site:acme-prod --at 2026-11-22T10:00:00Z"),
+        CommandSpec(
+            name: "access", summary: "List everything a principal may do, with the path for each.", arguments: ["PRINCIPAL"],
+            options: [rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)")],
+            example: "accessctl access lena.kraus --at 2026-11-20T10:00:00Z"),
+    ]
+
+    /// `who-can ACTION RESOURCE` and `access PRINCIPAL`.
+    func listing(_ command: String, _ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+        let root = root(arguments)
+        let clock = try now(arguments)
+        let at = try time("--at", arguments) ?? clock
+        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
+        var out = ""
+        if command == "who-can" {
+            let action = arguments.positional[0]
+            guard let resource = ResourceRef(arguments.positional[1]), tree.resources.contains(where: { $0.ref == resource }) else {
+                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(arguments.positional[1])'\n")
+            }
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock)))
+            var count = 0
+            for principal in tree.principals {
+                let paths = evaluator.paths(principal.id, action, resource, at: at)
+                guard !paths.isEmpty else { continue }
+                count += 1
+                out += "\(principal.id) (\(principal.displayName))\n" + paths.map { "  - \($0.description)\n" }.joined()
+            }
+            out += "\(Self.count(count, "principal")) may \(action) \(resource) at \(at).\n"
+        } else {
+            let principal = arguments.positional[0]
+            guard tree.principals.contains(where: { $0.id == principal }) else {
+                var message = "error: unknown principal '\(principal)'"
+                if let guess = closestMatch(to: principal, in: tree.principals.map(\.id)) { message += "; did you mean '\(guess)'?" }
+                return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+            }
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
+            var count = 0
+            for resource in tree.resources {
+                for action in tree.settings?.resourceType(resource.type.value)?.actions ?? [] {
+                    let paths = evaluator.paths(principal, action, resource.ref, at: at)
+                    guard !paths.isEmpty else { continue }
+                    count += 1
+                    out += "\(action) \(resource.ref)\n" + paths.map { "  - \($0.description)\n" }.joined()
+                }
+            }
+            out += "\(principal) may do \(Self.count(count, "action")) at \(at).\n"
+        }
+        return CommandResult(exitCode: ExitCode.success, standardOutput: out)
+    }
+}
