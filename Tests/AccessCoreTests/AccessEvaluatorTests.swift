@@ -159,3 +159,40 @@ final class ListingCommandTests: XCTestCase {
         XCTAssertEqual(cli.run(["access", "lena.krause"]).standardError, "error: unknown principal 'lena.krause'; did you mean 'lena.kraus'?\n")
     }
 }
+
+/// Dependent permissions declared on resource types.
+final class DependentPermissionTests: XCTestCase {
+    func testImpliesAndRequires() throws {
+        let settings = TreeFixture.files["accessctl.yaml"]!
+            .replacingOccurrences(of: "      actions: [read, admin]\n", with: "      actions: [read, admin]\n      implies:\n        admin: [read]\n")
+            .replacingOccurrences(of: "      actions: [read, console]\n", with: "      actions: [read, console, share]\n      requires:\n        share: [console]\n        console: [share]\n")
+        let tree = try TreeFixture(self, changes: [
+            "accessctl.yaml": settings,
+            "roles/sharer.yaml": "apiVersion: accessctl/v1\nkind: Role\nmetadata:\n  name: sharer\nspec:\n  rules:\n    - resources: [\"site:*\"]\n      actions: [share]\n    - resources: [\"account:*\"]\n      actions: [admin]\n",
+            "principals/sam.yaml": TreeFixture.files["principals/sam.yaml"]! + "  roles: [sharer]\n",
+        ])
+        let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree")
+        XCTAssertEqual(loaded.diagnostics, [])
+        let e = AccessEvaluator(tree: loaded.tree)
+        let t = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
+        XCTAssertEqual(e.paths("sam", "read", ResourceRef("account:acme")!, at: t).map(\.description), ["sam -> role sharer -> rule 2 (account:*: admin) (admin implies read)"])
+        // share needs console too, which sam lacks; the cycle console <-> share ends.
+        let share = e.explain("sam", "share", ResourceRef("site:acme-prod")!, at: t)
+        XCTAssertEqual(share.paths, [])
+        XCTAssertEqual(share.missingRequirement, "console")
+        let result = tree.run(["check", "sam", "share", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:00:00Z"])
+        assertText(result.standardOutput, """
+            denied: sam may not share site:acme-prod at 2026-11-22T10:00:00Z: not authorized
+              share requires console on the same resource, which sam may not do
+              roles that would allow it: admin, sharer
+              policies under which sam may request it: none
+
+            """)
+    }
+
+    func testDependenciesMustNameActionsOfTheType() throws {
+        let settings = TreeFixture.files["accessctl.yaml"]!.replacingOccurrences(of: "      actions: [read, admin]\n", with: "      actions: [read, admin]\n      implies:\n        admin: [reed]\n")
+        let result = try TreeFixture(self, changes: ["accessctl.yaml": settings]).validate()
+        XCTAssertTrue(result.standardError.hasPrefix("tree/accessctl.yaml:12:17: error: 'reed' in spec.resourceTypes.account.implies.admin is not an action of type 'account'\n"), result.standardError)
+    }
+}

@@ -47,7 +47,7 @@ extension AccessCLI {
             return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
         }
         let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
-        let paths = evaluator.paths(principal, action, resource, at: at)
+        let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)
         let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         if arguments.value("--format") == "json" {
             var members: [(String, JSONValue)] = [
@@ -68,6 +68,9 @@ extension AccessCLI {
         }
         let closest = evaluator.closest(principal, action, resource)
         var out = "denied: \(principal) may not \(action) \(resource) at \(at): not authorized\n"
+        if let missingRequirement {
+            out += "  \(action) requires \(missingRequirement) on the same resource, which \(principal) may not do\n"
+        }
         out += "  roles that would allow it: " + (closest.roles.isEmpty ? "none" : closest.roles.joined(separator: ", ")) + "\n"
         out += "  policies under which \(principal) may request it: " + (closest.policies.isEmpty ? "none" : closest.policies.joined(separator: ", ")) + "\n"
         return CommandResult(exitCode: ExitCode.failure, standardOutput: out, standardError: warning)

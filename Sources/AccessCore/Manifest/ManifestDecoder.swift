@@ -83,13 +83,31 @@ enum ManifestDecoder {
                     continue
                 }
                 guard let typeReader = ObjectReader(entry.value, file: spec.file, path: "spec.resourceTypes.\(entry.key)", log: spec.log) else { continue }
-                typeReader.allow(["description", "actions"])
+                typeReader.allow(["description", "actions", "implies", "requires"])
                 let actions = typeReader.ids("actions", required: true)
                 var seen = Set<String>()
                 for action in actions where !seen.insert(action.value).inserted {
                     spec.log.add(spec.file, action.location, "action '\(action.value)' is listed twice")
                 }
-                types.append(ResourceType(name: entry.key, location: entry.keyLocation, description: typeReader.string("description")?.value, actions: actions.map(\.value)))
+                /// `implies` and `requires` map an action of this type to other actions of it.
+                func dependencies(_ key: String) -> [String: [String]] {
+                    guard let reader = typeReader.object(key) else { return [:] }
+                    var out: [String: [String]] = [:]
+                    for dependency in reader.entries {
+                        if !seen.contains(dependency.key) {
+                            spec.log.add(spec.file, dependency.keyLocation, "'\(dependency.key)' in \(reader.path) is not an action of type '\(entry.key)'")
+                        }
+                        let listed = reader.ids(dependency.key)
+                        for action in listed where !seen.contains(action.value) {
+                            spec.log.add(spec.file, action.location, "'\(action.value)' in \(reader.path).\(dependency.key) is not an action of type '\(entry.key)'")
+                        }
+                        out[dependency.key] = listed.map(\.value)
+                    }
+                    return out
+                }
+                types.append(ResourceType(
+                    name: entry.key, location: entry.keyLocation, description: typeReader.string("description")?.value, actions: actions.map(\.value),
+                    implies: dependencies("implies"), requires: dependencies("requires")))
             }
         }
         var presets: [(name: String, duration: AccessDuration)] = []

@@ -25,4 +25,8 @@ public struct ResourceType: Sendable {
     public var location: SourceLocation
     public var description: String?
     public var actions: [String]
+    /// Holding the key action also grants the listed ones (for example admin implies read).
+    public var implies: [String: [String]] = [:]
+    /// The key action is allowed only if the listed ones are too (for example share requires update).
+    public var requires: [String: [String]] = [:]
 }

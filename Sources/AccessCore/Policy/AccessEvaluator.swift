@@ -65,8 +65,43 @@ public struct AccessEvaluator: Sendable {
         return out
     }
 
-    /// Every path that allows `action` on `resource` at `time`; empty means denied.
+    /// Every path that allows `action` on `resource` at `time`; empty means denied. Honours the
+    /// type's dependent permissions: an implying action grants this one, and an action whose
+    /// required actions are not all allowed is denied.
     public func paths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
+        explain(principalID, action, resource, at: time).paths
+    }
+
+    /// The paths, and for a denial caused by a missing required action, which one.
+    public func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
+        let type = directory.tree.settings?.resourceType(resource.type)
+        // Actions that grant this one: itself, and every action that implies it (transitively).
+        var granting = [action]
+        var index = 0
+        while index < granting.count {
+            let current = granting[index]
+            for (implying, implied) in (type?.implies ?? [:]).sorted(by: { $0.key < $1.key }) where implied.contains(current) && !granting.contains(implying) {
+                granting.append(implying)
+            }
+            index += 1
+        }
+        var paths: [Path] = []
+        for granted in granting {
+            paths += directPaths(principalID, granted, resource, at: time).map { path in
+                var p = path
+                if granted != action { p.rule += " (\(granted) implies \(action))" }
+                return p
+            }
+        }
+        guard !paths.isEmpty else { return ([], nil) }
+        // requiredBy stops a cycle of requirements (a requires b requires a) from recursing forever.
+        for required in type?.requires[action] ?? [] where required != action && !requiredBy.contains(required) {
+            if explain(principalID, required, resource, at: time, requiredBy: requiredBy.union([action])).paths.isEmpty { return ([], required) }
+        }
+        return (paths, nil)
+    }
+
+    private func directPaths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
         let chain = chain(resource)
         var out: [Path] = []
         for grant in grants(of: principalID, at: time) {
