@@ -84,3 +84,30 @@ final class DecisionCommandErrorTests: XCTestCase {
             CommandResult(exitCode: 1, standardError: "error: cannot read the signature file missing.sig\n"))
     }
 }
+
+/// Error paths of the writers and listings that the other suites do not reach.
+final class WriterErrorTests: XCTestCase {
+    func testStatusMustBeTheLastBlockToAppendADecision() throws {
+        let text = "apiVersion: accessctl/v1\nstatus:\n  decisions: []\nkind: AccessRequest\n"
+        let decision = Decision(
+            kind: Located(.deny, at: .start), by: Located("ann", at: .start), at: Located(Timestamp(seconds: 0), at: .start), terms: nil, reason: nil,
+            specDigest: Located("sha256:" + String(repeating: "0", count: 64), at: .start), signature: Located("", at: .start), location: .start)
+        XCTAssertThrowsError(try StatusWriter.appending(decision, to: text, file: "r.yaml")) { error in
+            XCTAssertEqual((error as? Diagnostic)?.rendered, "r.yaml:4:1: error: cannot add a decision: 'status:' must be the last block of the file\nkind: AccessRequest\n^")
+        }
+    }
+
+    func testWhoCanUnknownResource() throws {
+        let tree = try TreeFixture(self)
+        XCTAssertEqual(tree.run(["who-can", "read", "site:acme-prd", "--root", "tree"]), CommandResult(exitCode: 1, standardError: "error: unknown resource 'site:acme-prd'; did you mean 'site:acme-prod'?\n"))
+    }
+
+    func testRequestNewRefusesBadOrTakenNames() throws {
+        let tree = try TreeFixture(self)
+        let base = ["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "x", "--duration", "1h"]
+        XCTAssertEqual(tree.run(base + ["--name", "Bad Name"]).standardError.components(separatedBy: "\n")[0],
+                       "error: invalid --name 'Bad Name': an id must start with a lower-case letter or digit")
+        XCTAssertEqual(tree.run(base + ["--name", "taken"]).exitCode, 0)
+        XCTAssertEqual(tree.run(base + ["--name", "taken"]), CommandResult(exitCode: 1, standardError: "error: tree/requests/support/taken.yaml already exists; nothing was written\n"))
+    }
+}

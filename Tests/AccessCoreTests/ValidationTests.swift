@@ -14,9 +14,18 @@ final class ValidationTests: XCTestCase {
     }
 
     private func replacing(_ path: String, _ old: String, _ new: String) -> [String: String?] {
-        let original = TreeFixture.files[path]!
-        precondition(original.contains(old), "\(path) has no \(old)")
-        return [path: original.replacingOccurrences(of: old, with: new)]
+        edits((path, old, new))
+    }
+
+    /// Fixture files with each (path, old, new) replacement applied, several per file allowed.
+    private func edits(_ list: (String, String, String)...) -> [String: String?] {
+        var files: [String: String] = [:]
+        for (path, old, new) in list {
+            let original = files[path] ?? TreeFixture.files[path]!
+            precondition(original.contains(old), "\(path) has no \(old)")
+            files[path] = original.replacingOccurrences(of: old, with: new)
+        }
+        return files.mapValues { Optional($0) }
     }
 
     func testTheFixtureIsValid() throws {
@@ -73,9 +82,10 @@ final class ValidationTests: XCTestCase {
     }
 
     func testUnknownReferences() throws {
-        var changes = replacing("principals/sam.yaml", "teams: [support]", "teams: [suport]")
-        changes.merge(replacing("requests/sam-debug.yaml", "resources: [site:acme-prod]", "resources: [site:acme-test]")) { a, _ in a }
-        changes.merge(replacing("resources/site/acme-prod.yaml", "owner: owners", "owner: nobody")) { a, _ in a }
+        let changes = edits(
+            ("principals/sam.yaml", "teams: [support]", "teams: [suport]"),
+            ("requests/sam-debug.yaml", "resources: [site:acme-prod]", "resources: [site:acme-test]"),
+            ("resources/site/acme-prod.yaml", "owner: owners", "owner: nobody"))
         try expectErrors(changes, """
             tree/principals/sam.yaml:7:11: error: unknown team 'suport'; did you mean 'support'?
               teams: [suport]
@@ -91,9 +101,10 @@ final class ValidationTests: XCTestCase {
     }
 
     func testUnknownRoleActionAndResourceType() throws {
-        var changes = replacing("roles/reader.yaml", "actions: [read]", "actions: [raed]")
-        changes.merge(replacing("policies/support.yaml", "resources: [\"site:*\"]", "resources: [\"host:*\"]")) { a, _ in a }
-        changes.merge(replacing("bindings/ann-admin.yaml", "role: admin", "role: admn")) { a, _ in a }
+        let changes = edits(
+            ("roles/reader.yaml", "actions: [read]", "actions: [raed]"),
+            ("policies/support.yaml", "resources: [\"site:*\"]", "resources: [\"host:*\"]"),
+            ("bindings/ann-admin.yaml", "role: admin", "role: admn"))
         try expectErrors(changes, """
             tree/bindings/ann-admin.yaml:8:9: error: unknown role 'admn'; did you mean 'admin'?
               role: admn
@@ -127,8 +138,9 @@ final class ValidationTests: XCTestCase {
     }
 
     func testInvalidTimeAndDuration() throws {
-        var changes = replacing("requests/sam-debug.yaml", "requestedAt: 2026-11-22T09:00:00Z", "requestedAt: 2026-02-30T09:00:00Z")
-        changes["requests/sam-debug.yaml"] = changes["requests/sam-debug.yaml"]!!.replacingOccurrences(of: "duration: 4h", with: "duration: 4 hours")
+        let changes = edits(
+            ("requests/sam-debug.yaml", "requestedAt: 2026-11-22T09:00:00Z", "requestedAt: 2026-02-30T09:00:00Z"),
+            ("requests/sam-debug.yaml", "duration: 4h", "duration: 4 hours"))
         try expectErrors(changes, """
             tree/requests/sam-debug.yaml:7:16: error: invalid time '2026-02-30T09:00:00Z' in spec.requestedAt: write RFC 3339 in UTC, like 2026-11-22T09:00:00Z
               requestedAt: 2026-02-30T09:00:00Z
@@ -141,8 +153,7 @@ final class ValidationTests: XCTestCase {
     }
 
     func testUnknownKindAndVersion() throws {
-        var changes = replacing("teams/owners.yaml", "kind: Team", "kind: Teem")
-        changes.merge(replacing("roles/reader.yaml", "apiVersion: accessctl/v1", "apiVersion: accessctl/v2")) { a, _ in a }
+        let changes = edits(("teams/owners.yaml", "kind: Team", "kind: Teem"), ("roles/reader.yaml", "apiVersion: accessctl/v1", "apiVersion: accessctl/v2"))
         try expectErrors(changes, """
             tree/roles/reader.yaml:1:13: error: unsupported apiVersion 'accessctl/v2'; expected 'accessctl/v1'
             apiVersion: accessctl/v2
@@ -162,8 +173,7 @@ final class ValidationTests: XCTestCase {
     }
 
     func testSyntaxErrorIsReportedBesideOtherErrors() throws {
-        var changes = replacing("teams/owners.yaml", "displayName: Owners", "displayName: &o Owners")
-        changes.merge(replacing("principals/ann.yaml", "email: ann@example.org", "email: ann")) { a, _ in a }
+        let changes = edits(("teams/owners.yaml", "displayName: Owners", "displayName: &o Owners"), ("principals/ann.yaml", "email: ann@example.org", "email: ann"))
         try expectErrors(changes, """
             tree/principals/ann.yaml:7:10: error: invalid email 'ann'
               email: ann

@@ -33,18 +33,15 @@ extension AccessCLI {
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let tree = loaded.tree
         func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandResult {
-            var message = "error: unknown \(what) '\(name)'"
-            if let guess = closestMatch(to: name, in: candidates) { message += "; did you mean '\(guess)'?" }
-            return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+            CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown \(what) '\(name)'" + didYouMean(name, in: candidates) + "\n")
         }
         guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
             return unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
         if let settings = tree.settings, let type = settings.resourceType(resource.type), !type.actions.contains(action) {
-            var message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
-            if let guess = closestMatch(to: action, in: type.actions) { message += "; did you mean '\(guess)'?" }
-            return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+            let message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
+            return CommandResult(exitCode: ExitCode.failure, standardError: message + didYouMean(action, in: type.actions) + "\n")
         }
         let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
         let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)

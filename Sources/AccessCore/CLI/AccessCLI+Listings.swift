@@ -20,7 +20,8 @@ extension AccessCLI {
         if command == "who-can" {
             let action = arguments.positional[0]
             guard let resource = ResourceRef(arguments.positional[1]), tree.resources.contains(where: { $0.ref == resource }) else {
-                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(arguments.positional[1])'\n")
+                let name = arguments.positional[1]
+                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(name)'" + didYouMean(name, in: tree.resources.map(\.ref.description)) + "\n")
             }
             let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock)))
             var count = 0
@@ -34,9 +35,7 @@ extension AccessCLI {
         } else {
             let principal = arguments.positional[0]
             guard tree.principals.contains(where: { $0.id == principal }) else {
-                var message = "error: unknown principal '\(principal)'"
-                if let guess = closestMatch(to: principal, in: tree.principals.map(\.id)) { message += "; did you mean '\(guess)'?" }
-                return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'" + didYouMean(principal, in: tree.principals.map(\.id)) + "\n")
             }
             let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
             var count = 0

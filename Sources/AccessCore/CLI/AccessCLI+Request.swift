@@ -55,7 +55,7 @@ extension AccessCLI {
             fields = [("requester", requester), ("requestedAt", requestedAt.description), ("resources", "[" + resources.joined(separator: ", ") + "]")]
             if let role = arguments.value("--role") { fields.append(("role", role)) }
             if !arguments.all("--action").isEmpty { fields.append(("actions", "[" + arguments.all("--action").joined(separator: ", ") + "]")) }
-            fields.append(("reason", quoted(reason)))
+            fields.append(("reason", CanonicalJSON.quoted(reason)))
             if let duration = arguments.value("--duration") { fields.append(("duration", duration)) }
             if let from = arguments.value("--from") { fields.append(("validFrom", from)) }
             if let to = arguments.value("--to") { fields.append(("validTo", to)) }
@@ -66,15 +66,13 @@ extension AccessCLI {
         } else {
             let old = arguments.positional[0]
             guard let previous = loaded.tree.requests.first(where: { $0.id == old }) else {
-                var message = "error: no request named '\(old)'"
-                if let guess = closestMatch(to: old, in: loaded.tree.requests.map(\.id)) { message += "; did you mean '\(guess)'?" }
-                return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+                return CommandResult(exitCode: ExitCode.failure, standardError: "error: no request named '\(old)'" + didYouMean(old, in: loaded.tree.requests.map(\.id)) + "\n")
             }
             let spec = previous.spec
             fields = [("requester", spec.requester.value), ("requestedAt", requestedAt.description), ("resources", "[" + spec.resources.map(\.value.description).joined(separator: ", ") + "]")]
             if let role = spec.role { fields.append(("role", role.value)) }
             if !spec.actions.isEmpty { fields.append(("actions", "[" + spec.actions.map(\.value).joined(separator: ", ") + "]")) }
-            fields.append(("reason", quoted(spec.reason.value.trimmingCharacters(in: .whitespacesAndNewlines))))
+            fields.append(("reason", CanonicalJSON.quoted(spec.reason.value.trimmingCharacters(in: .whitespacesAndNewlines))))
             if let duration = arguments.value("--duration") ?? spec.duration?.value.text {
                 fields.append(("duration", duration))
             } else if let from = spec.validFrom?.value, let to = spec.validTo?.value {
@@ -117,12 +115,5 @@ extension AccessCLI {
             return CommandResult(exitCode: ExitCode.failure, standardError: rendered + "The request was not written.\n")
         }
         return CommandResult(exitCode: ExitCode.success, standardOutput: display + "\n")
-    }
-
-    /// A YAML double-quoted scalar (a JSON string is one), so no text can change the structure.
-    private func quoted(_ text: String) -> String {
-        var out = ""
-        CanonicalJSON.writeString(text, to: &out)
-        return out
     }
 }

@@ -26,9 +26,7 @@ extension AccessCLI {
         if let name = arguments.positional.first {
             requests = requests.filter { $0.id == name }
             if requests.isEmpty {
-                var message = "error: no request named '\(name)'"
-                if let guess = closestMatch(to: name, in: loaded.tree.requests.map(\.id)) { message += "; did you mean '\(guess)'?" }
-                return CommandResult(exitCode: ExitCode.failure, standardError: message + "\n")
+                return CommandResult(exitCode: ExitCode.failure, standardError: "error: no request named '\(name)'" + didYouMean(name, in: loaded.tree.requests.map(\.id)) + "\n")
             }
         }
         var statuses: [RequestStatus] = []

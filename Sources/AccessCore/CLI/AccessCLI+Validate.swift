@@ -5,7 +5,7 @@ extension AccessCLI {
         let format = arguments.value("--format") ?? "text"
         let now = try now(arguments)
         let result = TreeLoader.load(root: root.path, displayRoot: root.display)
-        let problems = result.diagnostics + verifyDecisions(result.tree, now: now)
+        let problems = result.diagnostics + verifyDecisions(result.tree, now: now, displayRoot: root.display)
         let errors = problems.filter { $0.severity == .error }.count
         let warnings = problems.count - errors
         let manifests = Self.count(result.tree.manifestCount, "manifest")
@@ -21,11 +21,11 @@ extension AccessCLI {
     }
 
     /// A diagnostic for each decision that does not verify or no longer counts.
-    func verifyDecisions(_ tree: AccessTree, now: Timestamp) -> [Diagnostic] {
+    func verifyDecisions(_ tree: AccessTree, now: Timestamp, displayRoot: String) -> [Diagnostic] {
         guard let settings = tree.settings, tree.requests.contains(where: { !$0.decisions.isEmpty }) else { return [] }
         let keygen = SSHKeygen(environment: environment)
         guard keygen.isAvailable else {
-            return [Diagnostic(file: tree.root, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")]
+            return [Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")]
         }
         let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         var out: [Diagnostic] = []

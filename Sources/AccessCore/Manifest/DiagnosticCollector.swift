@@ -9,6 +9,11 @@ final class DiagnosticCollector {
     }
 }
 
+/// `; did you mean 'x'?` when a candidate is close to `word`, else nothing.
+func didYouMean(_ word: String, in candidates: [String]) -> String {
+    closestMatch(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+}
+
 /// A close match for a mistyped name, for "did you mean" hints.
 func closestMatch(to word: String, in candidates: [String]) -> String? {
     var best: (String, Int)?

@@ -89,25 +89,10 @@ enum ManifestDecoder {
                 for action in actions where !seen.insert(action.value).inserted {
                     spec.log.add(spec.file, action.location, "action '\(action.value)' is listed twice")
                 }
-                /// `implies` and `requires` map an action of this type to other actions of it.
-                func dependencies(_ key: String) -> [String: [String]] {
-                    guard let reader = typeReader.object(key) else { return [:] }
-                    var out: [String: [String]] = [:]
-                    for dependency in reader.entries {
-                        if !seen.contains(dependency.key) {
-                            spec.log.add(spec.file, dependency.keyLocation, "'\(dependency.key)' in \(reader.path) is not an action of type '\(entry.key)'")
-                        }
-                        let listed = reader.ids(dependency.key)
-                        for action in listed where !seen.contains(action.value) {
-                            spec.log.add(spec.file, action.location, "'\(action.value)' in \(reader.path).\(dependency.key) is not an action of type '\(entry.key)'")
-                        }
-                        out[dependency.key] = listed.map(\.value)
-                    }
-                    return out
-                }
                 types.append(ResourceType(
                     name: entry.key, location: entry.keyLocation, description: typeReader.string("description")?.value, actions: actions.map(\.value),
-                    implies: dependencies("implies"), requires: dependencies("requires")))
+                    implies: dependencies("implies", of: entry.key, typeReader, actions: seen),
+                    requires: dependencies("requires", of: entry.key, typeReader, actions: seen)))
             }
         }
         var presets: [(name: String, duration: AccessDuration)] = []
@@ -125,6 +110,23 @@ enum ManifestDecoder {
             header: header, organization: organization, displayName: displayName.value,
             signatureNamespace: namespace?.value ?? "accessctl", reportTitle: spec.string("reportTitle")?.value,
             resourceTypes: types, durationPresets: presets)
+    }
+
+    /// `implies` or `requires` of a resource type: each maps one of its actions to others of them.
+    static func dependencies(_ key: String, of type: String, _ typeReader: ObjectReader, actions: Set<String>) -> [String: [String]] {
+        guard let reader = typeReader.object(key) else { return [:] }
+        var out: [String: [String]] = [:]
+        for dependency in reader.entries {
+            if !actions.contains(dependency.key) {
+                reader.log.add(reader.file, dependency.keyLocation, "'\(dependency.key)' in \(reader.path) is not an action of type '\(type)'")
+            }
+            let listed = reader.ids(dependency.key)
+            for action in listed where !actions.contains(action.value) {
+                reader.log.add(reader.file, action.location, "'\(action.value)' in \(reader.path).\(dependency.key) is not an action of type '\(type)'")
+            }
+            out[dependency.key] = listed.map(\.value)
+        }
+        return out
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {

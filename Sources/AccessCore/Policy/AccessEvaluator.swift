@@ -4,12 +4,10 @@ public struct AccessEvaluator: Sendable {
     public let directory: Directory
     /// Grants from approved requests, computed by the caller from verified decisions.
     public let requestGrants: [Grant]
-    private let roles: [String: Role]
 
     public init(tree: AccessTree, requestGrants: [Grant] = []) {
         directory = Directory(tree)
         self.requestGrants = requestGrants
-        roles = Dictionary(tree.roles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// One reason an action is allowed: the grant, and what in it matched.
@@ -37,15 +35,12 @@ public struct AccessEvaluator: Sendable {
         for team in principal.teams {
             let chain = directory.ancestors(ofTeam: team.value)
             for (depth, ancestor) in chain.enumerated() {
-                let roles = directory.tree.teams.first { $0.id == ancestor }?.roles ?? []
-                out += roles.map {
+                out += (directory.team(ancestor)?.roles ?? []).map {
                     Grant(principal: principalID, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
                 }
             }
         }
-        let teams = directory.teams(of: principalID)
-        for binding in directory.tree.bindings
-        where binding.subjects.principals.contains(where: { $0.value == principalID }) || binding.subjects.teams.contains(where: { teams.contains($0.value) }) {
+        for binding in directory.bindings(naming: principalID) {
             out.append(Grant(
                 principal: principalID, source: .binding(binding.id), role: binding.role.value, actions: [],
                 scope: binding.resources.map(\.value), validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
@@ -112,7 +107,7 @@ public struct AccessEvaluator: Sendable {
             if grant.actions.contains(action) {
                 out.append(Path(grant: grant.path, rule: "action \(action)", through: reached == resource ? nil : reached, until: grant.validTo))
             }
-            guard let roleID = grant.role, let role = roles[roleID] else { continue }
+            guard let roleID = grant.role, let role = directory.role(roleID) else { continue }
             for (index, rule) in role.rules.enumerated() where rule.actions.contains(where: { $0.value == action || $0.value == "*" }) {
                 guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
                 let ruleText = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(rule.actions.map(\.value).joined(separator: ", ")))"

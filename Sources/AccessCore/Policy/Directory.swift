@@ -3,17 +3,29 @@ public struct Directory: Sendable {
     public let tree: AccessTree
     private let principals: [String: Principal]
     private let teams: [String: Team]
+    private let roles: [String: Role]
     private let resources: [ResourceRef: Resource]
 
     public init(_ tree: AccessTree) {
         self.tree = tree
         principals = Dictionary(tree.principals.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        roles = Dictionary(tree.roles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func principal(_ id: String) -> Principal? { principals[id] }
     public func resource(_ ref: ResourceRef) -> Resource? { resources[ref] }
+    public func team(_ id: String) -> Team? { teams[id] }
+    public func role(_ id: String) -> Role? { roles[id] }
+
+    /// Bindings that name the principal, directly or through one of its teams.
+    public func bindings(naming principalID: String) -> [Binding] {
+        let teams = teams(of: principalID)
+        return tree.bindings.filter { binding in
+            binding.subjects.principals.contains { $0.value == principalID } || binding.subjects.teams.contains { teams.contains($0.value) }
+        }
+    }
 
     /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
     public func ancestors(ofTeam id: String) -> [String] {
@@ -35,9 +47,9 @@ public struct Directory: Sendable {
     /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
     public func roles(of principalID: String) -> Set<String> {
         guard let principal = principals[principalID] else { return [] }
-        var roles = Set(principal.roles.map(\.value))
-        for team in teams(of: principalID) { roles.formUnion(teams[team]?.roles.map(\.value) ?? []) }
-        return roles
+        var held = Set(principal.roles.map(\.value))
+        for team in teams(of: principalID) { held.formUnion(teams[team]?.roles.map(\.value) ?? []) }
+        return held
     }
 
     /// Whether the principal is named by a subject set directly, by team, or by role.

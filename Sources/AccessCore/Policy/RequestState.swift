@@ -22,7 +22,8 @@ extension DecisionVerifier {
     public func status(_ request: AccessRequest) throws -> RequestStatus {
         let checks = try check(request)
         let valid = checks.filter { $0.outcome == .valid }
-        let approval = approval(request, checks)
+        let groups = approvalGroups(checks)
+        let approval = groups.first { $0.missing == 0 }
         let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
         var status = RequestStatus(request: request, checks: checks, state: .pending, terms: approval?.terms, approvers: approval?.approvers ?? [], updatedAt: updated)
         func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
@@ -47,7 +48,7 @@ extension DecisionVerifier {
             let ttl = policies.compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
             if now.seconds > request.spec.requestedAt.value.seconds + ttl { status.state = .stale }
             // The group of identical terms closest to its threshold says what is missing.
-            status.missingApprovals = approvalGroups(checks).filter { $0.missing > 0 }.min { $0.missing < $1.missing }
+            status.missingApprovals = groups.filter { $0.missing > 0 }.min { $0.missing < $1.missing }
                 .map { (count: $0.missing, policy: $0.policy) }
         }
         return status

@@ -64,6 +64,13 @@ public enum CanonicalJSON {
         out += String(repeating: indent, count: level)
     }
 
+    /// `s` as a JSON string literal, which is also a YAML double-quoted scalar with the same value.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, to: &out)
+        return out
+    }
+
     /// Escapes only what RFC 8785 section 3.2.2.2 requires.
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""

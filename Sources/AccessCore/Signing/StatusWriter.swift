@@ -10,12 +10,7 @@ public enum StatusWriter {
             if let role = terms.role { out += "        role: \(role)\n" }
             if !terms.actions.isEmpty { out += "        actions: [\(terms.actions.joined(separator: ", "))]\n" }
         }
-        if let reason = decision.reason {
-            // A JSON string is a valid YAML double-quoted scalar with the same value.
-            var quoted = ""
-            CanonicalJSON.writeString(reason, to: &quoted)
-            out += "      reason: \(quoted)\n"
-        }
+        if let reason = decision.reason { out += "      reason: \(CanonicalJSON.quoted(reason))\n" }
         out += "      specDigest: \(decision.specDigest.value)\n      signature: |\n"
         for line in SSHKeygen.normalizedArmor(decision.signature.value).split(separator: "\n") {
             out += "        \(line)\n"

@@ -21,9 +21,7 @@ enum TreeValidator {
         let unreadable = tree.unreadableIDs
         func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) {
             guard !set.contains(ref.value), !unreadable.contains(ref.value) else { return }
-            var message = "unknown \(what) '\(ref.value)'"
-            if let guess = closestMatch(to: ref.value, in: Array(set)) { message += "; did you mean '\(guess)'?" }
-            log.add(file, ref.location, message)
+            log.add(file, ref.location, "unknown \(what) '\(ref.value)'" + didYouMean(ref.value, in: Array(set)))
         }
         let teamIDs = Set(teams.keys)
         func checkPattern(_ p: Located<ResourcePattern>, _ file: String) {
@@ -32,9 +30,7 @@ enum TreeValidator {
         }
         func checkResource(_ r: Located<ResourceRef>, _ file: String) {
             guard resources[r.value] == nil, !unreadable.contains(r.value.name) else { return }
-            var message = "unknown resource '\(r.value)'"
-            if let guess = closestMatch(to: r.value.description, in: resources.keys.map(\.description)) { message += "; did you mean '\(guess)'?" }
-            log.add(file, r.location, message)
+            log.add(file, r.location, "unknown resource '\(r.value)'" + didYouMean(r.value.description, in: resources.keys.map(\.description)))
         }
         func checkAction(_ a: Located<String>, _ file: String) {
             guard settings != nil, a.value != "*", !actions.contains(a.value) else { return }
@@ -121,12 +117,7 @@ enum TreeValidator {
         guard !adminRoles.isEmpty else { return }
         let directory = Directory(tree)
         for principal in tree.principals {
-            let teams = directory.teams(of: principal.id)
-            var held = directory.roles(of: principal.id).intersection(adminRoles)
-            for binding in tree.bindings where adminRoles.contains(binding.role.value)
-                && (binding.subjects.principals.contains { $0.value == principal.id } || binding.subjects.teams.contains { teams.contains($0.value) }) {
-                held.insert(binding.role.value)
-            }
+            let held = directory.roles(of: principal.id).union(directory.bindings(naming: principal.id).map(\.role.value)).intersection(adminRoles)
             guard let role = held.sorted().first else { continue }
             var problems: [String] = []
             if principal.kind == .service { problems.append("is a service account") }
