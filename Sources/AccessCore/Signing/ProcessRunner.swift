@@ -10,7 +10,10 @@ struct ProcessRunner {
     }
 
     /// Runs `executable` with `arguments`, feeding `input` on standard input.
-    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [], in folder: PrivateFolder, environment: [String: String]? = nil) throws -> Output {
+    static func run(
+        _ executable: String, _ arguments: [String], input: [UInt8] = [], in folder: PrivateFolder, environment: [String: String]? = nil,
+        directory: String? = nil
+    ) throws -> Output {
         let inputPath = folder.path("stdin"), outputPath = folder.path("stdout"), errorPath = folder.path("stderr")
         try Data(input).write(to: URL(fileURLWithPath: inputPath))
         try Data().write(to: URL(fileURLWithPath: outputPath))
@@ -19,6 +22,7 @@ struct ProcessRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdin = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
         let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
