@@ -94,7 +94,9 @@ public struct AuditLog: Sendable {
 
     /// Appends `events` (already chained after `head`) in one write, then flushes to disk.
     /// A partial tail left by an interrupted run is cut off first; it was never committed.
-    public static func append(_ events: [AuditEvent], to path: String, replacingFrom offset: Int) throws {
+    /// `stopAfter` writes only that many bytes and returns: the crash tests use it to leave the
+    /// torn line a crash in the middle of the write would.
+    public static func append(_ events: [AuditEvent], to path: String, replacingFrom offset: Int, stopAfter: Int? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) {
@@ -106,8 +108,8 @@ public struct AuditLog: Sendable {
         defer { try? handle.close() }
         try handle.truncate(atOffset: UInt64(offset))
         try handle.seek(toOffset: UInt64(offset))
-        let text = events.map { $0.line + "\n" }.joined()
-        try handle.write(contentsOf: Data(text.utf8))
+        let bytes = Data(events.map { $0.line + "\n" }.joined().utf8)
+        try handle.write(contentsOf: stopAfter.map { bytes.prefix($0) } ?? bytes)
         try handle.synchronize()
     }
 }

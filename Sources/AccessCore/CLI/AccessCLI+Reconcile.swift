@@ -30,7 +30,9 @@ extension AccessCLI {
 
     private func prepare(_ arguments: ParsedArguments) throws(UsageError) -> Prepared {
         let root = root(arguments)
-        let reconciler = Reconciler(root: root.path, displayRoot: root.display, now: try now(arguments), keygen: SSHKeygen(environment: environment))
+        let reconciler = Reconciler(
+            root: root.path, displayRoot: root.display, now: try now(arguments), keygen: SSHKeygen(environment: environment),
+            crashPoint: environment["ACCESSCTL_TEST_CRASH_AT"].flatMap(Reconciler.CrashPoint.init(rawValue:)))
         do {
             let input = try reconciler.read()
             return .ready(reconciler, input, reconciler.plan(input))

@@ -1,6 +1,23 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Reconciler {
+    /// Places where the crash tests make a run kill itself with SIGKILL, to prove that a crash
+    /// at each step of writing leaves state and audit consistent (set through the
+    /// `ACCESSCTL_TEST_CRASH_AT` environment variable; never set in normal use).
+    public enum CrashPoint: String, Sendable, CaseIterable {
+        case beforeAppend = "before-append", midAppend = "mid-append", afterAppend = "after-append", afterState = "after-state"
+    }
+
+    func crash(at point: CrashPoint) {
+        if crashPoint == point { kill(getpid(), SIGKILL) }
+    }
+
     /// What a run did.
     public struct Outcome: Sendable {
         public var applied: [Plan.Change]
@@ -36,15 +53,33 @@ extension Reconciler {
             events[i].chain(after: previous)
             previous = events[i]
         }
+        removeLeftoverTemporaryFiles()
+        crash(at: .beforeAppend)
         if !events.isEmpty || !input.log.partialTail.isEmpty {
+            if crashPoint == .midAppend {
+                let length = events.map { $0.line.utf8.count + 1 }.reduce(0, +)
+                try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength, stopAfter: length / 2)
+                crash(at: .midAppend)
+            }
             try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength)
         }
+        crash(at: .afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
         let bytes = Array(state.text.utf8)
         if FileManager.default.contents(atPath: statePath).map({ [UInt8]($0) }) != bytes {
             try FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try AtomicFile.write(bytes, to: statePath)
         }
+        crash(at: .afterState)
         return Outcome(applied: applied, failed: failed, events: events, state: state)
+    }
+
+    /// Temporary state files a crash left between writing and renaming; never committed.
+    private func removeLeftoverTemporaryFiles() {
+        let folder = (statePath as NSString).deletingLastPathComponent
+        let prefix = ".\((statePath as NSString).lastPathComponent).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: TreeLoader.join(folder, name))
+        }
     }
 }

@@ -7,8 +7,11 @@ public struct Reconciler: Sendable {
     public var displayRoot: String
     public var now: Timestamp
     public var keygen: SSHKeygen
+    /// Where to crash on purpose; tests only.
+    public var crashPoint: CrashPoint?
 
-    public init(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen) {
+    public init(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, crashPoint: CrashPoint? = nil) {
+        self.crashPoint = crashPoint
         self.root = root
         self.displayRoot = displayRoot
         self.now = now
