@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// The audit log's chain: every single-line edit, deletion or move is detected.
+final class AuditLogTests: XCTestCase {
+    private var root: URL!
+    private var lines: [String] = []
+
+    /// A 50-line log (30 grants activated, then 20 of them expired) and the state it leads to.
+    override func setUpWithError() throws {
+        root = try TestSupport.temporaryDirectory(self).appendingPathComponent("tree")
+        var history = AuditHistory()
+        var events: [AuditEvent] = []
+        func add(_ name: String, _ k: Int) {
+            let grant = GrantRecord(
+                key: "request/r\(k)", principal: "p\(k)", sourceKind: .request, sourceID: "r\(k)", role: "reader", actions: [], resources: ["site:s\(k)"],
+                validFrom: Timestamp(seconds: 1_790_000_000), validTo: Timestamp(seconds: 1_790_003_600), approvers: ["ann"], policy: "support")
+            var event = AuditEvent(
+                time: Timestamp(seconds: 1_790_000_000 + Int64(events.count) * 60), event: name, request: "r\(k)", principal: "p\(k)", resources: grant.resources,
+                details: [("key", .string(grant.key)), ("grant", grant.json)] + (name == "grant.expired" ? [("reason", .string("expired"))] : []))
+            event.chain(after: events.last)
+            events.append(event)
+            history.apply(event)
+        }
+        for k in 0..<30 { add("grant.activated", k) }
+        for k in 0..<20 { add("grant.expired", k) }
+        try AuditLog.append(events, to: root.appendingPathComponent(AuditLog.relativePath).path, replacingFrom: 0)
+        let state = StateFile(lastRun: events.last!.time, auditSeq: 50, auditHash: events.last!.hash, grants: Array(history.grants.values))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("state"), withIntermediateDirectories: true)
+        try AtomicFile.write(Array(state.text.utf8), to: root.appendingPathComponent(StateFile.relativePath).path)
+        lines = try String(contentsOf: root.appendingPathComponent(AuditLog.relativePath), encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 50)
+    }
+
+    private func verify(_ changed: [String]) throws -> CommandResult {
+        try Data(changed.map { $0 + "\n" }.joined().utf8).write(to: root.appendingPathComponent(AuditLog.relativePath))
+        return AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+    }
+
+    func testIntactLogVerifies() throws {
+        let result = try verify(lines)
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: """
+            tree/audit/log.jsonl: 50 events, chain verified; head \(try AuditLog.parse(Array((lines.joined(separator: "\n") + "\n").utf8)).head) (line 50).
+            tree/state/grants.json: matches the log up to line 50: 10 grants, last run 2026-09-21T15:02:20Z.
+
+            """))
+    }
+
+    func testEveryLineEditedDeletedOrMovedIsDetected() throws {
+        for i in 0..<50 {
+            var edited = lines
+            edited[i] = edited[i].replacingOccurrences(of: "\"principal\":\"p", with: "\"principal\":\"q")
+            XCTAssertNotEqual(edited[i], lines[i])
+            let afterEdit = try verify(edited)
+            XCTAssertEqual(afterEdit.exitCode, 1, "edit of line \(i + 1)")
+            XCTAssertTrue(afterEdit.standardError.hasPrefix("tree/audit/log.jsonl:\(i + 1):1: error: the audit log's chain is broken at line \(i + 1): "), afterEdit.standardError)
+
+            var spaced = lines
+            spaced[i] = spaced[i].replacingOccurrences(of: ",\"time\"", with: ", \"time\"")
+            XCTAssertTrue((try verify(spaced)).standardError.contains(":\(i + 1):1: error: the audit log's chain is broken at line \(i + 1): the line is not in canonical form"), "whitespace in line \(i + 1)")
+
+            var deleted = lines
+            deleted.remove(at: i)
+            let afterDelete = try verify(deleted)
+            XCTAssertEqual(afterDelete.exitCode, 1, "deletion of line \(i + 1)")
+            if i < 49 {
+                XCTAssertTrue(afterDelete.standardError.hasPrefix("tree/audit/log.jsonl:\(i + 1):1: error: the audit log's chain is broken at line \(i + 1): seq is \(i + 2), expected \(i + 1)"), afterDelete.standardError)
+            } else {
+                XCTAssertTrue(afterDelete.standardError.hasPrefix("tree/state/grants.json: error: the state names audit line 50 with hash"), afterDelete.standardError)
+            }
+
+            var moved = lines
+            let j = i < 49 ? i + 1 : i - 1
+            moved.swapAt(i, j)
+            let afterMove = try verify(moved)
+            XCTAssertEqual(afterMove.exitCode, 1, "move of line \(i + 1)")
+            XCTAssertTrue(afterMove.standardError.hasPrefix("tree/audit/log.jsonl:\(min(i, j) + 1):1: error: "), afterMove.standardError)
+        }
+    }
+
+    func testEditedLineMessageInFull() throws {
+        var edited = lines
+        edited[16] = edited[16].replacingOccurrences(of: "\"site:s16\"", with: "\"site:s99\"")
+        XCTAssertEqual(try verify(edited), CommandResult(exitCode: 1, standardError: "tree/audit/log.jsonl:17:1: error: the audit log's chain is broken at line 17: hash does not match the line's content: the line was edited\n"))
+    }
+
+    func testReconcileRefusesToAppendToABrokenChain() throws {
+        try TestSupport.write(TreeFixture.files, under: root)
+        var edited = lines
+        edited[3] = edited[3].replacingOccurrences(of: "\"role\":\"reader\"", with: "\"role\":\"admin\"")
+        _ = try verify(edited)
+        let before = try Data(contentsOf: root.appendingPathComponent(AuditLog.relativePath))
+        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["reconcile", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(result, CommandResult(exitCode: 1, standardError: "tree/audit/log.jsonl:4:1: error: the audit log's chain is broken at line 4: hash does not match the line's content: the line was edited. accessctl will not append to a broken log; restore it from git history\n"))
+        XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(AuditLog.relativePath)), before)
+    }
+}
