@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// Kills `accessctl reconcile` with SIGKILL at every step of its writes and at random
+/// moments; after each kill, state and audit must verify, and the next run must end with
+/// files byte-identical to a run that was never interrupted.
+final class CrashTests: ReconcileTestCase {
+    private var executable: URL!
+
+    override func extraFiles() -> [String: String?] {
+        var files: [String: String?] = [:]
+        for n in 1...6 {
+            files["requests/sam-\(n).yaml"] = TreeFixture.files["requests/sam-debug.yaml"]!
+                .replacingOccurrences(of: "sam-debug", with: "sam-\(n)").replacingOccurrences(of: "Debug ticket 1", with: "Ticket \(n)")
+                .replacingOccurrences(of: "duration: 4h", with: "duration: \(n)h")
+        }
+        return files
+    }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        // `swift test` builds the executable into the same folder as the test bundle.
+        let folders = [Bundle.main.executableURL, Bundle(for: Self.self).bundleURL].compactMap { $0?.deletingLastPathComponent() }
+        executable = try XCTUnwrap(
+            folders.map { $0.appendingPathComponent("accessctl") }.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "the accessctl executable was not found beside the tests in \(folders.map(\.path))")
+    }
+
+    /// Starts reconcile in its own process; returns it running.
+    private func start(_ root: URL, now: String, crashAt: Reconciler.CrashPoint? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["reconcile", "--root", root.path, "--now", now]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACCESSCTL_TEST_CRASH_AT"] = crashAt?.rawValue
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private func files(_ root: URL) -> [String] {
+        [StateFile.relativePath, AuditLog.relativePath].map { (try? String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) ?? "<missing>" }
+    }
+
+    func testKilledRunsStayConsistentAndConverge() throws {
+        for n in 1...6 { decide("approve", "sam-\(n)", by: n % 2 == 0 ? "ann" : "olga", at: "2026-11-22T09:30:00Z") }
+        let reference = tree.root.deletingLastPathComponent().appendingPathComponent("reference")
+        try FileManager.default.copyItem(at: tree.root, to: reference)
+        let nows = (9...15).map { String(format: "2026-11-22T%02d:40:00Z", $0) }
+        var seed: UInt64 = 20261123
+        func random(_ bound: Double) -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53) * bound
+        }
+        var kills = 0
+        for now in nows {
+            // The reference run, never interrupted.
+            let started = Date()
+            let clean = try start(reference, now: now)
+            clean.waitUntilExit()
+            XCTAssertEqual(clean.terminationStatus, 0)
+            let fullRun = Date().timeIntervalSince(started)
+            let expected = files(reference)
+
+            var attempts: [(Reconciler.CrashPoint?, Double)] = Reconciler.CrashPoint.allCases.map { ($0, 0) }
+            attempts += (0..<3).map { _ in (nil, random(fullRun)) }
+            for (point, delay) in attempts {
+                let process = try start(tree.root, now: now, crashAt: point)
+                if point == nil {
+                    Thread.sleep(forTimeInterval: delay)
+                    kill(process.processIdentifier, SIGKILL)
+                }
+                process.waitUntilExit()
+                if process.terminationReason == .uncaughtSignal { kills += 1 }
+                let check = verify()
+                XCTAssertEqual(check.exitCode, 0, "after a kill at \(point?.rawValue ?? "\(delay)s") on \(now): \(check.standardError)")
+            }
+            let recovery = try start(tree.root, now: now)
+            recovery.waitUntilExit()
+            XCTAssertEqual(recovery.terminationStatus, 0)
+            XCTAssertEqual(files(tree.root), expected, "after recovery at \(now)")
+            XCTAssertEqual(verify().standardError, "", "no interrupted run is left over at \(now)")
+        }
+        XCTAssertGreaterThanOrEqual(kills, nows.count * Reconciler.CrashPoint.allCases.count, "every crash point killed its run")
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"], "all six requests expired in the end")
+    }
+}
