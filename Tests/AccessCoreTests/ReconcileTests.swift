@@ -278,6 +278,31 @@ final class ReconcileTests: ReconcileTestCase {
         XCTAssertEqual(verify().exitCode, 0)
     }
 
+    func testMarkdownAndJSONPlans() throws {
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
+        XCTAssertEqual(reconcile("2026-11-22T10:00:00Z").exitCode, 0)
+        decide("revoke", by: "olga", at: "2026-11-22T10:30:00Z", ["--reason", "ticket <42> | closed & *done*"])
+        let markdown = plan("2026-11-22T11:00:00Z", ["--format", "markdown"])
+        assertText(markdown.standardOutput, """
+            ### accessctl plan
+
+            At `2026-11-22T11:00:00Z`: **Plan: 0 to grant, 0 to change, 1 to remove.**
+
+            | | grant | principal | permissions | resources | window | source | why |
+            |---|---|---|---|---|---|---|---|
+            | `-` remove | request/sam-debug | sam | role reader | site:acme-prod | 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z | request sam-debug, approved by ann | revoked: revoked by olga at 2026-11-22T10:30:00Z: ticket &lt;42&gt; \\| closed &amp; \\*done\\* |
+
+            """)
+        let json = plan("2026-11-22T11:00:00Z", ["--format", "json", "--detailed-exitcode"])
+        XCTAssertEqual(json.exitCode, 2)
+        let value = try JSONParser.parse(json.standardOutput).json
+        XCTAssertEqual(value["summary"].map(CanonicalJSON.encode), #"{"change":0,"grant":0,"remove":1}"#)
+        guard case .array(let changes)? = value["changes"] else { return XCTFail(json.standardOutput) }
+        XCTAssertEqual(changes.count, 1)
+        XCTAssertEqual(changes.first?["cause"], .string("revoked"))
+        XCTAssertEqual(changes.first?["reason"], .string("revoked by olga at 2026-11-22T10:30:00Z: ticket <42> | closed & *done*"))
+    }
+
     func testSecondRunWaitsForTheLockThenGivesUp() throws {
         let lock = try FileLock(path: tree.root.appendingPathComponent("state/.lock").path, timeout: 0)
         let result = reconcile("2026-11-22T10:00:00Z", ["--lock-timeout", "0.2"])

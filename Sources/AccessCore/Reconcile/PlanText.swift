@@ -29,8 +29,8 @@ public enum PlanText {
             for change in plan.changes {
                 let g = change.grant
                 let why = [change.cause?.rawValue, change.reason, change.drift ? "state file drift" : nil].compactMap { $0 }.joined(separator: ": ")
-                let cells = ["`\(change.action.symbol)` \(change.action.rawValue)", g.key, g.principal, g.permissions, g.resources.joined(separator: ", "), g.window, g.sourceDescription, why]
-                out += "| " + cells.map(cell).joined(separator: " | ") + " |\n"
+                let cells = [g.key, g.principal, g.permissions, g.resources.joined(separator: ", "), g.window, g.sourceDescription, why]
+                out += "| `\(change.action.symbol)` \(change.action.rawValue) | " + cells.map(cell).joined(separator: " | ") + " |\n"
             }
         }
         if !plan.notices.isEmpty {
