@@ -51,4 +51,27 @@ final class BundledTreeReconcileTests: XCTestCase {
         let markdown = run(["plan", "--root", "access", "--now", "2026-12-01T00:00:00Z", "--format", "markdown"])
         assertText(markdown.standardOutput, "### accessctl plan\n\nAt `2026-12-01T00:00:00Z`: **No changes. The grants in force match the access tree.**\n")
     }
+
+    func testAuditShowFilters() throws {
+        assertText(run(["audit", "show", "--root", "access", "--request", "acme-backup-debug-2026-11-22"]).standardOutput, """
+            #1 2026-11-23T04:00:00Z request.submitted request acme-backup-debug-2026-11-22
+                requested by jane.doe: site:acme-prod ("Nightly backups fail on the production site, ticket 4521")
+            #2 2026-11-23T04:00:00Z request.approved request acme-backup-debug-2026-11-22
+                approved by bob.owens, alice.nguyen under policy support-production: role support-readonly and actions console, 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z
+            #3 2026-11-23T04:00:00Z request.expired request acme-backup-debug-2026-11-22
+                approved window ended at 2026-11-22T13:30:00Z
+            3 events of 30.
+
+            """)
+        XCTAssertEqual(run(["reconcile", "--root", "access", "--now", "2026-11-29T04:00:00Z"]).exitCode, 0)
+        assertText(run(["audit", "show", "--root", "access", "--principal", "lena.kraus", "--since", "2026-11-24T00:00:00Z"]).standardOutput, """
+            #31 2026-11-29T04:00:00Z request.expired request initech-migration-2026-11
+                approved window ended at 2026-11-28T18:00:00Z
+            #32 2026-11-29T04:00:00Z grant.expired request initech-migration-2026-11
+                request/initech-migration-2026-11 removed: expired at 2026-11-28T18:00:00Z
+            2 events of 32.
+
+            """)
+        XCTAssertEqual(run(["audit", "show", "--root", "access", "--since", "yesterday"]).exitCode, 64)
+    }
 }
