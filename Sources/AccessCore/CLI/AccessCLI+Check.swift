@@ -10,9 +10,10 @@ extension AccessCLI {
 
     /// Grants from approved requests (of one principal, or all), their signatures verified;
     /// a revoke or relinquish ends a grant at its own time.
-    func requestGrants(_ tree: AccessTree, now: Timestamp, of principal: String? = nil) -> [Grant] {
+    /// Requests closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
+    func requestGrants(_ tree: AccessTree, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil) -> [Grant] {
         guard let settings = tree.settings else { return [] }
-        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: SSHKeygen(environment: environment))
+        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: SSHKeygen(environment: environment), liveFrom: min(liveFrom, now))
         var grants: [Grant] = []
         for request in tree.requests where (principal == nil || request.spec.requester.value == principal) && request.decisions.contains(where: { $0.kind.value == .approve }) {
             guard let status = try? verifier.status(request), let terms = status.terms else { continue }
@@ -43,7 +44,7 @@ extension AccessCLI {
             let message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
             return CommandResult(exitCode: ExitCode.failure, standardError: message + didYouMean(action, in: type.actions) + "\n")
         }
-        let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
+        let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at, of: principal))
         let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)
         let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         if arguments.value("--format") == "json" {

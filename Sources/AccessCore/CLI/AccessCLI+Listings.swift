@@ -23,7 +23,7 @@ extension AccessCLI {
                 let name = arguments.positional[1]
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(name)'" + didYouMean(name, in: tree.resources.map(\.ref.description)) + "\n")
             }
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock)))
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at))
             var count = 0
             for principal in tree.principals {
                 let paths = evaluator.paths(principal.id, action, resource, at: at)
@@ -37,7 +37,7 @@ extension AccessCLI {
             guard tree.principals.contains(where: { $0.id == principal }) else {
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'" + didYouMean(principal, in: tree.principals.map(\.id)) + "\n")
             }
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), of: principal))
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at, of: principal))
             var count = 0
             for resource in tree.resources {
                 for action in tree.settings?.resourceType(resource.type.value)?.actions ?? [] {

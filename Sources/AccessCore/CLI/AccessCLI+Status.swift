@@ -93,6 +93,8 @@ extension AccessCLI {
             let d = check.decision
             let verdict: String
             switch check.outcome {
+            case .valid where !check.signatureChecked:
+                verdict = "signature not re-verified: the request closed before now" + (check.policy.map { " (policy \($0))" } ?? "")
             case .valid: verdict = "verified" + (check.policy.map { " (policy \($0))" } ?? "")
             case .voided(let why): verdict = "void: \(why)"
             case .invalid(let why): verdict = "NOT VALID: \(why)"
@@ -124,6 +126,7 @@ extension AccessCLI {
         members.append(("decisions", .array(s.checks.map { check in
             var d: [(String, JSONValue)] = [("decision", .string(check.decision.kind.value.rawValue)), ("by", .string(check.decision.by.value)), ("at", .string(check.decision.at.value.description))]
             switch check.outcome {
+            case .valid where !check.signatureChecked: d += [("verified", .bool(false)), ("note", .string("signature not re-verified: the request closed before now"))]
             case .valid: d.append(("verified", .bool(true)))
             case .voided(let why): d += [("verified", .bool(false)), ("void", .string(why))]
             case .invalid(let why): d += [("verified", .bool(false)), ("problem", .string(why))]

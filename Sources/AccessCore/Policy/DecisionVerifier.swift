@@ -18,18 +18,51 @@ public struct DecisionVerifier: Sendable {
         public var decision: Decision
         public var outcome: Outcome
         public var policy: String?
+        /// False when the request was closed (see `isClosed`), so the signature was not re-verified.
+        public var signatureChecked = true
     }
 
     public let directory: Directory
     public let settings: Settings
     public let now: Timestamp
     public let keygen: SSHKeygen
+    /// A request that cannot affect a grant at or after this time is closed (default: now).
+    public var liveFrom: Timestamp
+    /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
+    public var verdicts: [String: [Int: SSHKeygen.Verification]] = [:]
 
-    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: SSHKeygen) {
+    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
         directory = Directory(tree)
         self.settings = settings
         self.now = now
         self.keygen = keygen
+        self.liveFrom = liveFrom ?? now
+    }
+
+    /// Whether no decision of `request` can affect a grant at or after `liveFrom`: no approval's
+    /// terms reach past it, and the request went stale before it, so no new approval can
+    /// count. Such decisions are history: their signatures are not re-verified (they were
+    /// when they mattered), which keeps a tree with years of requests fast. This rests only
+    /// on the signed terms and the clock, never on anything else stored in the repository.
+    public func isClosed(_ request: AccessRequest) -> Bool {
+        let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > liveFrom } ?? true } ?? false) }
+        if live { return false }
+        let ttl = matchingPolicies(request).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
+        return liveFrom.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+    }
+
+    /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
+    public func signatureJobs(_ requests: [AccessRequest]) -> [SSHKeygen.Job] {
+        var jobs: [SSHKeygen.Job] = []
+        for request in requests where !request.decisions.isEmpty && !isClosed(request) {
+            for (index, decision) in request.decisions.enumerated() {
+                let by = decision.by.value
+                jobs.append(SSHKeygen.Job(
+                    request: request.id, index: index, message: DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision),
+                    armor: decision.signature.value, signer: by, publicKeys: directory.principal(by)?.sshKeys.map(\.value) ?? []))
+            }
+        }
+        return jobs
     }
 
     /// Policies under which the requester may ask for everything the request asks for.
@@ -51,9 +84,10 @@ public struct DecisionVerifier: Sendable {
     /// Checks every decision of a request, in order.
     public func check(_ request: AccessRequest) throws -> [Check] {
         let policies = matchingPolicies(request)
+        let closed = isClosed(request)
         return try request.decisions.enumerated().map { index, decision in
-            var check = Check(index: index, decision: decision, outcome: .valid, policy: nil)
-            if let problem = try signatureProblem(request, decision) {
+            var check = Check(index: index, decision: decision, outcome: .valid, policy: nil, signatureChecked: !closed)
+            if !closed, let problem = try signatureProblem(request, index, decision) {
                 check.outcome = .invalid(problem)
             } else if decision.specDigest.value != request.spec.digest {
                 check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
@@ -73,8 +107,9 @@ public struct DecisionVerifier: Sendable {
         return nil
     }
 
-    private func signatureProblem(_ request: AccessRequest, _ decision: Decision) throws -> String? {
+    private func signatureProblem(_ request: AccessRequest, _ index: Int, _ decision: Decision) throws -> String? {
         let by = decision.by.value
+        if let verdict = verdicts[request.id]?[index] { return verdict.problem(signer: by) }
         let keys = directory.principal(by)?.sshKeys.map(\.value) ?? []
         let message = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
         return try keygen.verify(message, armor: decision.signature.value, signer: by, publicKeys: keys, namespace: settings.signatureNamespace, time: now)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A loaded tree with every decision verified at one time: what validate, plan and
 /// reconcile share, so each signature is checked once per run.
 public struct VerifiedTree: Sendable {
@@ -11,20 +13,30 @@ public struct VerifiedTree: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Loads the tree at `root` and checks every decision as of `now`.
-    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen) -> VerifiedTree {
+    /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
+    /// ssh-keygen processes at once.
+    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, parallel: Int = defaultParallelism) -> VerifiedTree {
         let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
-        result.verify(now: now, keygen: keygen, displayRoot: displayRoot)
+        result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel)
         return result
     }
 
-    private mutating func verify(now: Timestamp, keygen: SSHKeygen, displayRoot: String) {
+    /// One ssh-keygen process per core.
+    public static var defaultParallelism: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
+    /// each request's state.
+    public mutating func verify(now: Timestamp, keygen: SSHKeygen, displayRoot: String, parallel: Int = defaultParallelism) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }
         if signed, !keygen.isAvailable {
             diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
         }
-        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        if keygen.isAvailable {
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests), namespace: settings.signatureNamespace, time: now, parallel: parallel)
+        }
         for request in tree.requests {
             if !request.decisions.isEmpty, !keygen.isAvailable { continue }
             let status: RequestStatus
