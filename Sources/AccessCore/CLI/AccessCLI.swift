@@ -36,7 +36,7 @@ public struct AccessCLI: Sendable {
             arguments: ["[DIR]"], options: [],
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
-    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + auditCommands + [checkCommand] + listingCommands
+    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + auditCommands + [checkCommand] + listingCommands + benchCommands
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
 
@@ -98,6 +98,8 @@ public struct AccessCLI: Sendable {
         case "reconcile": return try reconcile(arguments)
         case "audit verify": return auditVerify(arguments)
         case "audit show": return try auditShow(arguments)
+        case "bench generate": return try benchGenerate(arguments)
+        case "bench run": return try benchRun(arguments)
         case "who-can", "access": return try listing(name, arguments)
         case "request new", "request extend": return try request(name, arguments)
         case "approve", "deny", "revoke", "relinquish", "payload", "attach": return try decide(name, arguments)

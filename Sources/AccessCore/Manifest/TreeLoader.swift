@@ -12,7 +12,7 @@ public enum TreeLoader {
     }
 
     /// Loads the tree at `root`; `displayRoot` prefixes file names in messages.
-    public static func load(root: String, displayRoot: String) -> Result {
+    public static func load(root: String, displayRoot: String, validate: Bool = true) -> Result {
         let log = DiagnosticCollector()
         var tree = AccessTree(root: root)
         var isDirectory: ObjCBool = false
@@ -43,7 +43,7 @@ public enum TreeLoader {
         if tree.settings == nil, !log.diagnostics.contains(where: { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) {
             log.add(join(displayRoot, ManifestDecoder.settingsFileName), .start, "missing settings: create '\(ManifestDecoder.settingsFileName)' at the root of the tree (accessctl init writes one)")
         }
-        TreeValidator.validate(&tree, log: log)
+        if validate { TreeValidator.validate(&tree, log: log) }
         return Result(tree: tree, diagnostics: log.diagnostics)
     }
 

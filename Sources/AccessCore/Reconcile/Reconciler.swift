@@ -44,7 +44,14 @@ public struct Reconciler: Sendable {
     func display(_ relative: String) -> String { TreeLoader.join(displayRoot, relative) }
 
     /// Reads the tree, the state file and the audit log, and checks they fit together.
-    public func read() throws(Refusal) -> Input {
+    public func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
+        var input = try readRecords()
+        input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel)
+        return input
+    }
+
+    /// Reads and checks the state file and the audit log; the tree is left empty.
+    public func readRecords() throws(Refusal) -> Input {
         let log: AuditLog
         do {
             log = try AuditLog.read(path: logPath)
@@ -68,8 +75,8 @@ public struct Reconciler: Sendable {
         if let last, now < last {
             throw Refusal(message: "error: now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
         }
-        let verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen)
-        return Input(verified: verified, state: state, log: log, history: history, stateProblems: stateProblems)
+        let empty = VerifiedTree(tree: AccessTree(root: root), diagnostics: [], statuses: [:])
+        return Input(verified: empty, state: state, log: log, history: history, stateProblems: stateProblems)
     }
 
     /// `FILE:LINE:1: error: the audit log's chain is broken: ...`.

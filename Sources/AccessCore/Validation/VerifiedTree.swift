@@ -27,14 +27,18 @@ public struct VerifiedTree: Sendable {
 
     /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
     /// each request's state.
-    public mutating func verify(now: Timestamp, keygen: SSHKeygen, displayRoot: String, parallel: Int = defaultParallelism) {
+    public mutating func verify(
+        now: Timestamp, keygen: SSHKeygen, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SSHKeygen.Verification]]? = nil
+    ) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }
         if signed, !keygen.isAvailable {
             diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
         }
         var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
-        if keygen.isAvailable {
+        if let verdicts {
+            verifier.verdicts = verdicts
+        } else if keygen.isAvailable {
             verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests), namespace: settings.signatureNamespace, time: now, parallel: parallel)
         }
         for request in tree.requests {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmarks accessctl against the I/O floor (cat) and what a user would write instead
+# (Python + PyYAML's C loader) on generated trees of 1k, 10k and 100k requests, all in one
+# session, and prints a Markdown table of seconds and ratios.
+#
+# usage: Tests/Scripts/bench.sh [SIZES...]     (default: 1000 10000 100000)
+# needs: Swift, OpenSSH, python3 with PyYAML (pip install pyyaml), GNU time (/usr/bin/time)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sizes=("${@:-1000 10000 100000}")
+read -r -a sizes <<< "${sizes[*]}"
+now=2026-11-23T00:00:00Z
+work=${BENCH_DIR:-$(mktemp -d)}
+python3 -c 'import yaml; yaml.CSafeLoader' || { echo "PyYAML with its C loader is needed: pip install pyyaml" >&2; exit 1; }
+swift build -c release >&2
+bin=.build/release/accessctl
+
+# Seconds of one run of a command (wall clock), its output thrown away.
+seconds() { python3 - "$@" <<'PY'
+import subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(f"{time.perf_counter() - start:.3f}")
+PY
+}
+# Peak resident memory in MiB of one run, from GNU time.
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+
+# The per-signature floor: one bare ssh-keygen -Y verify, averaged over 200 runs.
+floor_dir=$(mktemp -d)
+ssh-keygen -q -t ed25519 -N '' -f "$floor_dir/key"
+printf 'accessctl bench' > "$floor_dir/msg"
+ssh-keygen -Y sign -f "$floor_dir/key" -n accessctl "$floor_dir/msg" 2>/dev/null
+echo "\"u\" namespaces=\"accessctl\" $(cut -d' ' -f1,2 "$floor_dir/key.pub")" > "$floor_dir/allowed"
+bare=$(python3 - "$floor_dir" <<'PY'
+import subprocess, sys, time
+d = sys.argv[1]
+start = time.perf_counter()
+for _ in range(200):
+    with open(f"{d}/msg", "rb") as m:
+        subprocess.run(["ssh-keygen", "-Y", "verify", "-f", f"{d}/allowed", "-I", "u", "-n", "accessctl", "-s", f"{d}/msg.sig"], stdin=m, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(f"{(time.perf_counter() - start) / 200 * 1000:.2f}")
+PY
+)
+echo "bare ssh-keygen -Y verify: $bare ms per signature" >&2
+
+echo "| requests | files | cat (floor) | Python+PyYAML | validate | ratio to cat | Python / validate | plan | reconcile | peak MiB (reconcile) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+    tree="$work/tree-$n"
+    [ -d "$tree" ] || "$bin" bench generate --out "$tree" --requests "$n" --live 100 >&2
+    files=$(find "$tree" -name '*.yaml' -not -path '*/.*' | wc -l)
+    sync
+    cat_s=$(seconds bash -c "find '$tree' -name '*.yaml' -not -path '*/.*' -print0 | xargs -0 cat > /dev/null")
+    py_s=$(seconds python3 Tests/Scripts/load_yaml.py "$tree")
+    validate_s=$(seconds "$bin" validate --root "$tree" --now "$now")
+    plan_s=$(seconds "$bin" plan --root "$tree" --now "$now")
+    rm -rf "$tree/state" "$tree/audit"
+    reconcile_s=$(seconds "$bin" reconcile --root "$tree" --now "$now")
+    rm -rf "$tree/state" "$tree/audit"
+    reconcile_mb=$(peak "$bin" reconcile --root "$tree" --now "$now")
+    rm -rf "$tree/state" "$tree/audit"
+    echo "| $n | $files | $cat_s | $py_s | $validate_s | $(ratio "$validate_s" "$cat_s") | $(ratio "$py_s" "$validate_s") | $plan_s | $reconcile_s | $reconcile_mb |"
+done
+
+echo
+echo "Phases of one run in-process (accessctl bench run), largest tree:"
+last="$work/tree-${sizes[-1]}"
+"$bin" bench run --root "$last" --now "$now"
+echo "Signature checks one at a time:"
+"$bin" bench run --root "$last" --now "$now" --jobs 1 | grep 'verify signatures'
+echo "bare ssh-keygen -Y verify: $bare ms per signature"
+echo "trees kept in $work" >&2
