@@ -28,12 +28,14 @@ public enum ManifestReader {
 
     /// Reads and parses the file at `path`; `display` is the name used in errors.
     public static func read(path: String, display: String) throws(Diagnostic) -> Node {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > maximumFileSize {
-            throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // One open and one read: never more than the limit plus one byte comes into memory.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: maximumFileSize + 1) ?? Data() else {
             throw Diagnostic(file: display, message: "cannot read the file")
+        }
+        try? handle.close()
+        if data.count > maximumFileSize {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? data.count
+            throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes)")
         }
         return try parse(bytes: [UInt8](data), file: display)
     }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds, reads and decodes every manifest under a root, then checks the tree as a whole.
 public enum TreeLoader {
     /// Folders at the root that belong to accessctl and hold no manifests.
@@ -22,7 +28,8 @@ public enum TreeLoader {
         }
         let files = findManifests(root: root, displayRoot: displayRoot, log: log)
         tree.fileCount = files.count
-        for relative in files {
+        let parsed = readAll(files, root: root, displayRoot: displayRoot)
+        for (relative, result) in zip(files, parsed) {
             let display = join(displayRoot, relative)
             let before = log.diagnostics.count
             defer {
@@ -31,7 +38,7 @@ public enum TreeLoader {
                 }
             }
             do {
-                let node = try ManifestReader.read(path: join(root, relative), display: display)
+                let node = try result.get()
                 let fileName = (relative as NSString).lastPathComponent
                 ManifestDecoder.decode(
                     node, file: display, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
@@ -45,6 +52,33 @@ public enum TreeLoader {
         }
         if validate { TreeValidator.validate(&tree, log: log) }
         return Result(tree: tree, diagnostics: log.diagnostics)
+    }
+
+    /// Reads and parses every file, one worker per core; results keep the files' order, so
+    /// decoding afterwards is deterministic.
+    static func readAll(_ files: [String], root: String, displayRoot: String) -> [Swift.Result<Node, Diagnostic>] {
+        final class Results: @unchecked Sendable {
+            var items: [Swift.Result<Node, Diagnostic>?]
+            let lock = NSLock()
+            init(_ n: Int) { items = Array(repeating: nil, count: n) }
+        }
+        let results = Results(files.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var local: [(Int, Swift.Result<Node, Diagnostic>)] = []
+            for i in stride(from: worker, to: files.count, by: workers) {
+                let relative = files[i]
+                do throws(Diagnostic) {
+                    local.append((i, .success(try ManifestReader.read(path: join(root, relative), display: join(displayRoot, relative)))))
+                } catch {
+                    local.append((i, .failure(error)))
+                }
+            }
+            results.lock.lock()
+            for (i, result) in local { results.items[i] = result }
+            results.lock.unlock()
+        }
+        return results.items.map { $0! }
     }
 
     static func join(_ a: String, _ b: String) -> String {
@@ -68,8 +102,10 @@ public enum TreeLoader {
                 if folder.isEmpty, reservedFolders.contains(name) { continue }
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 let path = join(root, relative)
-                guard let attributes = try? fm.attributesOfItem(atPath: path), let type = attributes[.type] as? FileAttributeType else { continue }
-                if type == .typeSymbolicLink {
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                let mode = info.st_mode & S_IFMT
+                if mode == S_IFLNK {
                     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                     guard target == realRoot || target.hasPrefix(realRoot + "/") else {
                         if isManifest(name) || isFolder(target) {
@@ -82,9 +118,9 @@ public enum TreeLoader {
                         continue
                     }
                     if ManifestReader.isManifest(name) { found.append(relative) }
-                } else if type == .typeDirectory {
+                } else if mode == S_IFDIR {
                     pending.append(relative)
-                } else if type == .typeRegular, ManifestReader.isManifest(name) {
+                } else if mode == S_IFREG, ManifestReader.isManifest(name) {
                     found.append(relative)
                 }
             }

@@ -1,10 +1,22 @@
 /// One request for access, with the decisions signed on it.
 public struct AccessRequest: Sendable {
     public var header: ManifestHeader
-    public var spec: RequestSpec
+    public var spec: RequestSpec {
+        didSet { specDigest = spec.digest }
+    }
     public var decisions: [Decision]
     /// Where `status:` begins, if present (decisions are appended there).
     public var statusLocation: SourceLocation?
+    /// `spec.digest`, worked out once: every run compares it with each decision.
+    public private(set) var specDigest: String
+
+    public init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
+        self.header = header
+        self.spec = spec
+        self.decisions = decisions
+        self.statusLocation = statusLocation
+        specDigest = spec.digest
+    }
 
     public var id: String { header.id }
 }

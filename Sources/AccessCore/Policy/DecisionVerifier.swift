@@ -89,7 +89,7 @@ public struct DecisionVerifier: Sendable {
             var check = Check(index: index, decision: decision, outcome: .valid, policy: nil, signatureChecked: !closed)
             if !closed, let problem = try signatureProblem(request, index, decision) {
                 check.outcome = .invalid(problem)
-            } else if decision.specDigest.value != request.spec.digest {
+            } else if decision.specDigest.value != request.specDigest {
                 check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
             } else {
                 switch authority(request, decision, policies) {

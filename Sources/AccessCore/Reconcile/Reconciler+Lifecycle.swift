@@ -15,7 +15,7 @@ extension Reconciler {
                     time: now, event: name, request: request.id, principal: spec.requester.value, resources: spec.resources.map(\.value.description),
                     actor: actor, details: details)
             }
-            let digest = spec.digest
+            let digest = request.specDigest
             if let previous = input.history.specDigests[request.id] {
                 if previous != digest {
                     add(event(AuditEvent.Name.updated, actor: spec.requester.value, [("specDigest", .string(digest)), ("previousSpecDigest", .string(previous))]))

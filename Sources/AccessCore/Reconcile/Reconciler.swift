@@ -173,13 +173,22 @@ public struct Reconciler: Sendable {
         let directory = Directory(tree)
         var grants: [String: GrantRecord] = [:]
         var notices: [String] = []
+        // Members of each team, counting members of its child teams: one pass over the
+        // principals instead of one per binding.
+        var members: [String: [String]] = [:]
+        for principal in tree.principals {
+            for team in directory.teams(of: principal.id) { members[team, default: []].append(principal.id) }
+        }
+        let known = Set(tree.principals.map(\.id))
         for binding in tree.bindings {
             let from = binding.validFrom?.value, to = binding.validTo?.value
             guard from.map({ $0 <= now }) ?? true, to.map({ now < $0 }) ?? true else { continue }
-            for principal in tree.principals where directory.contains(binding.subjects, principal.id) {
-                let key = "binding/\(binding.id)/\(principal.id)"
+            var subjects = Set(binding.subjects.principals.map(\.value).filter { known.contains($0) })
+            for team in binding.subjects.teams { subjects.formUnion(members[team.value] ?? []) }
+            for principal in subjects where directory.contains(binding.subjects, principal) {
+                let key = "binding/\(binding.id)/\(principal)"
                 grants[key] = GrantRecord(
-                    key: key, principal: principal.id, sourceKind: .binding, sourceID: binding.id, role: binding.role.value, actions: [],
+                    key: key, principal: principal, sourceKind: .binding, sourceID: binding.id, role: binding.role.value, actions: [],
                     resources: binding.resources.map(\.value.description), validFrom: from, validTo: to)
             }
         }

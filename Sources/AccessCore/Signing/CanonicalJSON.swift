@@ -74,6 +74,12 @@ public enum CanonicalJSON {
     /// Escapes only what RFC 8785 section 3.2.2.2 requires.
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape at all: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -22,12 +22,16 @@ public struct SHA256: Sendable {
     /// Adds bytes to the message.
     public mutating func update<S: Sequence>(_ data: S) where S.Element == UInt8 {
         buffer.append(contentsOf: data)
-        var offset = 0
-        while buffer.count - offset >= 64 {
-            compress(buffer[offset..<offset + 64])
-            offset += 64
+        guard buffer.count >= 64 else { return }
+        let whole = buffer.count - buffer.count % 64
+        buffer.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < whole {
+                compress(UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]))
+                offset += 64
+            }
         }
-        if offset > 0 { buffer.removeFirst(offset) }
+        buffer.removeFirst(whole)
     }
 
     /// The 32-byte digest of everything added.
@@ -60,7 +64,16 @@ public struct SHA256: Sendable {
 
     private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
         processedBlocks += 1
-        var w = [UInt32](repeating: 0, count: 64)
+        // A fixed-size tuple keeps the message schedule on the stack, not in a new array.
+        var schedule: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &schedule) { raw in
+            compress(block, w: raw.bindMemory(to: UInt32.self))
+        }
+    }
+
+    private mutating func compress<C: Collection>(_ block: C, w: UnsafeMutableBufferPointer<UInt32>) where C.Element == UInt8, C.Index == Int {
         let base = block.startIndex
         for t in 0..<16 {
             let i = base + t * 4
@@ -91,7 +104,14 @@ public struct SHA256: Sendable {
     public static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data)
-        return hasher.finalize().map { hex2($0).lowercased() }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in hasher.finalize() {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.
