@@ -24,6 +24,18 @@ public struct BenchGenerator: Sendable {
         self.now = now
     }
 
+    /// The signature history decisions carry: a real SSHSIG armor, but over other bytes, so it
+    /// never verifies. Fixed, so a seed gives the same tree.
+    static let placeholderSignature = """
+        -----BEGIN SSH SIGNATURE-----
+        U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgJxC1Tu5+yD1pFucIkLhsAQ7CSy
+        am874wven8FSW1ufEAAAAJYWNjZXNzY3RsAAAAAAAAAAZzaGE1MTIAAABTAAAAC3NzaC1l
+        ZDI1NTE5AAAAQLw5OqNNCh410ZdLZS+njsxU2MDHF/rOBwDWg0Dd79SEx+Rbk73Y8EeTiU
+        JGnJkO40Vj0D03DMGJqpF/mSvXrQk=
+        -----END SSH SIGNATURE-----
+
+        """
+
     /// What was written.
     public struct Summary: Sendable {
         public var files: Int
@@ -143,7 +155,7 @@ public struct BenchGenerator: Sendable {
         }
 
         // Requests: the first `live` are active now; the rest are history in realistic shares.
-        let placeholder = try keygen.sign(Array("accessctl bench: a decision that closed long before now".utf8), keyPath: keys[0].path, namespace: "accessctl")
+        let placeholder = Self.placeholderSignature
         var pendingSignatures: [(path: String, text: String, decision: Decision, request: AccessRequest, key: String)] = []
         let day: Int64 = 86_400
         for i in 0..<requests {

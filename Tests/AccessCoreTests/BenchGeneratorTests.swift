@@ -1,0 +1,33 @@
+import Foundation
+import XCTest
+
+@testable import AccessCore
+
+/// `bench generate` writes a valid tree, the same for a seed except the real keys and the
+/// live signatures made with them.
+final class BenchGeneratorTests: XCTestCase {
+    func testGeneratedTreeIsValidAndDeterministic() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let folder = try TestSupport.temporaryDirectory(self)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path)
+        for name in ["a", "b"] {
+            let made = cli.run(["bench", "generate", "--out", name, "--requests", "300", "--live", "3", "--seed", "7"])
+            XCTAssertEqual(made, CommandResult(exitCode: 0, standardOutput: "\(name): 413 files: 300 requests (3 live, signed), 40 principals, 5 teams, 60 resources; made for 2026-11-23T00:00:00Z.\n"))
+        }
+        XCTAssertEqual(cli.run(["validate", "--root", "a", "--now", "2026-11-23T00:00:00Z"]), CommandResult(exitCode: 0, standardOutput: "a: 413 manifests valid.\n"))
+        let plan = cli.run(["plan", "--root", "a", "--now", "2026-11-23T00:00:00Z"])
+        XCTAssertEqual(plan.exitCode, 0, plan.standardError)
+        XCTAssertTrue(plan.standardOutput.hasSuffix("Plan: 7 to grant, 0 to change, 0 to remove.\n"), plan.standardOutput)
+
+        // Same seed, same tree, apart from keys and the three live signatures.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertEqual(files, try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("b").path).filter { $0.hasSuffix(".yaml") }.sorted())
+        var differing: [String] = []
+        for file in files {
+            let a = try String(contentsOf: folder.appendingPathComponent("a/\(file)"), encoding: .utf8)
+            let b = try String(contentsOf: folder.appendingPathComponent("b/\(file)"), encoding: .utf8)
+            if a != b { differing.append((file as NSString).lastPathComponent) }
+        }
+        XCTAssertEqual(Set(differing).subtracting((0..<4).flatMap { ["c\($0 / 2)-admin-\($0 % 2 + 1).yaml"] }), ["r000000.yaml", "r000001.yaml", "r000002.yaml"])
+    }
+}
