@@ -16,21 +16,7 @@ final class DecisionVerificationTests: XCTestCase {
         let made = try TestSupport.makeKeys(["ann", "olga", "sam", "mallory"], in: try TestSupport.temporaryDirectory(self))
         keys = made.paths
         let publicKeys = made.lines
-        var files: [String: String?] = [:]
-        files["principals/ann.yaml"] = TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n"
-        files["principals/sam.yaml"] = TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n"
-        files["principals/olga.yaml"] = """
-            apiVersion: accessctl/v1
-            kind: Principal
-            metadata:
-              name: olga
-            spec:
-              displayName: Olga Owner
-              teams: [owners]
-              sshKeys:
-                - \(publicKeys["olga"]!)
-
-            """
+        var files = TreeFixture.signers(publicKeys)
         files["principals/mallory.yaml"] = """
             apiVersion: accessctl/v1
             kind: Principal

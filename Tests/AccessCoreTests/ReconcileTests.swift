@@ -13,21 +13,7 @@ class ReconcileTestCase: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let made = try TestSupport.makeKeys(["ann", "olga", "sam"], in: try TestSupport.temporaryDirectory(self))
         keys = made.paths
-        var files: [String: String?] = [:]
-        files["principals/ann.yaml"] = TreeFixture.files["principals/ann.yaml"]! + "  sshKeys:\n    - \(made.lines["ann"]!)\n"
-        files["principals/sam.yaml"] = TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(made.lines["sam"]!)\n"
-        files["principals/olga.yaml"] = """
-            apiVersion: accessctl/v1
-            kind: Principal
-            metadata:
-              name: olga
-            spec:
-              displayName: Olga Owner
-              teams: [owners]
-              sshKeys:
-                - \(made.lines["olga"]!)
-
-            """
+        let files = TreeFixture.signers(made.lines)
         tree = try TreeFixture(self, changes: files.merging(extraFiles()) { $1 })
     }
 

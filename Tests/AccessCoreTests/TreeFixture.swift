@@ -148,6 +148,27 @@ struct TreeFixture {
             """,
     ]
 
+    /// ann and sam with their public keys, and olga, a second owner, with hers: the signers
+    /// the decision and reconcile tests share.
+    static func signers(_ publicKeys: [String: String]) -> [String: String?] {
+        [
+            "principals/ann.yaml": files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n",
+            "principals/sam.yaml": files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n",
+            "principals/olga.yaml": """
+                apiVersion: accessctl/v1
+                kind: Principal
+                metadata:
+                  name: olga
+                spec:
+                  displayName: Olga Owner
+                  teams: [owners]
+                  sshKeys:
+                    - \(publicKeys["olga"]!)
+
+                """,
+        ]
+    }
+
     let root: URL
 
     /// Writes the tree, with `changes` replacing or adding files (nil removes one).

@@ -210,33 +210,18 @@ public struct BenchGenerator: Sendable {
             try put(path, text)
         }
         // Live approvals are signed for real, several ssh-keygen processes at once.
-        final class Signed: @unchecked Sendable {
-            let lock = NSLock()
-            var texts: [String?]
-            var failure: Error?
-            init(_ n: Int) { texts = Array(repeating: nil, count: n) }
-        }
-        let signed = Signed(pendingSignatures.count)
-        let jobs = pendingSignatures.map { ($0.decision, $0.request, $0.key, $0.text, $0.path) }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for i in stride(from: worker, to: jobs.count, by: workers) {
-                var (d, request, key, text, path) = jobs[i]
-                do {
-                    d.signature.value = try keygen.sign(DecisionPayload.bytes(organization: "bench", request: request, decision: d), keyPath: key, namespace: "accessctl")
-                    text = try StatusWriter.appending(d, to: text, file: path)
-                    signed.lock.lock()
-                    signed.texts[i] = text
-                    signed.lock.unlock()
-                } catch {
-                    signed.lock.lock()
-                    signed.failure = error
-                    signed.lock.unlock()
-                }
+        let signedTexts = Parallel.map(pendingSignatures.map { ($0.decision, $0.request, $0.key, $0.text, $0.path) }, workers: ProcessInfo.processInfo.activeProcessorCount) {
+            job -> Swift.Result<String, SigningError> in
+            var (d, request, key, text, path) = job
+            do {
+                d.signature.value = try keygen.sign(DecisionPayload.bytes(organization: "bench", request: request, decision: d), keyPath: key, namespace: "accessctl")
+                text = try StatusWriter.appending(d, to: text, file: path)
+                return .success(text)
+            } catch {
+                return .failure(SigningError(message: "\(error)"))
             }
         }
-        if let failure = signed.failure { throw failure }
-        for (job, text) in zip(jobs, signed.texts) { try put(job.4, text ?? "") }
-        return Summary(files: files, principals: 2 + 2 * customers + agents, teams: 2 + supportGroups + customers, resources: customers * perCustomer, requests: requests, liveSigned: jobs.count)
+        for (job, text) in zip(pendingSignatures, signedTexts) { try put(job.path, try text.get()) }
+        return Summary(files: files, principals: 2 + 2 * customers + agents, teams: 2 + supportGroups + customers, resources: customers * perCustomer, requests: requests, liveSigned: pendingSignatures.count)
     }
 }

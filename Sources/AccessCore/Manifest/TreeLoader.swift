@@ -57,28 +57,13 @@ public enum TreeLoader {
     /// Reads and parses every file, one worker per core; results keep the files' order, so
     /// decoding afterwards is deterministic.
     static func readAll(_ files: [String], root: String, displayRoot: String) -> [Swift.Result<Node, Diagnostic>] {
-        final class Results: @unchecked Sendable {
-            var items: [Swift.Result<Node, Diagnostic>?]
-            let lock = NSLock()
-            init(_ n: Int) { items = Array(repeating: nil, count: n) }
-        }
-        let results = Results(files.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var local: [(Int, Swift.Result<Node, Diagnostic>)] = []
-            for i in stride(from: worker, to: files.count, by: workers) {
-                let relative = files[i]
-                do throws(Diagnostic) {
-                    local.append((i, .success(try ManifestReader.read(path: join(root, relative), display: join(displayRoot, relative)))))
-                } catch {
-                    local.append((i, .failure(error)))
-                }
+        Parallel.map(files, workers: min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64)) { relative in
+            do throws(Diagnostic) {
+                return .success(try ManifestReader.read(path: join(root, relative), display: join(displayRoot, relative)))
+            } catch {
+                return .failure(error)
             }
-            results.lock.lock()
-            for (i, result) in local { results.items[i] = result }
-            results.lock.unlock()
         }
-        return results.items.map { $0! }
     }
 
     static func join(_ a: String, _ b: String) -> String {

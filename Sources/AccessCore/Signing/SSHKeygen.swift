@@ -81,30 +81,15 @@ public struct SSHKeygen: Sendable {
     /// Verifies `jobs` with up to `parallel` ssh-keygen processes at once, as of `time`.
     /// A job whose process could not run gets a `.bad` verdict saying so.
     public func verifyAll(_ jobs: [Job], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: Verification]] {
-        final class Results: @unchecked Sendable {
-            let lock = NSLock()
-            var verdicts: [Verification?]
-            init(_ count: Int) { verdicts = Array(repeating: nil, count: count) }
-        }
-        let results = Results(jobs.count)
-        let workers = max(1, min(parallel, jobs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Each worker takes every workers-th job, so the work is spread evenly.
-            for i in stride(from: worker, to: jobs.count, by: workers) {
-                let job = jobs[i]
-                let verdict: Verification
-                do {
-                    verdict = try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)
-                } catch {
-                    verdict = .bad("ssh-keygen could not run: \(error)")
-                }
-                results.lock.lock()
-                results.verdicts[i] = verdict
-                results.lock.unlock()
+        let verdicts = Parallel.map(jobs, workers: parallel) { job -> Verification in
+            do {
+                return try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)
+            } catch {
+                return .bad("ssh-keygen could not run: \(error)")
             }
         }
         var out: [String: [Int: Verification]] = [:]
-        for (job, verdict) in zip(jobs, results.verdicts) { out[job.request, default: [:]][job.index] = verdict }
+        for (job, verdict) in zip(jobs, verdicts) { out[job.request, default: [:]][job.index] = verdict }
         return out
     }
 
