@@ -96,4 +96,26 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(result, CommandResult(exitCode: 1, standardError: "tree/audit/log.jsonl:4:1: error: the audit log's chain is broken at line 4: hash does not match the line's content: the line was edited. accessctl will not append to a broken log; restore it from git history\n"))
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(AuditLog.relativePath)), before)
     }
+
+    func testInterruptedRunIsANoteNotAnError() throws {
+        // The state written after line 40; lines 41-50 and a torn 51st are what a run killed
+        // after its append (and one killed during the next append) leave.
+        let events = try AuditLog.parse(Array((lines.joined(separator: "\n") + "\n").utf8)).events
+        let grants = AuditHistory(events.prefix(40)).grants
+        let state = StateFile(lastRun: events[39].time, auditSeq: 40, auditHash: events[39].hash, grants: Array(grants.values))
+        try AtomicFile.write(Array(state.text.utf8), to: root.appendingPathComponent(StateFile.relativePath).path)
+        var torn = lines
+        torn.append("{\"actor\":")
+        try Data((torn.joined(separator: "\n")).utf8).write(to: root.appendingPathComponent(AuditLog.relativePath))
+        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+        XCTAssertEqual(result.exitCode, 0)
+        assertText(result.standardError, """
+            note: the log ends in a partial line (9 bytes) from an interrupted run; the next reconcile removes it
+            note: 10 events after the state's line 40 come from an interrupted run; the next reconcile completes it
+
+            """)
+        try FileManager.default.removeItem(at: root.appendingPathComponent(StateFile.relativePath))
+        let noState = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+        XCTAssertTrue(noState.standardError.hasSuffix("note: there is no tree/state/grants.json yet; the next reconcile writes it from the log\n"), noState.standardError)
+    }
 }

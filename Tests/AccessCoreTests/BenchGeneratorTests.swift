@@ -30,4 +30,14 @@ final class BenchGeneratorTests: XCTestCase {
         }
         XCTAssertEqual(Set(differing).subtracting((0..<4).flatMap { ["c\($0 / 2)-admin-\($0 % 2 + 1).yaml"] }), ["r000000.yaml", "r000001.yaml", "r000002.yaml"])
     }
+
+    func testGenerateRefusesMissingOptionsAndAFullFolder() throws {
+        let folder = try TestSupport.temporaryDirectory(self)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path)
+        XCTAssertTrue(cli.run(["bench", "generate", "--requests", "10"]).standardError.hasPrefix("error: --out DIR is required\n"))
+        XCTAssertTrue(cli.run(["bench", "generate", "--out", "x"]).standardError.hasPrefix("error: --requests N is required\n"))
+        XCTAssertTrue(cli.run(["bench", "generate", "--out", "x", "--requests", "many"]).standardError.hasPrefix("error: --requests needs a whole number; got 'many'\n"))
+        try TestSupport.write(["full/file.txt": "x"], under: folder)
+        XCTAssertEqual(cli.run(["bench", "generate", "--out", "full", "--requests", "10"]), CommandResult(exitCode: 1, standardError: "error: \(folder.path)/full is not empty; bench generate writes a new tree\n"))
+    }
 }

@@ -289,6 +289,34 @@ final class ReconcileTests: ReconcileTestCase {
         XCTAssertEqual(changes.first?["reason"], .string("revoked by olga at 2026-11-22T10:30:00Z: ticket <42> | closed & *done*"))
     }
 
+    func testBadLockTimeoutIsAUsageError() {
+        let result = reconcile("2026-11-22T10:00:00Z", ["--lock-timeout", "soon"])
+        XCTAssertEqual(result.exitCode, 64)
+        XCTAssertTrue(result.standardError.hasPrefix("error: --lock-timeout needs a number of seconds; got 'soon'\n"), result.standardError)
+    }
+
+    func testUnreadableStateIsRebuiltFromTheLog() throws {
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        let state = try read(StateFile.relativePath)
+        try write(StateFile.relativePath, "{ not json")
+        let result = reconcile("2026-11-22T09:20:00Z")
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasPrefix("tree/state/grants.json:1:3: error: "), result.standardError)
+        XCTAssertTrue(result.standardError.contains("; the state is rebuilt from the audit log\n"), result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("No changes."), result.standardOutput)
+        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z"))
+        XCTAssertEqual(verify().exitCode, 0)
+    }
+
+    func testLogCutShortUnderTheStateIsRefused() throws {
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        let log = try read(AuditLog.relativePath)
+        let lines = log.split(separator: "\n")
+        try write(AuditLog.relativePath, lines.dropLast().map { $0 + "\n" }.joined())
+        let head = try StateFile.read(path: tree.root.appendingPathComponent(StateFile.relativePath).path, display: "")!.auditHash
+        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 2 with hash \(head), but the log has only 1 complete line: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
+    }
+
     func testSecondRunWaitsForTheLockThenGivesUp() throws {
         let lock = try FileLock(path: tree.root.appendingPathComponent("state/.lock").path, timeout: 0)
         let result = reconcile("2026-11-22T10:00:00Z", ["--lock-timeout", "0.2"])

@@ -142,7 +142,7 @@ public struct BenchGenerator: Sendable {
                     """)
             }
             try put("bindings/c\(c)-admins-own-account.yaml", header("Binding", "c\(c)-admins-own-account") + "  subjects:\n    teams: [c\(c)-admins]\n  role: customer-admin\n  resources: [account:c\(c)]\n")
-            try put("resources/c\(c)/account.yaml".replacingOccurrences(of: "account.yaml", with: "c\(c).yaml"), header("Resource", "c\(c)") + "  type: account\n  owner: c\(c)-admins\n")
+            try put("resources/c\(c)/c\(c).yaml", header("Resource", "c\(c)") + "  type: account\n  owner: c\(c)-admins\n")
             try put("resources/c\(c)/c\(c)-hq.yaml", header("Resource", "c\(c)-hq") + "  type: company\n  owner: c\(c)-admins\n  parent: account:c\(c)\n")
             for s in 0..<(perCustomer - 2) {
                 let name = "c\(c)-s\(s)"

@@ -47,9 +47,9 @@ extension AccessCLI {
         if let problem = Reconciler.headProblem(state, log) { return fail("\(stateFile): error: \(problem)") }
         let drift = Reconciler.drift(state, log)
         if !drift.isEmpty {
-            let lines = drift.keys.sorted().map { key in
-                let stated = state.grants.contains { $0.key == key }
-                return "  \(key): " + (drift[key]! == nil ? "in the state file, never granted by the log" : stated ? "terms differ from the log" : "granted by the log, missing from the state file")
+            let lines = drift.sorted { $0.key < $1.key }.map { key, versions in
+                "  \(key): "
+                    + (versions.auditLog == nil ? "in the state file, never granted by the log" : versions.stateFile == nil ? "granted by the log, missing from the state file" : "terms differ from the log")
             }
             return fail("\(stateFile): error: replaying the audit log up to line \(state.auditSeq) does not give the state file's grants (the next reconcile corrects this as drift):\n" + lines.joined(separator: "\n"))
         }

@@ -45,7 +45,7 @@ extension AccessCLI {
             let s = try generator.write(to: absolutePath(out), keygen: keygen)
             return CommandResult(exitCode: ExitCode.success, standardOutput: "\(out): \(s.files) files: \(s.requests) requests (\(s.liveSigned) live, signed), \(s.principals) principals, \(s.teams) teams, \(s.resources) resources; made for \(generator.now).\n")
         } catch {
-            return CommandResult(exitCode: ExitCode.failure, standardError: "error: \(error)\n")
+            return CommandResult(exitCode: ExitCode.failure, standardError: "error: \((error as? SigningError)?.message ?? "\(error)")\n")
         }
     }
 

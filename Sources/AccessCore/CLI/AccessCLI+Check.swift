@@ -13,9 +13,15 @@ extension AccessCLI {
     /// Requests closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
     func requestGrants(_ tree: AccessTree, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil) -> [Grant] {
         guard let settings = tree.settings else { return [] }
-        let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: SSHKeygen(environment: environment), liveFrom: min(liveFrom, now))
+        let keygen = SSHKeygen(environment: environment)
+        var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
+        let relevant = tree.requests.filter { (principal == nil || $0.spec.requester.value == principal) && $0.decisions.contains { $0.kind.value == .approve } }
+        if keygen.isAvailable {
+            // The same parallel checks as validate and reconcile, not one process at a time.
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(relevant), namespace: settings.signatureNamespace, time: now, parallel: VerifiedTree.defaultParallelism)
+        }
         var grants: [Grant] = []
-        for request in tree.requests where (principal == nil || request.spec.requester.value == principal) && request.decisions.contains(where: { $0.kind.value == .approve }) {
+        for request in relevant {
             guard let status = try? verifier.status(request), let terms = status.terms else { continue }
             var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
             let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }

@@ -93,14 +93,22 @@ public struct Reconciler: Sendable {
         return "the state names audit line \(seq) with hash \(state.auditHash), but \(found): lines were removed from the end of the audit log, or the two files come from different runs"
     }
 
+    /// One grant on which the state file and the audit log disagree (nil: not there).
+    public struct Drift: Sendable {
+        public var stateFile: GrantRecord?
+        public var auditLog: GrantRecord?
+    }
+
     /// Grants on which the state file disagrees with the audit log replayed up to the line the
     /// state names (later lines come from a run cut short before it wrote the state, and are
-    /// not drift): for each key, what the log says (nil: not granted).
-    static func drift(_ state: StateFile, _ log: AuditLog) -> [String: GrantRecord?] {
+    /// not drift), by key.
+    static func drift(_ state: StateFile, _ log: AuditLog) -> [String: Drift] {
         let atHead = AuditHistory(log.events.prefix(state.auditSeq)).grants
         let stated = Dictionary(state.grants.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var out: [String: GrantRecord?] = [:]
-        for key in Set(stated.keys).union(atHead.keys) where stated[key] != atHead[key] { out[key] = .some(atHead[key]) }
+        var out: [String: Drift] = [:]
+        for key in Set(stated.keys).union(atHead.keys) where stated[key] != atHead[key] {
+            out[key] = Drift(stateFile: stated[key], auditLog: atHead[key])
+        }
         return out
     }
 
@@ -109,17 +117,16 @@ public struct Reconciler: Sendable {
         let history = input.history
         let applied = history.grants
         var current = applied
-        var drifted: [String: GrantRecord?] = [:]
-        if let state = input.state {
-            drifted = Self.drift(state, input.log)
-            for key in drifted.keys { current[key] = state.grants.first { $0.key == key } }
-        }
+        let drifted = input.state.map { Self.drift($0, input.log) } ?? [:]
+        for (key, drift) in drifted { current[key] = drift.stateFile }
         let (desired, notices) = desiredGrants(input)
         var changes: [Plan.Change] = []
         for key in Set(current.keys).union(desired.keys).union(drifted.keys).sorted() {
             let before = current[key], after = desired[key]
             let drift = drifted[key] != nil
             guard before != after || (drift && applied[key] != after) else { continue }
+            // Why the grant the log shows goes away, worked out once for the line and the event.
+            let removal = after == nil ? applied[key].map { removalCause($0, input) } : nil
             var change: Plan.Change
             switch (before, after) {
             case (nil, let grant?):
@@ -130,17 +137,14 @@ public struct Reconciler: Sendable {
             case (let old?, let grant?):
                 change = Plan.Change(action: .change, grant: grant, previous: old, reason: differences(old, grant), drift: drift, events: [])
             case (let old?, nil):
-                let (cause, reason) = applied[key] == nil
-                    ? (RemovalCause.drift, "the state file lists it, but the audit log shows no run granted it")
-                    : removalCause(old, input)
+                let (cause, reason) = removal ?? (RemovalCause.drift, "the state file lists it, but the audit log shows no run granted it")
                 change = Plan.Change(action: .remove, grant: old, cause: cause, reason: reason, drift: drift, events: [])
             case (nil, nil): continue
             }
-            if drift {
-                var details: [(String, JSONValue)] = [("key", .string(key))]
-                details.append(("stateFile", (input.state?.grants.first { $0.key == key }).map(\.json) ?? .null))
-                details.append(("auditLog", (drifted[key] ?? nil).map(\.json) ?? .null))
-                change.events.append(event(AuditEvent.Name.drift, change.grant, details))
+            if let versions = drifted[key] {
+                change.events.append(event(AuditEvent.Name.drift, change.grant, [
+                    ("key", .string(key)), ("stateFile", versions.stateFile?.json ?? .null), ("auditLog", versions.auditLog?.json ?? .null),
+                ]))
             }
             switch (applied[key], after) {
             case (nil, let grant?):
@@ -148,7 +152,7 @@ public struct Reconciler: Sendable {
             case (let old?, let grant?) where old != grant:
                 change.events.append(event(AuditEvent.Name.changed, grant, [("key", .string(key)), ("grant", grant.json), ("previous", old.json)]))
             case (let old?, nil):
-                let (cause, reason) = removalCause(old, input)
+                let (cause, reason) = removal ?? removalCause(old, input)
                 change.events.append(event(AuditEvent.Name.removed(cause), old, [("key", .string(key)), ("grant", old.json), ("reason", .string(reason))]))
             default: break
             }
