@@ -1,0 +1,110 @@
+import Foundation
+
+/// Named templates that can include one another as partials, and the renderer over them.
+public struct MustacheLibrary: Sendable {
+    public var templates: [String: MustacheTemplate]
+    /// When set, `{{{x}}}` and `{{& x}}` print only trusted markup (`MustacheValue.html`);
+    /// on any other value rendering fails, so a template cannot print manifest text unescaped.
+    public var rawNeedsTrustedHTML: Bool
+
+    public init(templates: [String: MustacheTemplate], rawNeedsTrustedHTML: Bool = true) {
+        self.templates = templates
+        self.rawNeedsTrustedHTML = rawNeedsTrustedHTML
+    }
+
+    /// Partials nest at most this deep, so a template that includes itself forever fails cleanly.
+    static let maximumDepth = 64
+
+    /// Renders the template `name` with `context` as the whole context stack.
+    public func render(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> String {
+        guard let template = templates[name] else {
+            throw Diagnostic(file: name, message: "no template named '\(name)'")
+        }
+        var out = ""
+        var stack = [context]
+        try render(template.nodes, template, &stack, indent: "", depth: 0, into: &out)
+        return out
+    }
+
+    private func render(_ nodes: [MustacheTemplate.Node], _ template: MustacheTemplate, _ stack: inout [MustacheValue], indent: String, depth: Int, into out: inout String) throws(Diagnostic) {
+        for node in nodes {
+            switch node {
+            case .text(let text): out += text
+            case .lineStart: out += indent
+            case .variable(let path, let escaped, let tag, let location):
+                let value = Self.lookup(path, stack)
+                if escaped {
+                    HTML.escape(value.interpolated, into: &out)
+                } else if case .html(let markup) = value {
+                    out += markup
+                } else if rawNeedsTrustedHTML, case .text = value {
+                    throw template.error("\(tag) would print text from the access tree without escaping; write {{\(path.isEmpty ? "." : path.joined(separator: "."))}}", at: location)
+                } else {
+                    out += value.interpolated
+                }
+            case .section(let path, let inverted, let children):
+                let value = Self.lookup(path, stack)
+                if inverted {
+                    if !value.isTruthy { try render(children, template, &stack, indent: indent, depth: depth, into: &out) }
+                } else if case .list(let items) = value {
+                    for item in items {
+                        stack.append(item)
+                        try render(children, template, &stack, indent: indent, depth: depth, into: &out)
+                        stack.removeLast()
+                    }
+                } else if value.isTruthy {
+                    stack.append(value)
+                    try render(children, template, &stack, indent: indent, depth: depth, into: &out)
+                    stack.removeLast()
+                }
+            case .partial(let name, let partialIndent, let location):
+                // A missing partial prints nothing, as the spec says.
+                guard let partial = templates[name] else { continue }
+                guard depth < Self.maximumDepth else {
+                    throw template.error("partials nest deeper than \(Self.maximumDepth) levels: '\(name)' includes itself without end", at: location)
+                }
+                try render(partial.nodes, partial, &stack, indent: indent + partialIndent, depth: depth + 1, into: &out)
+            }
+        }
+    }
+
+    /// Resolves a dotted name: its first part in the nearest context that has it, the rest
+    /// inside that value only.
+    static func lookup(_ path: [String], _ stack: [MustacheValue]) -> MustacheValue {
+        guard let first = path.first else { return stack.last ?? .null }
+        var value: MustacheValue?
+        for context in stack.reversed() {
+            if case .object(let members) = context, let found = members[first] {
+                value = found
+                break
+            }
+        }
+        guard var current = value else { return .null }
+        for key in path.dropFirst() {
+            guard case .object(let members) = current, let next = members[key] else { return .null }
+            current = next
+        }
+        return current
+    }
+
+    /// Loads every `*.mustache` file in `directory`, named without the extension; `display`
+    /// is the directory as the user named it, for errors.
+    public static func load(directory: String, display: String) throws(Diagnostic) -> MustacheLibrary {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".mustache") }.sorted()
+        } catch {
+            throw Diagnostic(file: display, message: "cannot read the templates folder: it does not exist or is not a folder")
+        }
+        var templates: [String: MustacheTemplate] = [:]
+        for name in names {
+            let file = TreeLoader.join(display, name)
+            guard let data = FileManager.default.contents(atPath: TreeLoader.join(directory, name)) else {
+                throw Diagnostic(file: file, message: "cannot read this template")
+            }
+            guard let source = String(data: data, encoding: .utf8) else { throw Diagnostic(file: file, message: "this template is not UTF-8 text") }
+            templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(source, file: file)
+        }
+        return MustacheLibrary(templates: templates)
+    }
+}
