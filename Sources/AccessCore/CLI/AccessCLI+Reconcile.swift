@@ -17,6 +17,8 @@ extension AccessCLI {
                 rootOption, nowOption,
                 CommandSpec.Option(name: "--hook", value: "CMD", help: "run CMD (through /bin/sh) for each change, with the change as JSON on stdin"),
                 CommandSpec.Option(name: "--lock-timeout", value: "SECONDS", help: "wait this long for another run's lock (default 120)"),
+                CommandSpec.Option(name: "--report", value: "DIR", help: "render the HTML report into DIR after applying (see 'accessctl report')"),
+                templatesOption,
             ],
             example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh",
             details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing."),
@@ -103,7 +105,18 @@ extension AccessCLI {
         if !outcome.failed.isEmpty { out += ", \(outcome.failed.count) failed" }
         out += "; \(Self.count(outcome.events.count, "audit event")) appended"
         out += outcome.events.isEmpty ? ".\n" : " (head \(outcome.state.auditHash)).\n"
-        let failedRun = input.diagnostics.contains { $0.severity == .error } || !outcome.failed.isEmpty
+        var failedRun = input.diagnostics.contains { $0.severity == .error } || !outcome.failed.isEmpty
+        if let folder = arguments.value("--report") {
+            // The report shows what this run left behind: its state and the log with its new events.
+            let reportInput = ReportSite.Input(
+                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything)
+            switch writeReport(reportInput, out: folder, arguments) {
+            case .success(let line): out += line
+            case .failure(let failure):
+                errors += failure.message + "\n"
+                failedRun = true
+            }
+        }
         return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors)
     }
 }

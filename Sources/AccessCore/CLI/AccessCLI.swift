@@ -36,7 +36,7 @@ public struct AccessCLI: Sendable {
             arguments: ["[DIR]"], options: [],
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
-    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + auditCommands + [checkCommand] + listingCommands + benchCommands
+    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + [reportCommand] + auditCommands + [checkCommand] + listingCommands + benchCommands
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
 
@@ -96,6 +96,7 @@ public struct AccessCLI: Sendable {
         case "check": return try check(arguments)
         case "plan": return try plan(arguments)
         case "reconcile": return try reconcile(arguments)
+        case "report": return try report(arguments)
         case "audit verify": return auditVerify(arguments)
         case "audit show": return try auditShow(arguments)
         case "bench generate": return try benchGenerate(arguments)

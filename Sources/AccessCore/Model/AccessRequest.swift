@@ -92,3 +92,25 @@ public struct Terms: Sendable, Equatable {
             && a.actions == b.actions
     }
 }
+
+extension Terms {
+    /// How approved terms differ from what was asked, in words; empty when granted as asked.
+    public func differences(from spec: RequestSpec) -> [String] {
+        var out: [String] = []
+        let asked = spec.resources.map(\.value.description), granted = resources.map(\.description)
+        if asked != granted { out.append("resources: asked \(asked.joined(separator: ", ")), granted \(granted.joined(separator: ", "))") }
+        if spec.role?.value != role { out.append("role: asked \(spec.role?.value ?? "none"), granted \(role ?? "none")") }
+        let askedActions = spec.actions.map(\.value)
+        if askedActions != actions {
+            out.append("actions: asked \(askedActions.isEmpty ? "none" : askedActions.joined(separator: ", ")), granted \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+        }
+        let length = validTo.map { AccessDuration.format(seconds: $0.seconds - validFrom.seconds) } ?? "permanent"
+        if let duration = spec.duration?.value {
+            let asked = duration.seconds.map { AccessDuration.format(seconds: $0) } ?? "permanent"
+            if asked != length { out.append("duration: asked \(asked), granted \(length)") }
+        }
+        if let from = spec.validFrom?.value, from != validFrom { out.append("start: asked \(from), granted \(validFrom)") }
+        if let to = spec.validTo?.value, to != validTo { out.append("end: asked \(to), granted \(validTo?.description ?? "none")") }
+        return out
+    }
+}

@@ -100,20 +100,29 @@ public struct AccessEvaluator: Sendable {
         let chain = chain(resource)
         var out: [Path] = []
         for grant in grants(of: principalID, at: time) {
-            // The grant's scope and the role's rule must each cover the resource or an ancestor:
-            // access to a parent covers its children.
-            let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
-            guard let reached else { continue }
-            if grant.actions.contains(action) {
-                out.append(Path(grant: grant.path, rule: "action \(action)", through: reached == resource ? nil : reached, until: grant.validTo))
+            for reached in reach(grant, chain) where reached.actions.contains(action) || reached.actions.contains("*") {
+                out.append(Path(grant: grant.path, rule: reached.rule ?? "action \(action)", through: reached.through, until: grant.validTo))
             }
-            guard let roleID = grant.role, let role = directory.role(roleID) else { continue }
-            for (index, rule) in role.rules.enumerated() where rule.actions.contains(where: { $0.value == action || $0.value == "*" }) {
-                guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
-                let ruleText = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(rule.actions.map(\.value).joined(separator: ", ")))"
-                let through = reached != resource ? reached : (matched != resource ? matched : nil)
-                out.append(Path(grant: grant.path, rule: ruleText, through: through, until: grant.validTo))
-            }
+        }
+        return out
+    }
+
+    /// What a grant allows on a resource, given as its chain (the resource, then its ancestors):
+    /// the grant's own actions (rule nil) and each matching rule of its role, with the ancestor
+    /// it reaches the resource through. Access to a parent covers its children, so the grant's
+    /// scope and the rule must each cover the resource or an ancestor.
+    public func reach(_ grant: Grant, _ chain: [ResourceRef]) -> [(rule: String?, actions: [String], through: ResourceRef?)] {
+        guard let resource = chain.first else { return [] }
+        let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
+        guard let reached else { return [] }
+        var out: [(rule: String?, actions: [String], through: ResourceRef?)] = []
+        if !grant.actions.isEmpty { out.append((nil, grant.actions, reached == resource ? nil : reached)) }
+        guard let roleID = grant.role, let role = directory.role(roleID) else { return out }
+        for (index, rule) in role.rules.enumerated() {
+            guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
+            let actions = rule.actions.map(\.value)
+            let text = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(actions.joined(separator: ", ")))"
+            out.append((text, actions, reached != resource ? reached : (matched != resource ? matched : nil)))
         }
         return out
     }

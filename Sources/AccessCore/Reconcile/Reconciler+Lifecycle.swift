@@ -43,7 +43,7 @@ extension Reconciler {
                     ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),
                     ("at", .string(last?.at.value.description ?? "")),
                 ]
-                let modified = modifications(spec, terms)
+                let modified = terms.differences(from: spec)
                 if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
                 add(event(AuditEvent.Name.approved, actor: last?.by.value, details))
             }
@@ -60,25 +60,5 @@ extension Reconciler {
             }
         }
         return events
-    }
-
-    /// How approved terms differ from what was asked, in words; empty when granted as asked.
-    func modifications(_ spec: RequestSpec, _ terms: Terms) -> [String] {
-        var out: [String] = []
-        let asked = spec.resources.map(\.value.description), granted = terms.resources.map(\.description)
-        if asked != granted { out.append("resources: asked \(asked.joined(separator: ", ")), granted \(granted.joined(separator: ", "))") }
-        if spec.role?.value != terms.role { out.append("role: asked \(spec.role?.value ?? "none"), granted \(terms.role ?? "none")") }
-        let actions = spec.actions.map(\.value)
-        if actions != terms.actions {
-            out.append("actions: asked \(actions.isEmpty ? "none" : actions.joined(separator: ", ")), granted \(terms.actions.isEmpty ? "none" : terms.actions.joined(separator: ", "))")
-        }
-        let length = terms.validTo.map { AccessDuration.format(seconds: $0.seconds - terms.validFrom.seconds) } ?? "permanent"
-        if let duration = spec.duration?.value {
-            let asked = duration.seconds.map { AccessDuration.format(seconds: $0) } ?? "permanent"
-            if asked != length { out.append("duration: asked \(asked), granted \(length)") }
-        }
-        if let from = spec.validFrom?.value, from != terms.validFrom { out.append("start: asked \(from), granted \(terms.validFrom)") }
-        if let to = spec.validTo?.value, to != terms.validTo { out.append("end: asked \(to), granted \(terms.validTo?.description ?? "none")") }
-        return out
     }
 }
