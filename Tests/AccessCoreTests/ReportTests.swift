@@ -1,0 +1,276 @@
+import Foundation
+import FoundationXML
+import XCTest
+
+@testable import AccessCore
+
+/// The HTML report rendered from the bundled tree: well-formed pages whose links resolve,
+/// hostile text escaped everywhere, the same bytes every time, and a customer's report
+/// that names nothing of another customer.
+final class ReportTests: XCTestCase {
+    private var work: URL!
+    static let now = "2026-11-23T04:00:00Z"
+    static let hostile = "<script>alert(1)</script>\"'&"
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        work = try TestSupport.temporaryDirectory(self)
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: work.appendingPathComponent("access"))
+    }
+
+    private func run(_ arguments: [String]) -> CommandResult {
+        let templates = TestSupport.repositoryRoot.appendingPathComponent("templates").path
+        return AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
+    }
+
+    /// Every file of a report folder by relative path.
+    private func files(_ folder: String) throws -> [String: Data] {
+        let root = work.appendingPathComponent(folder)
+        var out: [String: Data] = [:]
+        let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: root.path))
+        for case let path as String in enumerator {
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder)
+            if !isFolder.boolValue { out[path] = try Data(contentsOf: root.appendingPathComponent(path)) }
+        }
+        return out
+    }
+
+    private func page(_ folder: String, _ path: String) throws -> XMLDocument {
+        try XMLDocument(contentsOf: work.appendingPathComponent(folder).appendingPathComponent(path), options: [.nodePreserveWhitespace])
+    }
+
+    private func texts(_ document: XMLDocument, _ xpath: String) throws -> [String] {
+        try document.nodes(forXPath: xpath).map { ($0.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    func testBundledTreeRendersWellFormedPagesWhoseLinksResolve() throws {
+        let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "Report written to site: 47 pages, 10 requests, 11 resources.\n")
+        let all = try files("site")
+        XCTAssertNotNil(all["style.css"])
+        XCTAssertNotNil(all[ReportWriter.marker])
+        var links = 0
+        for (path, _) in all where path.hasSuffix(".html") {
+            let document: XMLDocument
+            do { document = try page("site", path) } catch { XCTFail("\(path) is not well-formed: \(error)"); continue }
+            XCTAssertEqual(try texts(document, "/html/head/title").count, 1, path)
+            XCTAssertEqual(try document.nodes(forXPath: "//script[@src] | //link[starts-with(@href, 'http')] | //img[starts-with(@src, 'http')]").count, 0, "\(path) loads an external asset")
+            // Every relative link leads to a file of the report.
+            for href in try document.nodes(forXPath: "//a/@href | //link/@href").compactMap(\.stringValue) where !href.hasPrefix("mailto:") {
+                let target = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: "/")).deletingLastPathComponent().appendingPathComponent(href).standardized.path.dropFirst()
+                XCTAssertNotNil(all[String(target)], "\(path) links to \(href), which is not in the report")
+                links += 1
+            }
+        }
+        XCTAssertGreaterThan(links, 500)
+
+        let index = try page("site", "index.html")
+        XCTAssertEqual(try texts(index, "//table[@class='requests']/tbody/tr/td[1]"), [
+            "globex-login-2026-11-23", "globex-prod-restart-2026-11-23", "acme-backup-debug-2026-11-22", "initech-reporting-2027-01", "acme-sso-2026-11",
+            "acme-reporting-2026-11", "globex-prod-console-2026-11-18", "initech-migration-2026-11", "acme-staging-restart-2026-11-10", "initech-export-2026-10-02",
+        ], "sorted by last update, newest first")
+        XCTAssertEqual(try texts(index, "//nav[@class='filters']//a"), [
+            "All (10)", "Pending (2)", "Approved (1)", "Active (1)", "Expired (1)", "Denied (1)", "Revoked (1)", "Relinquished (1)", "Stale (1)", "Voided (1)",
+        ])
+        XCTAssertEqual(try texts(page("site", "requests-active.html"), "//table[@class='requests']/tbody/tr/td[1]"), ["initech-migration-2026-11"])
+        XCTAssertEqual(try texts(index, "//tr[td[1]='initech-migration-2026-11']/td[6]"), ["2026-11-28 18:00 UTC5d 14h left"])
+
+        let request = try page("site", "requests/acme-backup-debug-2026-11-22.html")
+        XCTAssertEqual(try texts(request, "//ol[@class='decisions']/li/p[@class='verification']"), [
+            "✔ signature verified with the signer's key; the signer may decide under the policy",
+            "✔ signature verified with the signer's key; the signer may decide under the policy",
+        ])
+        XCTAssertEqual(try texts(page("site", "requests/acme-sso-2026-11.html"), "//ol[@class='decisions']/li/p[@class='verification']"),
+                       ["✘ void: the request's spec changed after this decision was signed; it needs a new decision"])
+        let resource = try page("site", "resources/site/initech-staging.html")
+        XCTAssertTrue(try texts(resource, "//table[@class='access']/tbody/tr/td[1]").contains("Lena Kraus lena.kraus"))
+        XCTAssertEqual(try texts(resource, "//table[@class='access']/tbody/tr[td[1]='Lena Kraus lena.kraus']/td[3]"),
+                       ["request initech-migration-2026-11 (approved by ian.wright) → role consultant"])
+        XCTAssertEqual(try texts(page("site", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"),
+                       ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
+        let audit = try page("site", "audit.html")
+        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 30 events carries the hash of the one before."])
+        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "30", "newest first")
+    }
+
+    func testSameInputGivesTheSameBytes() throws {
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", Self.now]).exitCode, 0)
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "two", "--now", Self.now]).exitCode, 0)
+        let one = try files("one"), two = try files("two")
+        XCTAssertEqual(one.keys.sorted(), two.keys.sorted())
+        for (path, data) in one { XCTAssertEqual(data, two[path], path) }
+        // A second run replaces the first report whole.
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", "2026-11-24T00:00:00Z"]).exitCode, 0)
+        XCTAssertNotEqual(try files("one")["index.html"], two["index.html"])
+    }
+
+    func testHostileReasonIsEscapedEverywhere() throws {
+        let request = """
+            apiVersion: accessctl/v1
+            kind: AccessRequest
+            metadata:
+              name: hostile-2026-11-23
+            spec:
+              requester: jane.doe
+              requestedAt: 2026-11-23T02:00:00Z
+              resources: [site:acme-prod]
+              role: support-readonly
+              reason: "<script>alert(1)</script>\\"'&"
+              duration: 1h
+
+            """
+        try TestSupport.write(["access/requests/hostile-2026-11-23.yaml": request], under: work)
+        // Through reconcile --report, so the audit log carries the reason too.
+        let result = run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.hasSuffix("Report written to site: 48 pages, 11 requests, 11 resources.\n"), result.standardOutput)
+        let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"
+        var pagesWithIt: [String] = []
+        for (path, data) in try files("site") where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            XCTAssertFalse(html.contains("<script>alert"), "\(path) prints the reason unescaped")
+            XCTAssertFalse(html.contains("alert(1)</script>"), path)
+            if html.contains(escaped) { pagesWithIt.append(path) }
+            XCTAssertNoThrow(try page("site", path), path)
+        }
+        XCTAssertEqual(pagesWithIt.sorted(), [
+            "audit.html", "index.html", "people/jane.doe.html", "requests-pending.html", "requests/hostile-2026-11-23.html", "resources/site/acme-prod.html",
+        ])
+        // Parsed back, the text is exactly what was written.
+        let document = try page("site", "requests/hostile-2026-11-23.html")
+        XCTAssertEqual(try texts(document, "//dd[@class='reason']"), [Self.hostile])
+        XCTAssertEqual(try texts(page("site", "index.html"), "//tr[td[1]='hostile-2026-11-23']/td[4]"), [Self.hostile])
+    }
+
+    func testCustomerReportNamesNothingOfAnotherCustomer() throws {
+        let result = run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "Report for team acme-admins written to acme: 25 pages, 4 requests, 4 resources.\n")
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "all", "--now", Self.now]).exitCode, 0)
+
+        // Strings from the manifests of the other customers (Globex, Initech) that no manifest
+        // about Acme or the vendor also holds.
+        let tree = TreeLoader.load(root: work.appendingPathComponent("access").path, displayRoot: "access").tree
+        let foreignOwners: Set<String> = ["globex-admins", "initech-admins"]
+        let foreignResources = Set(tree.resources.filter { foreignOwners.contains($0.owner.value) }.map(\.ref))
+        var foreign = Set<String>(), own = Set<String>()
+        for team in tree.teams {
+            let strings = [team.id, team.displayName, team.description].compactMap { $0 }
+            if foreignOwners.contains(team.id) { foreign.formUnion(strings) } else { own.formUnion(strings) }
+        }
+        for resource in tree.resources {
+            let strings = [resource.header.id, resource.ref.description, resource.displayName].compactMap { $0 } + resource.attributes.map(\.value)
+            if foreignResources.contains(resource.ref) { foreign.formUnion(strings) } else { own.formUnion(strings) }
+        }
+        for principal in tree.principals {
+            let strings = [principal.id, principal.displayName, principal.email].compactMap { $0 }
+            if !principal.teams.isEmpty, principal.teams.allSatisfy({ foreignOwners.contains($0.value) }) { foreign.formUnion(strings) } else { own.formUnion(strings) }
+        }
+        for request in tree.requests {
+            let strings = [request.id, request.spec.reason.value] + request.decisions.compactMap(\.reason)
+            if request.spec.resources.allSatisfy({ foreignResources.contains($0.value) }) { foreign.formUnion(strings) } else { own.formUnion(strings) }
+        }
+        for binding in tree.bindings {
+            let strings = [binding.id, binding.description].compactMap { $0 }
+            if binding.resources.allSatisfy({ ResourceRef($0.value.text).map(foreignResources.contains) ?? false }) { foreign.formUnion(strings) } else { own.formUnion(strings) }
+        }
+        foreign.subtract(own)
+        // Two-letter attribute values such as a region code would match anywhere.
+        foreign = foreign.filter { $0.count >= 4 }
+        XCTAssertTrue(foreign.isSuperset(of: ["globex-prod", "Gary Chen", "gary.chen@globex.example", "Initech administrators", "globex-login-2026-11-23"]), "\(foreign.sorted())")
+        XCTAssertGreaterThan(foreign.count, 40)
+
+        func occurrences(_ folder: String) throws -> Set<String> {
+            var found = Set<String>()
+            for (_, data) in try files(folder) {
+                let text = String(decoding: data, as: UTF8.self)
+                for string in foreign where text.contains(HTML.escape(string)) { found.insert(string) }
+            }
+            return found
+        }
+        XCTAssertEqual(try occurrences("acme").sorted(), [], "the Acme report names another customer's data")
+        // The check can fail: the whole organization's report names them.
+        XCTAssertGreaterThan(try occurrences("all").count, 30)
+
+        // What Acme does see: its requests, its resources, the people who reach them, the administrators.
+        XCTAssertEqual(try texts(page("acme", "index.html"), "//table[@class='requests']/tbody/tr/td[1]"),
+                       ["acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
+        XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "site:acme-prod", "site:acme-staging"])
+        XCTAssertEqual(try texts(page("acme", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"), ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
+        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["16 of 30 events: those that concern the resources in this report."])
+    }
+
+    func testRefusesToReplaceAFolderItDidNotWrite() throws {
+        try TestSupport.write(["notes/keep.txt": "mine"], under: work)
+        let result = run(["report", "--root", "access", "--out", "notes", "--now", Self.now])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasSuffix("notes:1:1: error: this folder is not empty and does not hold an earlier report (no .accessctl-report file); give --out a new or empty folder, which each run replaces\n"), result.standardError)
+        XCTAssertEqual(try files("notes").keys.sorted(), ["keep.txt"])
+    }
+
+    func testTemplateThatUnescapesManifestTextFailsAndWritesNothing() throws {
+        let templates = work.appendingPathComponent("mine")
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("templates"), to: templates)
+        let path = templates.appendingPathComponent("request.mustache")
+        try (try String(contentsOf: path, encoding: .utf8)).replacingOccurrences(of: "<dd class=\"reason\">{{reason}}</dd>", with: "<dd class=\"reason\">{{{reason}}}</dd>")
+            .write(to: path, atomically: true, encoding: .utf8)
+        let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasSuffix("""
+            mine/request.mustache:13:35: error: {{{reason}}} would print text from the access tree without escaping; write {{reason}}
+            <dt>Reason</dt><dd class="reason">{{{reason}}}</dd>
+                                              ^
+
+            """), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("site").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.contains("accessctl-new") }, [], "no staging folder left behind")
+
+        try FileManager.default.removeItem(at: templates.appendingPathComponent("audit.mustache"))
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"]).standardError.components(separatedBy: "\n").suffix(2),
+                       ["mine: error: missing template audit.mustache", ""])
+    }
+
+    func testUsageErrors() {
+        XCTAssertEqual(run(["report", "--root", "access"]).exitCode, 64)
+        let unknown = run(["report", "--root", "access", "--out", "x", "--now", Self.now, "--for", "acme-admin"])
+        XCTAssertEqual(unknown.exitCode, 1)
+        XCTAssertTrue(unknown.standardError.hasSuffix("error: unknown team 'acme-admin' for --for; did you mean 'acme-admins'?\n"), unknown.standardError)
+    }
+
+    func testLargeListsArePaginated() throws {
+        var files: [String: String] = [:]
+        for i in 0..<205 {
+            let id = String(format: "bulk-%03d", i)
+            files["access/requests/bulk/\(id).yaml"] = """
+                apiVersion: accessctl/v1
+                kind: AccessRequest
+                metadata:
+                  name: \(id)
+                spec:
+                  requester: raj.patel
+                  requestedAt: 2026-11-23T03:\(String(format: "%02d", i % 60)):00Z
+                  resources: [site:acme-staging]
+                  role: support-readonly
+                  reason: Bulk test \(i)
+                  duration: 1h
+
+                """
+        }
+        try TestSupport.write(files, under: work)
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)
+        let first = try page("site", "index.html"), third = try page("site", "index-3.html")
+        XCTAssertEqual(try first.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 100)
+        XCTAssertEqual(try third.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 15)
+        XCTAssertEqual(try texts(third, "//nav[@class='pages']/p"), ["Page 3 of 3:\nprevious\n1 2 3"])
+        XCTAssertNotNil(try self.files("site")["requests-pending-3.html"])
+        XCTAssertNil(try self.files("site")["index-4.html"])
+    }
+
+    func testFileNamesAreSafe() {
+        XCTAssertEqual(ReportSite.fileName("acme-prod.v2_x"), "acme-prod.v2_5Fx")
+        XCTAssertEqual(ReportSite.fileName("../etc/passwd"), "_2E._2Fetc_2Fpasswd")
+        XCTAssertEqual(ReportSite.fileName(""), "_")
+    }
+}
