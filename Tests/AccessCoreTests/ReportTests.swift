@@ -202,6 +202,31 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["16 of 30 events: those that concern the resources in this report."])
     }
 
+    func testRequestSpanningTwoCustomersShowsEachOnlyTheirOwnResources() throws {
+        try TestSupport.write(["access/requests/both-2026-11-23.yaml": """
+            apiVersion: accessctl/v1
+            kind: AccessRequest
+            metadata:
+              name: both-2026-11-23
+            spec:
+              requester: jane.doe
+              requestedAt: 2026-11-23T02:00:00Z
+              resources: [site:acme-prod, site:globex-prod]
+              role: support-readonly
+              reason: Compare the two production sites, ticket 4700
+              duration: 1h
+
+            """], under: work)
+        XCTAssertEqual(run(["reconcile", "--root", "access", "--now", Self.now]).exitCode, 0)
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"]).exitCode, 0)
+        let page = try page("acme", "requests/both-2026-11-23.html")
+        XCTAssertEqual(try texts(page, "//dt[.='Resources']/following-sibling::dd[1]"), ["site:acme-prod and 1 resource of another owner, not shown"])
+        XCTAssertEqual(try texts(page, "//table[@class='events']/tbody/tr/td[6]"), ["details not shown: this event also concerns resources of another owner"])
+        for (path, data) in try files("acme") {
+            XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("globex"), "\(path) names Globex")
+        }
+    }
+
     func testRefusesToReplaceAFolderItDidNotWrite() throws {
         try TestSupport.write(["notes/keep.txt": "mine"], under: work)
         let result = run(["report", "--root", "access", "--out", "notes", "--now", Self.now])
