@@ -20,9 +20,10 @@ extension AccessCLI {
             options: [
                 rootOption, nowOption,
                 CommandSpec.Option(name: "--jobs", value: "N", help: "ssh-keygen processes at once (default: one per core)"),
+                templatesOption,
             ],
             example: "accessctl bench run --root /tmp/bench-10k --now 2026-11-23T00:00:00Z",
-            details: "Phases: load and parse, validate, verify signatures, request states, plan, apply. Apply\nwrites the state and audit log to a temporary folder, so the tree is never changed."),
+            details: "Phases: load and parse, validate, verify signatures, request states, plan, apply, report.\nApply writes the state and audit log, and report the whole HTML report, to a temporary\nfolder, so the tree is never changed."),
     ]
 
     private func number(_ option: String, _ arguments: ParsedArguments) throws(UsageError) -> Int? {
@@ -90,13 +91,19 @@ extension AccessCLI {
         let plan = timed("plan") { reconciler.plan(input) }
         rows[rows.count - 1].2 = "\(plan.changes.count) changes"
         let writer = Reconciler(root: scratch, displayRoot: "scratch", now: now, keygen: keygen)
+        let outcome: Reconciler.Outcome
         do {
-            let outcome = try timed("apply") { try writer.apply(plan, input, hook: nil) }
+            outcome = try timed("apply") { try writer.apply(plan, input, hook: nil) }
             rows[rows.count - 1].2 = "\(outcome.events.count) audit events, state and log to a scratch folder"
         } catch {
             return CommandResult(exitCode: ExitCode.failure, standardError: "error: \(error)\n")
         }
-        rows.append(("report", 0, "not built yet"))
+        let reportInput = ReportSite.Input(verified: verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: now, scope: .everything)
+        let written = timed("report") { writeReport(reportInput, out: TreeLoader.join(scratch, "report"), arguments) }
+        switch written {
+        case .success(let line): rows[rows.count - 1].2 = line.components(separatedBy: ": ").dropFirst().joined(separator: ": ").trimmingCharacters(in: .whitespacesAndNewlines)
+        case .failure(let failure): return CommandResult(exitCode: ExitCode.failure, standardError: failure.message + "\n")
+        }
         var out = "bench run on \(root.display) at \(now)\n"
         for (name, seconds, note) in rows {
             out += "  " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%9.3f s", seconds) + (note.isEmpty ? "" : "  \(note)") + "\n"

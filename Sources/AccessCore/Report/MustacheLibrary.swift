@@ -6,10 +6,15 @@ public struct MustacheLibrary: Sendable {
     /// When set, `{{{x}}}` and `{{& x}}` print only trusted markup (`MustacheValue.html`);
     /// on any other value rendering fails, so a template cannot print manifest text unescaped.
     public var rawNeedsTrustedHTML: Bool
+    /// When set, a missing name `hasX` is true when `x` is a list that is not empty, so a
+    /// template can say "none" instead of printing an empty table (the report's one addition
+    /// to the spec).
+    public var listFlags: Bool
 
-    public init(templates: [String: MustacheTemplate], rawNeedsTrustedHTML: Bool = true) {
+    public init(templates: [String: MustacheTemplate], rawNeedsTrustedHTML: Bool = true, listFlags: Bool = true) {
         self.templates = templates
         self.rawNeedsTrustedHTML = rawNeedsTrustedHTML
+        self.listFlags = listFlags
     }
 
     /// Partials nest at most this deep, so a template that includes itself forever fails cleanly.
@@ -32,7 +37,7 @@ public struct MustacheLibrary: Sendable {
             case .text(let text): out += text
             case .lineStart: out += indent
             case .variable(let path, let escaped, let tag, let location):
-                let value = Self.lookup(path, stack)
+                let value = lookup(path, stack)
                 if escaped {
                     HTML.escape(value.interpolated, into: &out)
                 } else if case .html(let markup) = value {
@@ -43,7 +48,7 @@ public struct MustacheLibrary: Sendable {
                     out += value.interpolated
                 }
             case .section(let path, let inverted, let children):
-                let value = Self.lookup(path, stack)
+                let value = lookup(path, stack)
                 if inverted {
                     if !value.isTruthy { try render(children, template, &stack, indent: indent, depth: depth, into: &out) }
                 } else if case .list(let items) = value {
@@ -70,7 +75,7 @@ public struct MustacheLibrary: Sendable {
 
     /// Resolves a dotted name: its first part in the nearest context that has it, the rest
     /// inside that value only.
-    static func lookup(_ path: [String], _ stack: [MustacheValue]) -> MustacheValue {
+    func lookup(_ path: [String], _ stack: [MustacheValue]) -> MustacheValue {
         guard let first = path.first else { return stack.last ?? .null }
         var value: MustacheValue?
         for context in stack.reversed() {
@@ -78,6 +83,10 @@ public struct MustacheLibrary: Sendable {
                 value = found
                 break
             }
+        }
+        if value == nil, listFlags, path.count == 1, first.hasPrefix("has"), first.count > 3 {
+            let name = first.dropFirst(3)
+            if case .list(let items) = lookup([name.prefix(1).lowercased() + name.dropFirst()], stack) { return .bool(!items.isEmpty) }
         }
         guard var current = value else { return .null }
         for key in path.dropFirst() {

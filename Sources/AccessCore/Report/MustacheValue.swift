@@ -1,6 +1,6 @@
 /// The data a Mustache template renders. Text from the access tree is `text` and is always
 /// escaped; only markup the report builds itself is `html`, which raw tags may print as is.
-public indirect enum MustacheValue: Sendable, Equatable {
+public indirect enum MustacheValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,7 +9,7 @@ public indirect enum MustacheValue: Sendable, Equatable {
     /// Trusted markup built by accessctl (never manifest text): printed as is by `{{{x}}}` and `{{& x}}`.
     case html(String)
     case list([MustacheValue])
-    case object([String: MustacheValue])
+    case object(MustacheObject)
 
     /// `text`, or null for nil.
     public static func text(_ value: String?) -> MustacheValue { value.map { .text($0) } ?? .null }
@@ -34,6 +34,44 @@ public indirect enum MustacheValue: Sendable, Equatable {
         case .bool(let b): b ? "true" : "false"
         case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
         case .text(let s), .html(let s): s
+        }
+    }
+}
+
+/// Named values, in the order given. A few keys searched in order beat a hashed dictionary
+/// here: a report builds and reads hundreds of thousands of small objects.
+public struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
+    var keys: [String]
+    var values: [MustacheValue]
+
+    public init(dictionaryLiteral elements: (String, MustacheValue)...) {
+        keys = elements.map(\.0)
+        values = elements.map(\.1)
+    }
+
+    /// The members of a dictionary, keys sorted.
+    public init(_ dictionary: [String: MustacheValue]) {
+        keys = dictionary.keys.sorted()
+        values = keys.map { dictionary[$0]! }
+    }
+
+    public subscript(key: String) -> MustacheValue? {
+        get { keys.firstIndex(of: key).map { values[$0] } }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Adds the members of `other` whose keys this object lacks.
+    public mutating func merge(_ other: MustacheObject) {
+        for (key, value) in zip(other.keys, other.values) where !keys.contains(key) {
+            keys.append(key)
+            values.append(value)
         }
     }
 }

@@ -1,7 +1,7 @@
 /// The data each page's template gets. Every value from the access tree is `text`, which
 /// templates always escape; the only trusted markup is a page's rendered content in the layout.
 extension ReportSite {
-    typealias Context = [String: MustacheValue]
+    typealias Context = MustacheObject
 
     /// Renders one page into the layout.
     public func render(_ job: Job) throws(Diagnostic) -> Page {
@@ -10,27 +10,11 @@ extension ReportSite {
         let (template, heading, section, context) = page(job, base: base)
         var data = context
         data["base"] = .text(base)
-        let content = try library.render(template, Self.withListFlags(.object(data)))
+        let content = try library.render(template, .object(data))
         var layout = common(base: base, section: section)
         layout["pageTitle"] = .text(heading)
         layout["content"] = .html(content)
         return Page(path: path, content: try library.render("layout", .object(layout)))
-    }
-
-    /// Adds `hasX` (whether the list is not empty) beside every list `x`, so templates can
-    /// show "none" instead of an empty table.
-    static func withListFlags(_ value: MustacheValue) -> MustacheValue {
-        switch value {
-        case .list(let items): return .list(items.map(withListFlags))
-        case .object(let members):
-            var out = members
-            for (key, member) in members {
-                if case .list(let items) = member { out["has" + key.prefix(1).uppercased() + key.dropFirst()] = .bool(!items.isEmpty) }
-                out[key] = withListFlags(member)
-            }
-            return .object(out)
-        default: return value
-        }
     }
 
     private func page(_ job: Job, base: String) -> (template: String, heading: String, section: String, context: Context) {
@@ -72,11 +56,11 @@ extension ReportSite {
     // MARK: - Requests
 
     private func requestList(_ state: RequestState?, _ page: Int, base: String) -> Context {
-        let all = state.map { s in requests.filter { $0.state == s } } ?? requests
-        let rows = all.dropFirst((page - 1) * Self.requestsPerPage).prefix(Self.requestsPerPage)
+        let all = state.map { requestsByState[$0] ?? [] } ?? Array(requests.indices)
+        let rows = all.dropFirst((page - 1) * Self.requestsPerPage).prefix(Self.requestsPerPage).map { requests[$0] }
         var filters: [MustacheValue] = [.object(["label": .text("All"), "count": .number(Double(requests.count)), "href": .text(base + "index.html"), "current": .bool(state == nil)])]
         for s in RequestState.allCases {
-            let count = requests.count { $0.state == s }
+            let count = requestsByState[s]?.count ?? 0
             guard count > 0 else { continue }
             filters.append(.object(["label": .text(Self.label(s)), "count": .number(Double(count)), "href": .text(base + "requests-\(s.rawValue).html"), "current": .bool(state == s)]))
         }
@@ -102,7 +86,7 @@ extension ReportSite {
             "requestedAt": .text(Self.human(spec.requestedAt.value)),
             "updatedAt": .text(Self.human(status.updatedAt)),
         ]
-        row.merge(resourceLinks(spec.resources.map(\.value.description), base: base)) { a, _ in a }
+        row.merge(resourceLinks(spec.resources.map(\.value.description), base: base))
         row["expires"] = expiry(status)
         return .object(row)
     }
@@ -138,7 +122,7 @@ extension ReportSite {
             "file": .text(input.scope.team == nil ? request.header.file : nil),
             "expires": expiry(status),
         ]
-        out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base)) { a, _ in a }
+        out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base))
         if let renews = spec.renews?.value {
             out["renews"] = .object(["id": .text(renews), "href": requestIndex[renews] != nil ? .text(base + Self.requestPath(renews)) : .null])
         }
@@ -187,7 +171,7 @@ extension ReportSite {
             "actions": .text(terms.actions.isEmpty ? nil : terms.actions.joined(separator: ", ")),
             "differences": .list(shown.differences(from: spec).map { .text($0) }),
         ]
-        out.merge(resourceLinks(terms.resources.map(\.description), base: base)) { a, _ in a }
+        out.merge(resourceLinks(terms.resources.map(\.description), base: base))
         return .object(out)
     }
 
@@ -246,7 +230,7 @@ extension ReportSite {
             "typeDescription": .text(type?.description),
             "owner": .text(directory.team(resource.owner.value)?.displayName ?? resource.owner.value),
             "attributes": .list(resource.attributes.map { .object(["key": .text($0.key), "value": .text($0.value)]) }),
-            "children": .list(resources.filter { $0.parent?.value == resource.ref }.map { .object(["ref": .text($0.ref.description), "href": .text(base + Self.resourcePath($0.ref))]) }),
+            "children": .list((childrenByResource[resource.ref] ?? []).map { .object(["ref": .text(resources[$0].ref.description), "href": .text(base + Self.resourcePath(resources[$0].ref))]) }),
             "requests": .list((requestsByResource[resource.ref] ?? []).map { requestRow(requests[$0], base: base) }),
             "events": .list((eventsByResource[resource.ref] ?? []).map { eventRow(events[$0], base: base) }),
         ]
@@ -341,7 +325,7 @@ extension ReportSite {
             "summary": .text(hidden == 0 ? event.summary : "details not shown: this event also concerns resources of another owner"),
             "hash": .text(event.hash), "shortHash": .text(String(event.hash.dropFirst("sha256:".count).prefix(12))),
         ]
-        row.merge(resourceLinks(event.resources, base: base)) { a, _ in a }
+        row.merge(resourceLinks(event.resources, base: base))
         if let request = event.request {
             row["request"] = .object(["id": .text(request), "href": requestIndex[request] != nil ? .text(base + Self.requestPath(request)) : .null])
         }
@@ -353,8 +337,15 @@ extension ReportSite {
     private func pagination(_ page: Int, _ count: Int, base: String, prefix: String) -> MustacheValue {
         guard count > 1 else { return .null }
         func href(_ p: Int) -> MustacheValue { .text(base + (p == 1 ? "\(prefix).html" : "\(prefix)-\(p).html")) }
+        // The first and last pages and those near this one: a thousand links on every page would not help.
+        let shown = Set([1, count] + Array(max(1, page - 4)...min(count, page + 4))).sorted()
+        var links: [MustacheValue] = []
+        for (i, p) in shown.enumerated() {
+            if i > 0, p > shown[i - 1] + 1 { links.append(.object(["gap": .bool(true)])) }
+            links.append(.object(["number": .number(Double(p)), "href": href(p), "current": .bool(p == page)]))
+        }
         return .object([
-            "pages": .list((1...count).map { .object(["number": .number(Double($0)), "href": href($0), "current": .bool($0 == page)]) }),
+            "pages": .list(links),
             "previous": page > 1 ? href(page - 1) : .null,
             "next": page < count ? href(page + 1) : .null,
             "page": .number(Double(page)), "count": .number(Double(count)),

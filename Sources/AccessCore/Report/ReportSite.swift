@@ -51,6 +51,10 @@ public struct ReportSite: Sendable {
     /// Requests in scope, last updated first.
     let requests: [RequestStatus]
     let requestIndex: [String: Int]
+    /// Positions in `requests` of each state's requests, in the same order.
+    let requestsByState: [RequestState: [Int]]
+    /// Positions in `resources` of each resource's children.
+    let childrenByResource: [ResourceRef: [Int]]
     let resources: [Resource]
     let holdings: [[AccessIndex.Holding]]
     /// Principals with a page, by id.
@@ -81,11 +85,19 @@ public struct ReportSite: Sendable {
         let requests = statuses.filter { scope.concerns($0.request, terms: $0.terms) }
             .sorted { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
         self.requests = requests
+        var byState: [RequestState: [Int]] = [:]
+        for (i, status) in requests.enumerated() { byState[status.state, default: []].append(i) }
+        requestsByState = byState
         let requestIndex = Dictionary(requests.enumerated().map { ($1.request.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.requestIndex = requestIndex
 
         let resources = tree.resources.filter { scope.includes($0.ref) }.sorted { $0.ref < $1.ref }
         self.resources = resources
+        var children: [ResourceRef: [Int]] = [:]
+        for (i, resource) in resources.enumerated() {
+            if let parent = resource.parent?.value { children[parent, default: []].append(i) }
+        }
+        childrenByResource = children
         let index = AccessIndex(AccessEvaluator(tree: tree, requestGrants: inForce), at: input.now)
         let holdings = resources.map { index.holdings($0.ref) }
         self.holdings = holdings
@@ -153,7 +165,7 @@ public struct ReportSite: Sendable {
     public var jobs: [Job] {
         var out: [Job] = (1...Self.pageCount(requests.count, Self.requestsPerPage)).map { .requests(nil, page: $0) }
         for state in RequestState.allCases {
-            let count = requests.count { $0.state == state }
+            let count = requestsByState[state]?.count ?? 0
             if count > 0 { out += (1...Self.pageCount(count, Self.requestsPerPage)).map { .requests(state, page: $0) } }
         }
         out += requests.indices.map { .request($0) }
