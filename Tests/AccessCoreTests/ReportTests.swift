@@ -227,6 +227,19 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    func testBrokenAuditLogIsReportedOnTheAuditPage() throws {
+        let log = work.appendingPathComponent("access/audit/log.jsonl")
+        var lines = try String(contentsOf: log, encoding: .utf8).components(separatedBy: "\n")
+        lines[4] = lines[4].replacingOccurrences(of: "bob.owens", with: "mallory")
+        try lines.joined(separator: "\n").write(to: log, atomically: true, encoding: .utf8)
+        let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now])
+        XCTAssertEqual(result.exitCode, 1, "a log that does not verify fails the run, but the report is written")
+        XCTAssertTrue(result.standardError.contains("access/audit/log.jsonl:5:1: error: the audit log's chain is broken at line 5"), result.standardError)
+        let alert = try texts(page("site", "audit.html"), "//p[@class='chain broken']")
+        XCTAssertEqual(alert.count, 1)
+        XCTAssertTrue(alert[0].hasPrefix("✘ The audit log does not verify: access/audit/log.jsonl:5:1: error: the audit log's chain is broken at line 5"), alert[0])
+    }
+
     func testRefusesToReplaceAFolderItDidNotWrite() throws {
         try TestSupport.write(["notes/keep.txt": "mine"], under: work)
         let result = run(["report", "--root", "access", "--out", "notes", "--now", Self.now])

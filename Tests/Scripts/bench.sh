@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks accessctl against the I/O floor (cat) and what a user would write instead
 # (Python + PyYAML's C loader) on generated trees of 1k, 10k and 100k requests, all in one
-# session, and prints a Markdown table of seconds and ratios.
+# session, and prints a Markdown table of seconds and ratios. The report is compared with
+# its own floor: Python writing the same files (names and sizes) in the same place.
 #
 # usage: Tests/Scripts/bench.sh [SIZES...]     (default: 1000 10000 100000)
 # needs: Swift, OpenSSH, python3 with PyYAML (pip install pyyaml), GNU time (/usr/bin/time)
@@ -45,8 +46,8 @@ PY
 )
 echo "bare ssh-keygen -Y verify: $bare ms per signature" >&2
 
-echo "| requests | files | cat (floor) | Python+PyYAML | validate | ratio to cat | Python / validate | plan | reconcile | peak MiB (reconcile) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| requests | files | cat (floor) | Python+PyYAML | validate | ratio to cat | Python / validate | plan | reconcile | peak MiB (reconcile) | report | report pages | write floor | report / floor |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
     tree="$work/tree-$n"
     [ -d "$tree" ] || "$bin" bench generate --out "$tree" --requests "$n" --live 100 >&2
@@ -60,8 +61,13 @@ for n in "${sizes[@]}"; do
     reconcile_s=$(seconds "$bin" reconcile --root "$tree" --now "$now")
     rm -rf "$tree/state" "$tree/audit"
     reconcile_mb=$(peak "$bin" reconcile --root "$tree" --now "$now")
-    rm -rf "$tree/state" "$tree/audit"
-    echo "| $n | $files | $cat_s | $py_s | $validate_s | $(ratio "$validate_s" "$cat_s") | $(ratio "$py_s" "$validate_s") | $plan_s | $reconcile_s | $reconcile_mb |"
+    # The report of the reconciled tree (state and audit log in place), then its write floor.
+    rm -rf "$work/report-$n"
+    report_s=$(seconds "$bin" report --root "$tree" --out "$work/report-$n" --now "$now")
+    pages=$(find "$work/report-$n" -name '*.html' | wc -l)
+    floor_s=$(python3 Tests/Scripts/write_floor.py "$work/report-$n")
+    rm -rf "$tree/state" "$tree/audit" "$work/report-$n"
+    echo "| $n | $files | $cat_s | $py_s | $validate_s | $(ratio "$validate_s" "$cat_s") | $(ratio "$py_s" "$validate_s") | $plan_s | $reconcile_s | $reconcile_mb | $report_s | $pages | $floor_s | $(ratio "$report_s" "$floor_s") |"
 done
 
 echo

@@ -2,28 +2,32 @@
 public enum HTML {
     /// Escapes `& < > " '`, so text is safe in element content and in quoted attributes.
     public static func escape(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         escape(text, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `text`, escaped, to `out`.
-    public static func escape(_ text: String, into out: inout String) {
-        let utf8 = text.utf8
-        // Most values have nothing to escape: copy them whole.
-        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            out += text
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+    /// Appends `text`, escaped, to `out` as UTF-8.
+    public static func escape(_ text: String, into out: inout [UInt8]) {
+        var copy = text
+        copy.withUTF8 { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() {
+                let entity: StaticString
+                switch byte {
+                case 0x26: entity = "&amp;"
+                case 0x3C: entity = "&lt;"
+                case 0x3E: entity = "&gt;"
+                case 0x22: entity = "&quot;"
+                case 0x27: entity = "&#39;"
+                default: continue
+                }
+                // Runs without special characters are copied whole.
+                out.append(contentsOf: bytes[start..<i])
+                out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                start = i + 1
             }
+            out.append(contentsOf: bytes[start...])
         }
     }
 }

@@ -22,30 +22,36 @@ public struct MustacheLibrary: Sendable {
 
     /// Renders the template `name` with `context` as the whole context stack.
     public func render(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> String {
+        String(decoding: try renderBytes(name, context), as: UTF8.self)
+    }
+
+    /// `render`, as UTF-8 bytes: what the report writes to its files, without a copy.
+    public func renderBytes(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> [UInt8] {
         guard let template = templates[name] else {
             throw Diagnostic(file: name, message: "no template named '\(name)'")
         }
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(16_384)
         var stack = [context]
-        try render(template.nodes, template, &stack, indent: "", depth: 0, into: &out)
+        try render(template.nodes, template, &stack, indent: [], depth: 0, into: &out)
         return out
     }
 
-    private func render(_ nodes: [MustacheTemplate.Node], _ template: MustacheTemplate, _ stack: inout [MustacheValue], indent: String, depth: Int, into out: inout String) throws(Diagnostic) {
+    private func render(_ nodes: [MustacheTemplate.Node], _ template: MustacheTemplate, _ stack: inout [MustacheValue], indent: [UInt8], depth: Int, into out: inout [UInt8]) throws(Diagnostic) {
         for node in nodes {
             switch node {
-            case .text(let text): out += text
-            case .lineStart: out += indent
+            case .text(let text): out.append(contentsOf: text)
+            case .lineStart: out.append(contentsOf: indent)
             case .variable(let path, let escaped, let tag, let location):
                 let value = lookup(path, stack)
                 if escaped {
-                    HTML.escape(value.interpolated, into: &out)
+                    if case .text(let text) = value { HTML.escape(text, into: &out) } else { HTML.escape(value.interpolated, into: &out) }
                 } else if case .html(let markup) = value {
-                    out += markup
+                    out.append(contentsOf: markup.utf8)
                 } else if rawNeedsTrustedHTML, case .text = value {
                     throw template.error("\(tag) would print text from the access tree without escaping; write {{\(path.isEmpty ? "." : path.joined(separator: "."))}}", at: location)
                 } else {
-                    out += value.interpolated
+                    out.append(contentsOf: value.interpolated.utf8)
                 }
             case .section(let path, let inverted, let children):
                 let value = lookup(path, stack)
@@ -68,7 +74,7 @@ public struct MustacheLibrary: Sendable {
                 guard depth < Self.maximumDepth else {
                     throw template.error("partials nest deeper than \(Self.maximumDepth) levels: '\(name)' includes itself without end", at: location)
                 }
-                try render(partial.nodes, partial, &stack, indent: indent + partialIndent, depth: depth + 1, into: &out)
+                try render(partial.nodes, partial, &stack, indent: indent + partialIndent.utf8, depth: depth + 1, into: &out)
             }
         }
     }

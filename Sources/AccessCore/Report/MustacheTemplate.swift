@@ -2,7 +2,7 @@
 /// comments, partials and set-delimiter tags; no lambdas).
 public struct MustacheTemplate: Sendable {
     indirect enum Node: Sendable {
-        case text(String)
+        case text([UInt8])
         /// The start of a template line: where a standalone partial's indentation goes.
         case lineStart
         /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}`; an empty path is `.`.
@@ -198,7 +198,7 @@ public struct MustacheTemplate: Sendable {
         for token in tokens {
             switch token {
             case .lineStart: append(.lineStart)
-            case .text(let s, let e): append(.text(String(decoding: source.bytes[s..<e], as: UTF8.self)))
+            case .text(let s, let e): append(.text(Array(source.bytes[s..<e])))
             case .indentedPartial(let name, let indent, let start): append(.partial(name: name, indent: indent, location: source.location(of: start)))
             case .tag(let kind, let content, let start, _):
                 switch kind {

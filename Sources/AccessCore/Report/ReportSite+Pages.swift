@@ -10,11 +10,11 @@ extension ReportSite {
         let (template, heading, section, context) = page(job, base: base)
         var data = context
         data["base"] = .text(base)
-        let content = try library.render(template, .object(data))
+        let content = try library.renderBytes(template, .object(data))
         var layout = common(base: base, section: section)
         layout["pageTitle"] = .text(heading)
-        layout["content"] = .html(content)
-        return Page(path: path, content: try library.render("layout", .object(layout)))
+        layout["content"] = .html(String(decoding: content, as: UTF8.self))
+        return Page(path: path, bytes: try library.renderBytes("layout", .object(layout)))
     }
 
     private func page(_ job: Job, base: String) -> (template: String, heading: String, section: String, context: Context) {

@@ -25,7 +25,7 @@ public struct ReportSite: Sendable {
     /// One file of the report: its path inside the output folder and its content.
     public struct Page: Sendable {
         public var path: String
-        public var content: String
+        public var bytes: [UInt8]
     }
 
     /// A page to render.

@@ -43,7 +43,7 @@ public enum ReportWriter {
         let results = Parallel.map(jobs, workers: parallel) { job -> Diagnostic? in
             do throws(Diagnostic) {
                 let page = try site.render(job)
-                return writeFile(TreeLoader.join(staging, page.path), Array(page.content.utf8)) ? nil : Diagnostic(file: TreeLoader.join(display, page.path), message: "cannot write this page")
+                return writeFile(TreeLoader.join(staging, page.path), page.bytes) ? nil : Diagnostic(file: TreeLoader.join(display, page.path), message: "cannot write this page")
             } catch {
                 return error
             }
