@@ -98,9 +98,13 @@ final class ReportTests: XCTestCase {
     func testSameInputGivesTheSameBytes() throws {
         XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", Self.now]).exitCode, 0)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "two", "--now", Self.now]).exitCode, 0)
+        // The root spelled another way (absolute) changes nothing either: pages name files inside the tree.
+        XCTAssertEqual(run(["report", "--root", work.appendingPathComponent("access").path, "--out", "two", "--now", Self.now]).exitCode, 0)
         let one = try files("one"), two = try files("two")
         XCTAssertEqual(one.keys.sorted(), two.keys.sorted())
         for (path, data) in one { XCTAssertEqual(data, two[path], path) }
+        XCTAssertEqual(try texts(page("one", "requests/acme-backup-debug-2026-11-22.html"), "//dt[.='File in the tree']/following-sibling::dd[1]"),
+                       ["requests/support-eu/acme-backup-debug-2026-11-22.yaml"])
         // A second run replaces the first report whole.
         XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", "2026-11-24T00:00:00Z"]).exitCode, 0)
         XCTAssertNotEqual(try files("one")["index.html"], two["index.html"])

@@ -98,7 +98,7 @@ extension AccessCLI {
         } catch {
             return CommandResult(exitCode: ExitCode.failure, standardError: "error: \(error)\n")
         }
-        let reportInput = ReportSite.Input(verified: verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: now, scope: .everything)
+        let reportInput = ReportSite.Input(verified: verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: now, scope: .everything, displayRoot: root.display)
         let written = timed("report") { writeReport(reportInput, out: TreeLoader.join(scratch, "report"), arguments) }
         switch written {
         case .success(let line): rows[rows.count - 1].2 = line.components(separatedBy: ": ").dropFirst().joined(separator: ": ").trimmingCharacters(in: .whitespacesAndNewlines)

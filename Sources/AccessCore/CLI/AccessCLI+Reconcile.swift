@@ -109,7 +109,7 @@ extension AccessCLI {
         if let folder = arguments.value("--report") {
             // The report shows what this run left behind: its state and the log with its new events.
             let reportInput = ReportSite.Input(
-                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything)
+                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything, displayRoot: root.display)
             switch writeReport(reportInput, out: folder, arguments) {
             case .success(let line): out += line
             case .failure(let failure):

@@ -99,7 +99,7 @@ extension AccessCLI {
         }
         let (events, problem) = reportEvents(root: root)
         if let problem { errors += problem + "\n" }
-        let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope)
+        let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
         switch writeReport(input, out: out, arguments) {
         case .success(let line):
             let failed = verified.hasErrors || problem != nil

@@ -119,7 +119,7 @@ extension ReportSite {
             "reason": .text(spec.reason.value),
             "window": .text(Self.window(spec)),
             "specDigest": .text(request.specDigest),
-            "file": .text(input.scope.team == nil ? request.header.file : nil),
+            "file": .text(input.scope.team == nil ? relativeFile(request.header.file) : nil),
             "expires": expiry(status),
         ]
         out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base))
@@ -173,6 +173,12 @@ extension ReportSite {
         ]
         out.merge(resourceLinks(terms.resources.map(\.description), base: base))
         return .object(out)
+    }
+
+    /// A manifest's path inside the access tree.
+    private func relativeFile(_ file: String) -> String {
+        let prefix = input.displayRoot.hasSuffix("/") ? input.displayRoot : input.displayRoot + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
     }
 
     /// The spec with the resources of other owners left out (a scoped report's view).

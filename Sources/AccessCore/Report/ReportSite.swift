@@ -11,14 +11,18 @@ public struct ReportSite: Sendable {
         public var chainProblem: String?
         public var now: Timestamp
         public var scope: ReportScope
+        /// The tree's root as file names in diagnostics start with it; pages show paths
+        /// relative to it, so the report does not depend on where it was made.
+        public var displayRoot: String
 
-        public init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope) {
+        public init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String) {
             self.verified = verified
             self.state = state
             self.events = events
             self.chainProblem = chainProblem
             self.now = now
             self.scope = scope
+            self.displayRoot = displayRoot
         }
     }
 
