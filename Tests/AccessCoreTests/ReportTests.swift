@@ -23,6 +23,24 @@ final class ReportTests: XCTestCase {
         return AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
     }
 
+    /// A pending request manifest; `reason` is written as given (quote it for YAML if needed).
+    private func requestYAML(_ name: String, requester: String = "jane.doe", at time: String = "2026-11-23T02:00:00Z", resources: String, reason: String) -> String {
+        """
+        apiVersion: accessctl/v1
+        kind: AccessRequest
+        metadata:
+          name: \(name)
+        spec:
+          requester: \(requester)
+          requestedAt: \(time)
+          resources: [\(resources)]
+          role: support-readonly
+          reason: \(reason)
+          duration: 1h
+
+        """
+    }
+
     /// Every file of a report folder by relative path.
     private func files(_ folder: String) throws -> [String: Data] {
         let root = work.appendingPathComponent(folder)
@@ -111,20 +129,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testHostileReasonIsEscapedEverywhere() throws {
-        let request = """
-            apiVersion: accessctl/v1
-            kind: AccessRequest
-            metadata:
-              name: hostile-2026-11-23
-            spec:
-              requester: jane.doe
-              requestedAt: 2026-11-23T02:00:00Z
-              resources: [site:acme-prod]
-              role: support-readonly
-              reason: "<script>alert(1)</script>\\"'&"
-              duration: 1h
-
-            """
+        let request = requestYAML("hostile-2026-11-23", resources: "site:acme-prod", reason: #""<script>alert(1)</script>\"'&""#)
         try TestSupport.write(["access/requests/hostile-2026-11-23.yaml": request], under: work)
         // Through reconcile --report, so the audit log carries the reason too.
         let result = run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"])
@@ -207,20 +212,8 @@ final class ReportTests: XCTestCase {
     }
 
     func testRequestSpanningTwoCustomersShowsEachOnlyTheirOwnResources() throws {
-        try TestSupport.write(["access/requests/both-2026-11-23.yaml": """
-            apiVersion: accessctl/v1
-            kind: AccessRequest
-            metadata:
-              name: both-2026-11-23
-            spec:
-              requester: jane.doe
-              requestedAt: 2026-11-23T02:00:00Z
-              resources: [site:acme-prod, site:globex-prod]
-              role: support-readonly
-              reason: Compare the two production sites, ticket 4700
-              duration: 1h
-
-            """], under: work)
+        try TestSupport.write(["access/requests/both-2026-11-23.yaml": requestYAML(
+            "both-2026-11-23", resources: "site:acme-prod, site:globex-prod", reason: "Compare the two production sites, ticket 4700")], under: work)
         XCTAssertEqual(run(["reconcile", "--root", "access", "--now", Self.now]).exitCode, 0)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"]).exitCode, 0)
         let page = try page("acme", "requests/both-2026-11-23.html")
@@ -250,6 +243,9 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasSuffix("notes:1:1: error: this folder is not empty and does not hold an earlier report (no .accessctl-report file); give --out a new or empty folder, which each run replaces\n"), result.standardError)
         XCTAssertEqual(try files("notes").keys.sorted(), ["keep.txt"])
+        let file = run(["report", "--root", "access", "--out", "notes/keep.txt", "--now", Self.now])
+        XCTAssertEqual(file.exitCode, 1)
+        XCTAssertTrue(file.standardError.hasSuffix("notes/keep.txt:1:1: error: this is a file, not a folder: --out needs a folder for the report\n"), file.standardError)
     }
 
     func testTemplateThatUnescapesManifestTextFailsAndWritesNothing() throws {
@@ -275,7 +271,12 @@ final class ReportTests: XCTestCase {
     }
 
     func testUsageErrors() {
-        XCTAssertEqual(run(["report", "--root", "access"]).exitCode, 64)
+        let missing = run(["report", "--root", "access"])
+        XCTAssertEqual(missing.exitCode, 64)
+        XCTAssertTrue(missing.standardError.hasPrefix("error: report needs --out DIR, the folder to write\nusage: accessctl report"), missing.standardError)
+        let noTemplates = run(["report", "--root", "access", "--out", "x", "--now", Self.now, "--templates", "nowhere"])
+        XCTAssertEqual(noTemplates.exitCode, 1)
+        XCTAssertTrue(noTemplates.standardError.hasSuffix("nowhere:1:1: error: cannot read the templates folder: it does not exist or is not a folder\n"), noTemplates.standardError)
         let unknown = run(["report", "--root", "access", "--out", "x", "--now", Self.now, "--for", "acme-admin"])
         XCTAssertEqual(unknown.exitCode, 1)
         XCTAssertTrue(unknown.standardError.hasSuffix("error: unknown team 'acme-admin' for --for; did you mean 'acme-admins'?\n"), unknown.standardError)
@@ -285,20 +286,8 @@ final class ReportTests: XCTestCase {
         var files: [String: String] = [:]
         for i in 0..<205 {
             let id = String(format: "bulk-%03d", i)
-            files["access/requests/bulk/\(id).yaml"] = """
-                apiVersion: accessctl/v1
-                kind: AccessRequest
-                metadata:
-                  name: \(id)
-                spec:
-                  requester: raj.patel
-                  requestedAt: 2026-11-23T03:\(String(format: "%02d", i % 60)):00Z
-                  resources: [site:acme-staging]
-                  role: support-readonly
-                  reason: Bulk test \(i)
-                  duration: 1h
-
-                """
+            files["access/requests/bulk/\(id).yaml"] = requestYAML(
+                id, requester: "raj.patel", at: "2026-11-23T03:\(String(format: "%02d", i % 60)):00Z", resources: "site:acme-staging", reason: "Bulk test \(i)")
         }
         try TestSupport.write(files, under: work)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)

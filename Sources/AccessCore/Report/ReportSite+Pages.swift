@@ -124,7 +124,7 @@ extension ReportSite {
         ]
         out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base))
         if let renews = spec.renews?.value {
-            out["renews"] = .object(["id": .text(renews), "href": requestIndex[renews] != nil ? .text(base + Self.requestPath(renews)) : .null])
+            out["renews"] = requestLink(renews, base: base)
         }
         if let terms = status.terms {
             out["terms"] = termsContext(terms, spec: spec, base: base)
@@ -205,13 +205,24 @@ extension ReportSite {
 
     // MARK: - Resources
 
+    /// A resource reference, linked to its page when the report has one.
+    private func resourceLink(_ ref: ResourceRef, base: String) -> MustacheValue {
+        let shown = directory.resource(ref) != nil && input.scope.includes(ref)
+        return .object(["ref": .text(ref.description), "href": shown ? .text(base + Self.resourcePath(ref)) : .null])
+    }
+
+    /// A request id, linked to its page when the report has one.
+    private func requestLink(_ id: String, base: String) -> MustacheValue {
+        .object(["id": .text(id), "href": requestIndex[id] != nil ? .text(base + Self.requestPath(id)) : .null])
+    }
+
     /// Resource references as links; those of other owners are counted, not named.
     private func resourceLinks(_ texts: [String], base: String) -> Context {
         let (shown, hidden) = input.scope.visible(texts)
         return [
             "resources": .list(shown.map { text in
-                guard let ref = ResourceRef(text), directory.resource(ref) != nil, !text.contains("*") else { return .object(["ref": .text(text), "href": .null]) }
-                return .object(["ref": .text(text), "href": .text(base + Self.resourcePath(ref))])
+                guard let ref = ResourceRef(text), !text.contains("*") else { return .object(["ref": .text(text), "href": .null]) }
+                return resourceLink(ref, base: base)
             }),
             "hiddenResources": hidden == 0 ? .null : .text("and \(hidden) resource\(hidden == 1 ? "" : "s") of another owner, not shown"),
         ]
@@ -236,12 +247,12 @@ extension ReportSite {
             "typeDescription": .text(type?.description),
             "owner": .text(directory.team(resource.owner.value)?.displayName ?? resource.owner.value),
             "attributes": .list(resource.attributes.map { .object(["key": .text($0.key), "value": .text($0.value)]) }),
-            "children": .list((childrenByResource[resource.ref] ?? []).map { .object(["ref": .text(resources[$0].ref.description), "href": .text(base + Self.resourcePath(resources[$0].ref))]) }),
+            "children": .list((childrenByResource[resource.ref] ?? []).map { resourceLink(resources[$0].ref, base: base) }),
             "requests": .list((requestsByResource[resource.ref] ?? []).map { requestRow(requests[$0], base: base) }),
             "events": .list((eventsByResource[resource.ref] ?? []).map { eventRow(events[$0], base: base) }),
         ]
         if let parent = resource.parent?.value, input.scope.includes(parent) {
-            out["parent"] = .object(["ref": .text(parent.description), "href": directory.resource(parent) != nil ? .text(base + Self.resourcePath(parent)) : .null])
+            out["parent"] = resourceLink(parent, base: base)
         }
         out["access"] = .list(holdings[i].map { holdingRow($0, base: base, showResource: nil) })
         return out
@@ -260,7 +271,7 @@ extension ReportSite {
             "iso": .text(grant.validTo?.description),
         ]
         if case .request(let id, _) = grant.source, requestIndex[id] != nil { row["requestHref"] = .text(base + Self.requestPath(id)) }
-        if let resource = showResource { row["resource"] = .object(["ref": .text(resource.ref.description), "href": .text(base + Self.resourcePath(resource.ref))]) }
+        if let resource = showResource { row["resource"] = resourceLink(resource.ref, base: base) }
         return .object(row)
     }
 
@@ -333,7 +344,7 @@ extension ReportSite {
         ]
         row.merge(resourceLinks(event.resources, base: base))
         if let request = event.request {
-            row["request"] = .object(["id": .text(request), "href": requestIndex[request] != nil ? .text(base + Self.requestPath(request)) : .null])
+            row["request"] = requestLink(request, base: base)
         }
         return .object(row)
     }
