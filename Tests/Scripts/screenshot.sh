@@ -3,7 +3,7 @@
 # Chromium, at desktop and phone widths, so a person can look at them before a release.
 #
 # usage: Tests/Scripts/screenshot.sh [OUT_DIR]      (default: a new temporary folder)
-# needs: Swift, OpenSSH, Chromium (Debian: apt-get install chromium)
+# needs: Swift, OpenSSH, Chromium (Debian: apt-get install chromium); optional: poppler-utils
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
@@ -36,4 +36,8 @@ shot site-acme/index.html 1280 900 acme-index-desktop
 shot site-acme/requests/acme-backup-debug-2026-11-22.html 390 1600 acme-request-phone
 "$browser" --headless --no-sandbox --disable-gpu --print-to-pdf="$out/request-print.pdf" --no-pdf-header-footer \
     "file://$out/site/requests/acme-backup-debug-2026-11-22.html" >/dev/null 2>&1 && echo "$out/request-print.pdf"
+# The printed pages as pictures too, when poppler-utils is installed.
+if command -v pdftoppm >/dev/null; then
+    pdftoppm -r 60 -png "$out/request-print.pdf" "$out/request-print" && ls "$out"/request-print-*.png
+fi
 rm -rf "$tree"
