@@ -268,6 +268,15 @@ final class ReportTests: XCTestCase {
         try FileManager.default.removeItem(at: templates.appendingPathComponent("audit.mustache"))
         XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"]).standardError.components(separatedBy: "\n").suffix(2),
                        ["mine: error: missing template audit.mustache", ""])
+
+        // A template that cannot be read is named.
+        try Data([0x7B, 0x7B, 0xFF, 0x7D, 0x7D]).write(to: templates.appendingPathComponent("audit.mustache"))
+        XCTAssertTrue(run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"]).standardError
+            .hasSuffix("mine/audit.mustache:1:1: error: this template is not UTF-8 text\n"))
+        try FileManager.default.removeItem(at: templates.appendingPathComponent("audit.mustache"))
+        try FileManager.default.createDirectory(at: templates.appendingPathComponent("audit.mustache"), withIntermediateDirectories: false)
+        XCTAssertTrue(run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"]).standardError
+            .hasSuffix("mine/audit.mustache:1:1: error: cannot read this template: it is a folder\n"))
     }
 
     func testUsageErrors() {

@@ -19,9 +19,6 @@ extension AccessCLI {
         return (given, absolutePath(given))
     }
 
-    /// The pages every report needs; a custom templates folder must have them all.
-    static let reportTemplates = ["layout", "index", "request", "resources", "resource", "people", "principal", "administrators", "audit"]
-
     /// The scope `--for` names, or an error naming the unknown team.
     func reportScope(_ arguments: ParsedArguments, _ tree: AccessTree) -> Result<ReportScope, CommandFailure> {
         guard let team = arguments.value("--for") else { return .success(.everything) }
@@ -40,29 +37,19 @@ extension AccessCLI {
     /// to print, or the error.
     func writeReport(_ input: ReportSite.Input, out: String, _ arguments: ParsedArguments) -> Result<String, CommandFailure> {
         let folder = templates(arguments)
-        var library: MustacheLibrary
+        let loaded: ReportTemplates
         do {
-            library = try MustacheLibrary.load(directory: folder.path, display: folder.display)
+            loaded = try ReportTemplates.load(directory: folder.path, display: folder.display)
         } catch {
             return .failure(CommandFailure(message: error.rendered))
         }
-        let missing = Self.reportTemplates.filter { library.templates[$0] == nil }
+        let missing = loaded.missingPages
         guard missing.isEmpty else {
-            return .failure(CommandFailure(message: "\(folder.display): error: missing template\(missing.count == 1 ? "" : "s") " + missing.map { "\($0).mustache" }.joined(separator: ", ")))
+            return .failure(CommandFailure(message: "\(folder.display): error: missing template\(missing.count == 1 ? "" : "s") " + missing.joined(separator: ", ")))
         }
-        library.rawNeedsTrustedHTML = true
-        // Everything else in the folder (the stylesheet) is copied as it is.
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-        var assets: [(name: String, bytes: [UInt8])] = []
-        for name in names where !name.hasSuffix(".mustache") && !name.hasPrefix(".") && name != "README.md" {
-            let path = TreeLoader.join(folder.path, name)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue, let data = FileManager.default.contents(atPath: path) else { continue }
-            assets.append((name, [UInt8](data)))
-        }
-        let site = ReportSite(input, library: library)
+        let site = ReportSite(input, library: loaded.library)
         do {
-            let pages = try ReportWriter.write(site, assets: assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism)
+            let pages = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism)
             let scope = input.scope.team.map { " for team \($0)" } ?? ""
             return .success("Report\(scope) written to \(out): \(Self.count(pages, "page")), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n")
         } catch {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Named templates that can include one another as partials, and the renderer over them.
 public struct MustacheLibrary: Sendable {
     public var templates: [String: MustacheTemplate]
@@ -100,26 +98,5 @@ public struct MustacheLibrary: Sendable {
             current = next
         }
         return current
-    }
-
-    /// Loads every `*.mustache` file in `directory`, named without the extension; `display`
-    /// is the directory as the user named it, for errors.
-    public static func load(directory: String, display: String) throws(Diagnostic) -> MustacheLibrary {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".mustache") }.sorted()
-        } catch {
-            throw Diagnostic(file: display, message: "cannot read the templates folder: it does not exist or is not a folder")
-        }
-        var templates: [String: MustacheTemplate] = [:]
-        for name in names {
-            let file = TreeLoader.join(display, name)
-            guard let data = FileManager.default.contents(atPath: TreeLoader.join(directory, name)) else {
-                throw Diagnostic(file: file, message: "cannot read this template")
-            }
-            guard let source = String(data: data, encoding: .utf8) else { throw Diagnostic(file: file, message: "this template is not UTF-8 text") }
-            templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(source, file: file)
-        }
-        return MustacheLibrary(templates: templates)
     }
 }

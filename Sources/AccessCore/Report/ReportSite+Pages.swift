@@ -218,7 +218,11 @@ extension ReportSite {
 
     /// Resource references as links; those of other owners are counted, not named.
     private func resourceLinks(_ texts: [String], base: String) -> Context {
-        let (shown, hidden) = input.scope.visible(texts)
+        resourceLinks(input.scope.visible(texts), base: base)
+    }
+
+    private func resourceLinks(_ visible: (shown: [String], hidden: Int), base: String) -> Context {
+        let (shown, hidden) = visible
         return [
             "resources": .list(shown.map { text in
                 guard let ref = ResourceRef(text), !text.contains("*") else { return .object(["ref": .text(text), "href": .null]) }
@@ -333,7 +337,8 @@ extension ReportSite {
     }
 
     func eventRow(_ event: AuditEvent, base: String) -> MustacheValue {
-        let (_, hidden) = input.scope.visible(event.resources)
+        let visible = input.scope.visible(event.resources)
+        let hidden = visible.hidden
         var row: Context = [
             "seq": .number(Double(event.seq)), "time": .text(Self.human(event.time)), "event": .text(event.event),
             "principal": event.principal.map { personLink($0, base: base) } ?? .null,
@@ -342,7 +347,7 @@ extension ReportSite {
             "summary": .text(hidden == 0 ? event.summary : "details not shown: this event also concerns resources of another owner"),
             "hash": .text(event.hash), "shortHash": .text(String(event.hash.dropFirst("sha256:".count).prefix(12))),
         ]
-        row.merge(resourceLinks(event.resources, base: base))
+        row.merge(resourceLinks(visible, base: base))
         if let request = event.request {
             row["request"] = requestLink(request, base: base)
         }
