@@ -119,6 +119,26 @@ final class DocumentationExampleTests: XCTestCase {
     }
 }
 
+extension DocumentationExampleTests {
+    /// The assignment error shown in AccessModel.md is what validate prints when the example
+    /// binding loses its assignedBy line.
+    func testAssignmentErrorExampleMatchesValidate() throws {
+        let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Sources/AccessCore/AccessCore.docc/AccessModel.md"), encoding: .utf8)
+        let block = try XCTUnwrap(text.components(separatedBy: "```\n").first { $0.hasPrefix("access/bindings/acme-admins-own-account.yaml:") })
+        let work = try TestSupport.temporaryDirectory(self)
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: work.appendingPathComponent("access"))
+        let binding = work.appendingPathComponent("access/bindings/acme-admins-own-account.yaml")
+        let original = try String(contentsOf: binding, encoding: .utf8)
+        let edited = original.components(separatedBy: "\n").filter { !$0.hasPrefix("  assignedBy:") }.joined(separator: "\n")
+        XCTAssertNotEqual(edited, original)
+        try edited.write(to: binding, atomically: true, encoding: .utf8)
+        let result = AccessCLI(environment: [:], currentDirectory: work.path).run(["validate", "--now", "2026-11-23T04:00:00Z"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasPrefix(block), result.standardError)
+        XCTAssertEqual(result.standardOutput, "access: 1 error, 2 warnings in 56 files.\n")
+    }
+}
+
 /// `who-can` and `access` on the bundled tree, compared in full.
 final class ListingCommandTests: XCTestCase {
     private let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)

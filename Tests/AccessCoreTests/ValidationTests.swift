@@ -245,3 +245,58 @@ final class AdministratorValidationTests: XCTestCase {
             """)
     }
 }
+
+/// A role with `assignableBy` may be given only by a principal who holds one of those roles.
+final class AssignmentValidationTests: XCTestCase {
+    private static func principal(_ id: String, _ lines: String) -> String {
+        "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: \(id)\nspec:\n  displayName: \(id.capitalized)\n  email: \(id)@example.org\n\(lines)"
+    }
+
+    func testRestrictedRolesNeedAnAssignerWhoHoldsAnAssigningRole() throws {
+        let fixture = TreeFixture.files
+        let tree = try TreeFixture(self, changes: [
+            "roles/admin.yaml": fixture["roles/admin.yaml"]!.replacingOccurrences(of: "  administrator: true\n", with: "  administrator: true\n  assignableBy: [admin]\n"),
+            "roles/reader.yaml": fixture["roles/reader.yaml"]!.replacingOccurrences(of: "spec:\n", with: "spec:\n  assignableBy: [admin]\n"),
+            // Ann and Bob gave each other the admin role: both hold it, so both assignments stand.
+            "principals/ann.yaml": fixture["principals/ann.yaml"]!.replacingOccurrences(of: "  roles: [admin]\n", with: "  roles: [admin]\n  assignedBy: bob\n"),
+            "principals/bob.yaml": Self.principal("bob", "  roles: [admin]\n  assignedBy: ann\n"),
+            // Dan names himself: his own roles cannot be the authority for them.
+            "principals/dan.yaml": Self.principal("dan", "  roles: [admin]\n  assignedBy: dan\n"),
+            // Carl holds admin only through the team whose roles he claims to have given.
+            "principals/carl.yaml": Self.principal("carl", "  teams: [ops]\n"),
+            "teams/ops.yaml": "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: ops\nspec:\n  roles: [admin]\n  assignedBy: carl\n",
+            // Sam holds no role at all.
+            "teams/support.yaml": fixture["teams/support.yaml"]!.replacingOccurrences(of: "  parent: owners\n", with: "  parent: owners\n  roles: [reader]\n  assignedBy: sam\n"),
+            // The binding names nobody, so nobody can tell who gave it.
+            "bindings/ann-admin.yaml": fixture["bindings/ann-admin.yaml"]!,
+            "bindings/sam-reads.yaml": "apiVersion: accessctl/v1\nkind: Binding\nmetadata:\n  name: sam-reads\nspec:\n  subjects:\n    principals: [sam]\n  role: reader\n  assignedBy: anne\n  resources: [\"site:*\"]\n",
+        ])
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardOutput, "tree: 5 errors in 17 files.\n")
+        assertText(result.standardError, """
+            tree/bindings/ann-admin.yaml:8:9: error: role 'admin' needs spec.assignedBy naming who gave it: only holders of admin may (ann, bob, carl, dan)
+              role: admin
+                    ^
+            tree/bindings/sam-reads.yaml:9:15: error: unknown principal 'anne'; did you mean 'ann'?
+              assignedBy: anne
+                          ^
+            tree/principals/dan.yaml:9:15: error: 'dan' may not assign role 'admin': only holders of admin may (ann, bob, carl, dan); the roles this manifest gives do not count toward its own assignment
+              assignedBy: dan
+                          ^
+            tree/teams/ops.yaml:7:15: error: 'carl' may not assign role 'admin': only holders of admin may (ann, bob, carl, dan); the roles this manifest gives do not count toward its own assignment
+              assignedBy: carl
+                          ^
+            tree/teams/support.yaml:8:15: error: 'sam' may not assign role 'reader': only holders of admin may (ann, bob, carl, dan)
+              assignedBy: sam
+                          ^
+
+            """)
+    }
+
+    func testRolesWithoutAssignableByNeedNoAssigner() throws {
+        // The fixture's roles name no assigners, and its principals and binding name none either.
+        XCTAssertFalse(TreeFixture.files.values.contains { $0.contains("assignableBy") || $0.contains("assignedBy") })
+        XCTAssertEqual(try TreeFixture(self).validate().exitCode, 0)
+    }
+}

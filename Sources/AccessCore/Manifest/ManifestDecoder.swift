@@ -130,7 +130,7 @@ enum ManifestDecoder {
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
-        spec.allow(["displayName", "email", "kind", "external", "roles", "teams", "sshKeys"])
+        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys"])
         let displayName = spec.text("displayName", required: true)
         let email = spec.string("email")
         if let email, !isPlausibleEmail(email.value) {
@@ -153,7 +153,7 @@ enum ManifestDecoder {
         guard let displayName else { return nil }
         return Principal(
             header: header, displayName: displayName.value, email: email?.value, kind: kind,
-            external: spec.bool("external") ?? false, roles: spec.ids("roles"), teams: spec.ids("teams"), sshKeys: keys)
+            external: spec.bool("external") ?? false, roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"), teams: spec.ids("teams"), sshKeys: keys)
     }
 
     static func isPlausibleEmail(_ s: String) -> Bool {
@@ -162,10 +162,10 @@ enum ManifestDecoder {
     }
 
     static func decodeTeam(_ header: ManifestHeader, _ spec: ObjectReader) -> Team {
-        spec.allow(["displayName", "description", "parent", "roles"])
+        spec.allow(["displayName", "description", "parent", "roles", "assignedBy"])
         return Team(
             header: header, displayName: spec.string("displayName")?.value, description: spec.string("description")?.value,
-            parent: spec.id("parent"), roles: spec.ids("roles"))
+            parent: spec.id("parent"), roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"))
     }
 
     static func decodeRole(_ header: ManifestHeader, _ spec: ObjectReader) -> Role {
@@ -235,7 +235,7 @@ enum ManifestDecoder {
     }
 
     static func decodeBinding(_ header: ManifestHeader, _ spec: ObjectReader) -> Binding? {
-        spec.allow(["description", "subjects", "role", "resources", "validFrom", "validTo"])
+        spec.allow(["description", "subjects", "role", "assignedBy", "resources", "validFrom", "validTo"])
         let subjectsReader = spec.object("subjects", required: true)
         let subjectSet = subjects(subjectsReader, allowRoles: false)
         if let subjectsReader, subjectSet.isEmpty {
@@ -248,7 +248,7 @@ enum ManifestDecoder {
             spec.log.add(spec.file, to.location, "spec.validTo must be later than spec.validFrom")
         }
         guard let role else { return nil }
-        return Binding(header: header, description: spec.string("description")?.value, subjects: subjectSet, role: role, resources: resources, validFrom: from, validTo: to)
+        return Binding(header: header, description: spec.string("description")?.value, subjects: subjectSet, role: role, assignedBy: spec.id("assignedBy"), resources: resources, validFrom: from, validTo: to)
     }
 
     static func decodeRequest(_ header: ManifestHeader, _ spec: ObjectReader, status: ObjectReader?, statusKey: SourceLocation) -> AccessRequest? {

@@ -5,6 +5,8 @@ public struct Binding: Sendable {
     /// Principals and teams; roles are not allowed as binding subjects.
     public var subjects: SubjectSet
     public var role: Located<String>
+    /// Who gave the role; checked against the role's `assignableBy`.
+    public var assignedBy: Located<String>? = nil
     public var resources: [Located<ResourcePattern>]
     public var validFrom: Located<Timestamp>?
     public var validTo: Located<Timestamp>?

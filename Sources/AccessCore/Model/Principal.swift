@@ -11,6 +11,8 @@ public struct Principal: Sendable {
     /// An outside consultant or contractor: may never be an administrator.
     public var external: Bool
     public var roles: [Located<String>]
+    /// Who gave this principal its roles; checked against each role's `assignableBy`.
+    public var assignedBy: Located<String>? = nil
     public var teams: [Located<String>]
     /// OpenSSH public key lines that may sign this principal's decisions.
     public var sshKeys: [Located<String>]

@@ -48,10 +48,12 @@ enum TreeValidator {
         for p in tree.principals {
             p.roles.forEach { check($0, in: roles, "role", p.header.file) }
             p.teams.forEach { check($0, in: teamIDs, "team", p.header.file) }
+            if let by = p.assignedBy { check(by, in: principals, "principal", p.header.file) }
         }
         for t in tree.teams {
             if let parent = t.parent { check(parent, in: teamIDs, "parent team", t.header.file) }
             t.roles.forEach { check($0, in: roles, "role", t.header.file) }
+            if let by = t.assignedBy { check(by, in: principals, "principal", t.header.file) }
         }
         for r in tree.roles {
             r.assignableBy.forEach { check($0, in: roles, "role", r.header.file) }
@@ -77,6 +79,7 @@ enum TreeValidator {
         for b in tree.bindings {
             checkSubjects(b.subjects, b.header.file)
             check(b.role, in: roles, "role", b.header.file)
+            if let by = b.assignedBy { check(by, in: principals, "principal", b.header.file) }
             b.resources.forEach { checkPattern($0, b.header.file) }
         }
         for r in tree.requests {
@@ -108,6 +111,55 @@ enum TreeValidator {
         checkTeamCycles(tree.teams, log)
         checkResourceCycles(tree.resources, log)
         checkAdministrators(tree, log)
+        checkAssignments(tree, log)
+    }
+
+    /// A role with `assignableBy` may be given (by a principal's or a team's roles, or by a
+    /// binding) only by a principal named in `assignedBy` who holds one of those roles through
+    /// its own roles or its teams. Bindings and requests give no authority to assign: they are
+    /// scoped to resources and times. A manifest cannot be the source of the authority it uses,
+    /// so the roles it gives do not count for its own assigner.
+    static func checkAssignments(_ tree: AccessTree, _ log: DiagnosticCollector) {
+        let restricted = Dictionary(tree.roles.filter { !$0.assignableBy.isEmpty }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard !restricted.isEmpty else { return }
+        let directory = Directory(tree)
+        let known = Set(tree.principals.map(\.id))
+        var holders: [String: [String]] = [:]  // role id -> principals who may assign it, worked out on the first error
+
+        /// The roles `principal` holds through itself and its teams, leaving out the manifest being checked.
+        func authority(_ principal: String, exceptPrincipal: String?, exceptTeam: String?) -> Set<String> {
+            var held = Set<String>()
+            if principal != exceptPrincipal { held.formUnion(directory.principal(principal)?.roles.map(\.value) ?? []) }
+            for team in directory.teams(of: principal) where team != exceptTeam { held.formUnion(directory.team(team)?.roles.map(\.value) ?? []) }
+            return held
+        }
+        func whoMay(_ role: Role) -> String {
+            let allowed = Set(role.assignableBy.map(\.value))
+            if holders[role.id] == nil {
+                holders[role.id] = tree.principals.filter { !authority($0.id, exceptPrincipal: nil, exceptTeam: nil).isDisjoint(with: allowed) }.map(\.id)
+            }
+            let names = holders[role.id]!
+            let listed = names.isEmpty ? "nobody holds them" : names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+            return "only holders of \(role.assignableBy.map(\.value).joined(separator: ", ")) may (\(listed))"
+        }
+        func check(_ given: Located<String>, _ assignedBy: Located<String>?, _ file: String, exceptPrincipal: String? = nil, exceptTeam: String? = nil) {
+            guard let role = restricted[given.value] else { return }
+            guard let assignedBy else {
+                log.add(file, given.location, "role '\(role.id)' needs spec.assignedBy naming who gave it: \(whoMay(role))")
+                return
+            }
+            guard known.contains(assignedBy.value) else { return }  // reported as an unknown principal
+            let allowed = Set(role.assignableBy.map(\.value))
+            guard authority(assignedBy.value, exceptPrincipal: exceptPrincipal, exceptTeam: exceptTeam).isDisjoint(with: allowed) else { return }
+            var message = "'\(assignedBy.value)' may not assign role '\(role.id)': \(whoMay(role))"
+            if !authority(assignedBy.value, exceptPrincipal: nil, exceptTeam: nil).isDisjoint(with: allowed) {
+                message += "; the roles this manifest gives do not count toward its own assignment"
+            }
+            log.add(file, assignedBy.location, message)
+        }
+        for p in tree.principals { p.roles.forEach { check($0, p.assignedBy, p.header.file, exceptPrincipal: p.id) } }
+        for t in tree.teams { t.roles.forEach { check($0, t.assignedBy, t.header.file, exceptTeam: t.id) } }
+        for b in tree.bindings { check(b.role, b.assignedBy, b.header.file) }
     }
 
     /// Administrators are named in every customer report: each must be a person with a name
