@@ -216,3 +216,56 @@ final class DependentPermissionTests: XCTestCase {
         XCTAssertTrue(result.standardError.hasPrefix("tree/accessctl.yaml:12:17: error: 'reed' in spec.resourceTypes.account.implies.admin is not an action of type 'account'\n"), result.standardError)
     }
 }
+
+/// The listings ask only the principals and resources that some grant can reach; asking
+/// every principal about every action on every resource must give the same lines.
+final class ListingIndexTests: XCTestCase {
+    func testIndexedListingsAgreeWithAskingEveryone() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        // The example tree, with dependent permissions added so implied and required actions count too.
+        let work = try TestSupport.temporaryDirectory(self)
+        let root = work.appendingPathComponent("access")
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: root)
+        let settingsURL = root.appendingPathComponent("accessctl.yaml")
+        let settings = try String(contentsOf: settingsURL, encoding: .utf8)
+        let edited = settings
+            .replacingOccurrences(of: "      actions: [read, write, admin, billing, console]\n", with: "      actions: [read, write, admin, billing, console]\n      implies:\n        admin: [billing]\n")
+            .replacingOccurrences(of: "      actions: [read, write, console, restart, deploy]\n", with: "      actions: [read, write, console, restart, deploy]\n      implies:\n        write: [read]\n      requires:\n        restart: [console]\n")
+        XCTAssertNotEqual(edited, settings)
+        try edited.write(to: settingsURL, atomically: true, encoding: .utf8)
+        let loaded = TreeLoader.load(root: root.path, displayRoot: "access")
+        XCTAssertFalse(loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics)")
+        let tree = loaded.tree
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path)
+        var lines = 0
+        for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
+            let at = Timestamp(rfc3339: text)!
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(tree, now: at, liveFrom: at))
+            let index = AccessIndex(evaluator, at: at)
+            for resource in tree.resources {
+                for action in tree.settings!.resourceType(resource.type.value)!.actions {
+                    let everyone = tree.principals.compactMap { p -> String? in
+                        let paths = evaluator.paths(p.id, action, resource.ref, at: at)
+                        return paths.isEmpty ? nil : "\(p.id): " + paths.map(\.description).joined(separator: " | ")
+                    }
+                    let indexed = index.whoCan(action, resource.ref).map { "\($0.principal): " + $0.paths.map(\.description).joined(separator: " | ") }
+                    XCTAssertEqual(indexed, everyone, "who-can \(action) \(resource.ref) at \(text)")
+                    lines += everyone.count
+                }
+            }
+            for principal in tree.principals {
+                var everything: [String] = []
+                for resource in tree.resources {
+                    for action in tree.settings!.resourceType(resource.type.value)!.actions {
+                        let paths = evaluator.paths(principal.id, action, resource.ref, at: at)
+                        if !paths.isEmpty { everything.append("\(action) \(resource.ref): " + paths.map(\.description).joined(separator: " | ")) }
+                    }
+                }
+                let indexed = evaluator.access(of: principal.id, at: at).map { "\($0.action) \($0.resource): " + $0.paths.map(\.description).joined(separator: " | ") }
+                XCTAssertEqual(indexed, everything, "access \(principal.id) at \(text)")
+            }
+        }
+        // Enough lines that a listing that drops people or resources would show.
+        XCTAssertGreaterThan(lines, 200)
+    }
+}

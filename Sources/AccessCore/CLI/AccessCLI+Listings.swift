@@ -24,30 +24,22 @@ extension AccessCLI {
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(name)'" + didYouMean(name, in: tree.resources.map(\.ref.description)) + "\n")
             }
             let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at))
-            var count = 0
-            for principal in tree.principals {
-                let paths = evaluator.paths(principal.id, action, resource, at: at)
-                guard !paths.isEmpty else { continue }
-                count += 1
-                out += "\(principal.id) (\(principal.displayName))\n" + paths.map { "  - \($0.description)\n" }.joined()
+            let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
+            for (principal, paths) in lines {
+                out += "\(principal) (\(evaluator.directory.principal(principal)?.displayName ?? principal))\n" + paths.map { "  - \($0.description)\n" }.joined()
             }
-            out += "\(Self.count(count, "principal")) may \(action) \(resource) at \(at).\n"
+            out += "\(Self.count(lines.count, "principal")) may \(action) \(resource) at \(at).\n"
         } else {
             let principal = arguments.positional[0]
             guard tree.principals.contains(where: { $0.id == principal }) else {
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'" + didYouMean(principal, in: tree.principals.map(\.id)) + "\n")
             }
             let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at, of: principal))
-            var count = 0
-            for resource in tree.resources {
-                for action in tree.settings?.resourceType(resource.type.value)?.actions ?? [] {
-                    let paths = evaluator.paths(principal, action, resource.ref, at: at)
-                    guard !paths.isEmpty else { continue }
-                    count += 1
-                    out += "\(action) \(resource.ref)\n" + paths.map { "  - \($0.description)\n" }.joined()
-                }
+            let lines = evaluator.access(of: principal, at: at)
+            for (action, resource, paths) in lines {
+                out += "\(action) \(resource)\n" + paths.map { "  - \($0.description)\n" }.joined()
             }
-            out += "\(principal) may do \(Self.count(count, "action")) at \(at).\n"
+            out += "\(principal) may do \(Self.count(lines.count, "action")) at \(at).\n"
         }
         return CommandResult(exitCode: ExitCode.success, standardOutput: out)
     }

@@ -68,7 +68,13 @@ public struct AccessEvaluator: Sendable {
     }
 
     /// The paths, and for a denial caused by a missing required action, which one.
-    public func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
+    public func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> (paths: [Path], missingRequirement: String?) {
+        explain(grants: grants(of: principalID, at: time), action, resource)
+    }
+
+    /// The same for grants already worked out, all in force at the time asked about; listings
+    /// work them out once per principal rather than once per question.
+    public func explain(grants: [Grant], _ action: String, _ resource: ResourceRef, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
         let type = directory.tree.settings?.resourceType(resource.type)
         // Actions that grant this one: itself, and every action that implies it (transitively).
         var granting = [action]
@@ -80,9 +86,10 @@ public struct AccessEvaluator: Sendable {
             }
             index += 1
         }
+        let chain = chain(resource)
         var paths: [Path] = []
         for granted in granting {
-            paths += directPaths(principalID, granted, resource, at: time).map { path in
+            paths += directPaths(grants, granted, chain).map { path in
                 var p = path
                 if granted != action { p.rule += " (\(granted) implies \(action))" }
                 return p
@@ -91,17 +98,40 @@ public struct AccessEvaluator: Sendable {
         guard !paths.isEmpty else { return ([], nil) }
         // requiredBy stops a cycle of requirements (a requires b requires a) from recursing forever.
         for required in type?.requires[action] ?? [] where required != action && !requiredBy.contains(required) {
-            if explain(principalID, required, resource, at: time, requiredBy: requiredBy.union([action])).paths.isEmpty { return ([], required) }
+            if explain(grants: grants, required, resource, requiredBy: requiredBy.union([action])).paths.isEmpty { return ([], required) }
         }
         return (paths, nil)
     }
 
-    private func directPaths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
-        let chain = chain(resource)
+    private func directPaths(_ grants: [Grant], _ action: String, _ chain: [ResourceRef]) -> [Path] {
         var out: [Path] = []
-        for grant in grants(of: principalID, at: time) {
+        for grant in grants {
             for reached in reach(grant, chain) where reached.actions.contains(action) || reached.actions.contains("*") {
                 out.append(Path(grant: grant.path, rule: reached.rule ?? "action \(action)", through: reached.through, until: grant.validTo))
+            }
+        }
+        return out
+    }
+
+    /// Every action the principal may do at `time` with its paths, resources in tree order and
+    /// actions in their type's order. Only resources that some grant's patterns name, and their
+    /// descendants, are asked about; no other resource can be reached.
+    public func access(of principalID: String, at time: Timestamp) -> [(action: String, resource: ResourceRef, paths: [Path])] {
+        let grants = grants(of: principalID, at: time)
+        var reachable = Set<ResourceRef>()
+        for grant in grants {
+            let patterns = grant.scope ?? grant.role.flatMap { directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
+            for pattern in Set(patterns) {
+                for ref in directory.resources(matching: pattern) where reachable.insert(ref).inserted {
+                    reachable.formUnion(directory.descendants(of: ref))
+                }
+            }
+        }
+        var out: [(action: String, resource: ResourceRef, paths: [Path])] = []
+        for resource in directory.tree.resources where reachable.contains(resource.ref) {
+            for action in directory.tree.settings?.resourceType(resource.type.value)?.actions ?? [] {
+                let paths = explain(grants: grants, action, resource.ref).paths
+                if !paths.isEmpty { out.append((action, resource.ref, paths)) }
             }
         }
         return out

@@ -65,4 +65,16 @@ public struct AccessIndex: Sendable {
         }
         return out
     }
+
+    /// Everyone who may do `action` on `resource`, by principal id, with the paths. Only the
+    /// principals who hold something there are asked about.
+    public func whoCan(_ action: String, _ resource: ResourceRef) -> [(principal: String, paths: [AccessEvaluator.Path])] {
+        let holders = Set(holdings(resource).map(\.grant.principal))
+        var byPrincipal: [String: [Grant]] = [:]
+        for grant in grants where holders.contains(grant.principal) { byPrincipal[grant.principal, default: []].append(grant) }
+        return holders.sorted().compactMap { principal in
+            let paths = evaluator.explain(grants: byPrincipal[principal]!, action, resource).paths
+            return paths.isEmpty ? nil : (principal, paths)
+        }
+    }
 }

@@ -5,6 +5,13 @@ public struct Directory: Sendable {
     private let teams: [String: Team]
     private let roles: [String: Role]
     private let resources: [ResourceRef: Resource]
+    /// Positions in `tree.bindings` of the bindings naming each principal, and each team.
+    private let bindingsByPrincipal: [String: [Int]]
+    private let bindingsByTeam: [String: [Int]]
+    /// Each resource's children, in tree order.
+    private let children: [ResourceRef: [ResourceRef]]
+    /// Resources by type, in tree order, for patterns such as `site:*`.
+    private let resourcesByType: [String: [ResourceRef]]
 
     public init(_ tree: AccessTree) {
         self.tree = tree
@@ -12,6 +19,20 @@ public struct Directory: Sendable {
         teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         roles = Dictionary(tree.roles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        var byPrincipal: [String: [Int]] = [:], byTeam: [String: [Int]] = [:]
+        for (index, binding) in tree.bindings.enumerated() {
+            for id in Set(binding.subjects.principals.map(\.value)) { byPrincipal[id, default: []].append(index) }
+            for id in Set(binding.subjects.teams.map(\.value)) { byTeam[id, default: []].append(index) }
+        }
+        bindingsByPrincipal = byPrincipal
+        bindingsByTeam = byTeam
+        var children: [ResourceRef: [ResourceRef]] = [:], byType: [String: [ResourceRef]] = [:]
+        for resource in tree.resources {
+            if let parent = resource.parent?.value { children[parent, default: []].append(resource.ref) }
+            byType[resource.ref.type, default: []].append(resource.ref)
+        }
+        self.children = children
+        resourcesByType = byType
     }
 
     public func principal(_ id: String) -> Principal? { principals[id] }
@@ -21,10 +42,30 @@ public struct Directory: Sendable {
 
     /// Bindings that name the principal, directly or through one of its teams.
     public func bindings(naming principalID: String) -> [Binding] {
-        let teams = teams(of: principalID)
-        return tree.bindings.filter { binding in
-            binding.subjects.principals.contains { $0.value == principalID } || binding.subjects.teams.contains { teams.contains($0.value) }
+        var positions = Set(bindingsByPrincipal[principalID] ?? [])
+        for team in teams(of: principalID) { positions.formUnion(bindingsByTeam[team] ?? []) }
+        return positions.sorted().map { tree.bindings[$0] }
+    }
+
+    /// The resources a pattern names, in tree order.
+    public func resources(matching pattern: ResourcePattern) -> [ResourceRef] {
+        guard let type = pattern.type else { return tree.resources.map(\.ref) }
+        if !pattern.text.contains("*") { return ResourceRef(pattern.text).flatMap { resources[$0] != nil ? [$0] : nil } ?? [] }
+        return (resourcesByType[type] ?? []).filter(pattern.matches)
+    }
+
+    /// The resources below `ref` through `parent`, not `ref` itself; stops at a cycle.
+    public func descendants(of ref: ResourceRef) -> [ResourceRef] {
+        var out: [ResourceRef] = []
+        var seen: Set<ResourceRef> = [ref]
+        var queue = [ref]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where seen.insert(child).inserted {
+                out.append(child)
+                queue.append(child)
+            }
         }
+        return out
     }
 
     /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
