@@ -237,10 +237,10 @@ final class ListingIndexTests: XCTestCase {
         XCTAssertFalse(loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics)")
         let tree = loaded.tree
         let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path)
-        var lines = 0
+        var lines = 0, requestLines = 0
         for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
             let at = Timestamp(rfc3339: text)!
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(tree, now: at, liveFrom: at))
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(Directory(tree), now: at, liveFrom: at))
             let index = AccessIndex(evaluator, at: at)
             for resource in tree.resources {
                 for action in tree.settings!.resourceType(resource.type.value)!.actions {
@@ -250,6 +250,17 @@ final class ListingIndexTests: XCTestCase {
                     }
                     let indexed = index.whoCan(action, resource.ref).map { "\($0.principal): " + $0.paths.map(\.description).joined(separator: " | ") }
                     XCTAssertEqual(indexed, everyone, "who-can \(action) \(resource.ref) at \(text)")
+                    if text == "2026-11-22T10:00:00Z" {
+                        // The command verifies only the requests about the resource and its parents.
+                        var expected = ""
+                        for p in tree.principals {
+                            let paths = evaluator.paths(p.id, action, resource.ref, at: at)
+                            if !paths.isEmpty { expected += "\(p.id) (\(p.displayName))\n" + paths.map { "  - \($0.description)\n" }.joined() }
+                        }
+                        let listing = cli.whoCanListing(tree, action, resource.ref, at: at, clock: at)
+                        assertText(String(listing.prefix(expected.count)), expected, "who-can \(action) \(resource.ref)")
+                        requestLines += indexed.filter { $0.contains("-> request ") }.count
+                    }
                     lines += everyone.count
                 }
             }
@@ -267,5 +278,6 @@ final class ListingIndexTests: XCTestCase {
         }
         // Enough lines that a listing that drops people or resources would show.
         XCTAssertGreaterThan(lines, 200)
+        XCTAssertGreaterThan(requestLines, 5)
     }
 }

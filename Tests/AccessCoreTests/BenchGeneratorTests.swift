@@ -40,4 +40,28 @@ final class BenchGeneratorTests: XCTestCase {
         try TestSupport.write(["full/file.txt": "x"], under: folder)
         XCTAssertEqual(cli.run(["bench", "generate", "--out", "full", "--requests", "10"]), CommandResult(exitCode: 1, standardError: "error: \(folder.path)/full is not empty; bench generate writes a new tree\n"))
     }
+
+    /// `bench evaluate` answers with the same code as the commands: its answer lines are theirs.
+    func testBenchEvaluateGivesTheCommandsAnswers() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+        let at = "2026-11-20T10:00:00Z"
+        let result = cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--now", at, "--repeat", "1"])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        let rows = result.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertEqual(rows.first, "bench evaluate on access at \(at): 56 files (\(rows.first!.split(separator: "(")[1].split(separator: " ")[0]) KiB), 12 principals, 8 teams, 11 resources")
+        // Each row's note, after the seconds.
+        func note(_ name: String) -> String? {
+            rows.first { $0.hasPrefix("  " + name + " ") }.map { $0.components(separatedBy: " s  ").dropFirst().joined(separator: " s  ") }
+        }
+        func last(_ text: String) -> String { String(text.split(separator: "\n").last!) }
+        let check = cli.run(["check", "lena.kraus", "write", "site:initech-staging", "--at", at]).standardOutput
+        XCTAssertEqual(note("check answer"), "median of 1; " + check.split(separator: "\n")[0])
+        XCTAssertEqual(note("who-can answer"), "median of 1; " + last(cli.run(["who-can", "write", "site:initech-staging", "--at", at]).standardOutput))
+        XCTAssertEqual(note("access answer"), "median of 1; " + last(cli.run(["access", "lena.kraus", "--at", at]).standardOutput))
+        for name in ["read files (baseline)", "load and parse", "validate", "check as a command", "who-can as a command", "access as a command"] {
+            XCTAssertNotNil(note(name), name)
+        }
+        XCTAssertEqual(cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--repeat", "0"]).exitCode, 64)
+    }
 }

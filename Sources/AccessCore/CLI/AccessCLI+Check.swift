@@ -8,14 +8,20 @@ extension AccessCLI {
         example: "accessctl check jane.doe read site:acme-prod --at 2026-11-22T10:00:00Z",
         details: "Exits 0 when allowed and 1 when denied, like 'kubectl auth can-i'. An allowed answer\nlists every path that allows it; a denial names the roles that would allow it and the\npolicies under which the principal may request it.")
 
-    /// Grants from approved requests (of one principal, or all), their signatures verified;
-    /// a revoke or relinquish ends a grant at its own time.
+    /// Grants from approved requests (of one principal, or all; about some resources, or all),
+    /// their signatures verified; a revoke or relinquish ends a grant at its own time.
     /// Requests closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
-    func requestGrants(_ tree: AccessTree, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil) -> [Grant] {
+    func requestGrants(_ directory: Directory, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil, about resources: Set<ResourceRef>? = nil) -> [Grant] {
+        let tree = directory.tree
         guard let settings = tree.settings else { return [] }
         let keygen = SSHKeygen(environment: environment)
-        var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
-        let relevant = tree.requests.filter { (principal == nil || $0.spec.requester.value == principal) && $0.decisions.contains { $0.kind.value == .approve } }
+        var verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
+        let relevant = tree.requests.filter { request in
+            guard principal == nil || request.spec.requester.value == principal, request.decisions.contains(where: { $0.kind.value == .approve }) else { return false }
+            // Approved terms may name other resources than the spec asked for.
+            guard let resources else { return true }
+            return request.spec.resources.contains { resources.contains($0.value) } || request.decisions.contains { $0.terms?.resources.contains(where: resources.contains) ?? false }
+        }
         if keygen.isAvailable {
             // The same parallel checks as validate and reconcile, not one process at a time.
             verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(relevant), namespace: settings.signatureNamespace, time: now, parallel: VerifiedTree.defaultParallelism)
@@ -50,10 +56,17 @@ extension AccessCLI {
             let message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
             return CommandResult(exitCode: ExitCode.failure, standardError: message + didYouMean(action, in: type.actions) + "\n")
         }
-        let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at, of: principal))
+        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: arguments.value("--format") == "json")
+        answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
+        return answer
+    }
+
+    /// The answer of `check` on a loaded tree, with the principal's request grants verified.
+    func checkAnswer(_ tree: AccessTree, _ principal: String, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, json: Bool) -> CommandResult {
+        let directory = Directory(tree)
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, of: principal))
         let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)
-        let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
-        if arguments.value("--format") == "json" {
+        if json {
             var members: [(String, JSONValue)] = [
                 ("allowed", .bool(!paths.isEmpty)), ("principal", .string(principal)), ("action", .string(action)),
                 ("resource", .string(resource.description)), ("at", .string(at.description)),
@@ -63,12 +76,12 @@ extension AccessCLI {
                 let closest = evaluator.closest(principal, action, resource)
                 members += [("rolesThatWouldAllow", .array(closest.roles.map { .string($0) })), ("requestablePolicies", .array(closest.policies.map { .string($0) }))]
             }
-            return CommandResult(exitCode: paths.isEmpty ? ExitCode.failure : ExitCode.success, standardOutput: CanonicalJSON.pretty(.object(members), sortKeys: false), standardError: warning)
+            return CommandResult(exitCode: paths.isEmpty ? ExitCode.failure : ExitCode.success, standardOutput: CanonicalJSON.pretty(.object(members), sortKeys: false))
         }
         if !paths.isEmpty {
             var out = "allowed: \(principal) may \(action) \(resource) at \(at)\n"
             for (i, path) in paths.enumerated() { out += "  \(i + 1). \(path.description)\n" }
-            return CommandResult(exitCode: ExitCode.success, standardOutput: out, standardError: warning)
+            return CommandResult(exitCode: ExitCode.success, standardOutput: out)
         }
         let closest = evaluator.closest(principal, action, resource)
         var out = "denied: \(principal) may not \(action) \(resource) at \(at): not authorized\n"
@@ -77,6 +90,6 @@ extension AccessCLI {
         }
         out += "  roles that would allow it: " + (closest.roles.isEmpty ? "none" : closest.roles.joined(separator: ", ")) + "\n"
         out += "  policies under which \(principal) may request it: " + (closest.policies.isEmpty ? "none" : closest.policies.joined(separator: ", ")) + "\n"
-        return CommandResult(exitCode: ExitCode.failure, standardOutput: out, standardError: warning)
+        return CommandResult(exitCode: ExitCode.failure, standardOutput: out)
     }
 }

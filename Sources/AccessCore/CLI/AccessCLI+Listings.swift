@@ -16,31 +16,47 @@ extension AccessCLI {
         let clock = try now(arguments)
         let at = try time("--at", arguments) ?? clock
         let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
-        var out = ""
+        let out: String
         if command == "who-can" {
             let action = arguments.positional[0]
             guard let resource = ResourceRef(arguments.positional[1]), tree.resources.contains(where: { $0.ref == resource }) else {
                 let name = arguments.positional[1]
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(name)'" + didYouMean(name, in: tree.resources.map(\.ref.description)) + "\n")
             }
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at))
-            let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
-            for (principal, paths) in lines {
-                out += "\(principal) (\(evaluator.directory.principal(principal)?.displayName ?? principal))\n" + paths.map { "  - \($0.description)\n" }.joined()
-            }
-            out += "\(Self.count(lines.count, "principal")) may \(action) \(resource) at \(at).\n"
+            out = whoCanListing(tree, action, resource, at: at, clock: clock)
         } else {
             let principal = arguments.positional[0]
             guard tree.principals.contains(where: { $0.id == principal }) else {
                 return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'" + didYouMean(principal, in: tree.principals.map(\.id)) + "\n")
             }
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: requestGrants(tree, now: max(at, clock), liveFrom: at, of: principal))
-            let lines = evaluator.access(of: principal, at: at)
-            for (action, resource, paths) in lines {
-                out += "\(action) \(resource)\n" + paths.map { "  - \($0.description)\n" }.joined()
-            }
-            out += "\(principal) may do \(Self.count(lines.count, "action")) at \(at).\n"
+            out = accessListing(tree, principal, at: at, clock: clock)
         }
         return CommandResult(exitCode: ExitCode.success, standardOutput: out)
+    }
+
+    /// The text of `who-can` on a loaded tree, every request's grants verified.
+    func whoCanListing(_ tree: AccessTree, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp) -> String {
+        // Only requests about the resource or one of its parents can grant anything on it.
+        let directory = Directory(tree)
+        let chain = Set(AccessEvaluator(directory: directory).chain(resource))
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, about: chain))
+        let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
+        var out = ""
+        for (principal, paths) in lines {
+            out += "\(principal) (\(evaluator.directory.principal(principal)?.displayName ?? principal))\n" + paths.map { "  - \($0.description)\n" }.joined()
+        }
+        return out + "\(Self.count(lines.count, "principal")) may \(action) \(resource) at \(at).\n"
+    }
+
+    /// The text of `access` on a loaded tree, the principal's request grants verified.
+    func accessListing(_ tree: AccessTree, _ principal: String, at: Timestamp, clock: Timestamp) -> String {
+        let directory = Directory(tree)
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, of: principal))
+        let lines = evaluator.access(of: principal, at: at)
+        var out = ""
+        for (action, resource, paths) in lines {
+            out += "\(action) \(resource)\n" + paths.map { "  - \($0.description)\n" }.joined()
+        }
+        return out + "\(principal) may do \(Self.count(lines.count, "action")) at \(at).\n"
     }
 }

@@ -36,7 +36,7 @@ public struct AccessCLI: Sendable {
             arguments: ["[DIR]"], options: [],
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
-    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + [reportCommand] + auditCommands + [checkCommand] + listingCommands + benchCommands
+    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + [reportCommand] + auditCommands + [checkCommand] + listingCommands + benchCommands + [benchEvaluateCommand]
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
 
@@ -101,6 +101,7 @@ public struct AccessCLI: Sendable {
         case "audit show": return try auditShow(arguments)
         case "bench generate": return try benchGenerate(arguments)
         case "bench run": return try benchRun(arguments)
+        case "bench evaluate": return try benchEvaluate(arguments)
         case "who-can", "access": return try listing(name, arguments)
         case "request new", "request extend": return try request(name, arguments)
         case "approve", "deny", "revoke", "relinquish", "payload", "attach": return try decide(name, arguments)

@@ -6,7 +6,12 @@ public struct AccessEvaluator: Sendable {
     public let requestGrants: [Grant]
 
     public init(tree: AccessTree, requestGrants: [Grant] = []) {
-        directory = Directory(tree)
+        self.init(directory: Directory(tree), requestGrants: requestGrants)
+    }
+
+    /// An evaluator over lookups already built, so one answer builds them once.
+    public init(directory: Directory, requestGrants: [Grant] = []) {
+        self.directory = directory
         self.requestGrants = requestGrants
     }
 

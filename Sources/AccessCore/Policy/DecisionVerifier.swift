@@ -32,7 +32,12 @@ public struct DecisionVerifier: Sendable {
     public var verdicts: [String: [Int: SSHKeygen.Verification]] = [:]
 
     public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
-        directory = Directory(tree)
+        self.init(directory: Directory(tree), settings: settings, now: now, keygen: keygen, liveFrom: liveFrom)
+    }
+
+    /// A verifier over lookups already built.
+    public init(directory: Directory, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
+        self.directory = directory
         self.settings = settings
         self.now = now
         self.keygen = keygen

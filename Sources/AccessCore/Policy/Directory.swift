@@ -1,10 +1,11 @@
 /// Lookups over a tree: who is in which team, who holds which role, who owns what.
 public struct Directory: Sendable {
     public let tree: AccessTree
-    private let principals: [String: Principal]
-    private let teams: [String: Team]
-    private let roles: [String: Role]
-    private let resources: [ResourceRef: Resource]
+    // Positions in the tree's arrays, not copies: a manifest is copied only when asked for.
+    private let principals: [String: Int]
+    private let teams: [String: Int]
+    private let roles: [String: Int]
+    private let resources: [ResourceRef: Int]
     /// Positions in `tree.bindings` of the bindings naming each principal, and each team.
     private let bindingsByPrincipal: [String: [Int]]
     private let bindingsByTeam: [String: [Int]]
@@ -15,10 +16,11 @@ public struct Directory: Sendable {
 
     public init(_ tree: AccessTree) {
         self.tree = tree
-        principals = Dictionary(tree.principals.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        roles = Dictionary(tree.roles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        // Indices, not elements: iterating the elements would copy every manifest once.
+        principals = Dictionary(tree.principals.indices.map { (tree.principals[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        teams = Dictionary(tree.teams.indices.map { (tree.teams[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        roles = Dictionary(tree.roles.indices.map { (tree.roles[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        resources = Dictionary(tree.resources.indices.map { (tree.resources[$0].ref, $0) }, uniquingKeysWith: { a, _ in a })
         var byPrincipal: [String: [Int]] = [:], byTeam: [String: [Int]] = [:]
         for (index, binding) in tree.bindings.enumerated() {
             for id in Set(binding.subjects.principals.map(\.value)) { byPrincipal[id, default: []].append(index) }
@@ -27,18 +29,19 @@ public struct Directory: Sendable {
         bindingsByPrincipal = byPrincipal
         bindingsByTeam = byTeam
         var children: [ResourceRef: [ResourceRef]] = [:], byType: [String: [ResourceRef]] = [:]
-        for resource in tree.resources {
-            if let parent = resource.parent?.value { children[parent, default: []].append(resource.ref) }
-            byType[resource.ref.type, default: []].append(resource.ref)
+        for i in tree.resources.indices {
+            let ref = tree.resources[i].ref
+            if let parent = tree.resources[i].parent?.value { children[parent, default: []].append(ref) }
+            byType[ref.type, default: []].append(ref)
         }
         self.children = children
         resourcesByType = byType
     }
 
-    public func principal(_ id: String) -> Principal? { principals[id] }
-    public func resource(_ ref: ResourceRef) -> Resource? { resources[ref] }
-    public func team(_ id: String) -> Team? { teams[id] }
-    public func role(_ id: String) -> Role? { roles[id] }
+    public func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
+    public func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
+    public func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
+    public func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
 
     /// Bindings that name the principal, directly or through one of its teams.
     public func bindings(naming principalID: String) -> [Binding] {
@@ -74,7 +77,7 @@ public struct Directory: Sendable {
         var current: String? = id
         while let team = current, teams[team] != nil, !chain.contains(team) {
             chain.append(team)
-            current = teams[team]?.parent?.value
+            current = self.team(team)?.parent?.value
         }
         return chain
     }
@@ -82,14 +85,14 @@ public struct Directory: Sendable {
     /// The teams a principal belongs to: those it names and all their ancestors, since a
     /// member of `support-eu` is also a member of its parent `support`.
     public func teams(of principalID: String) -> Set<String> {
-        Set(principals[principalID]?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
+        Set(principal(principalID)?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
     }
 
     /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
     public func roles(of principalID: String) -> Set<String> {
-        guard let principal = principals[principalID] else { return [] }
+        guard let principal = principal(principalID) else { return [] }
         var held = Set(principal.roles.map(\.value))
-        for team in teams(of: principalID) { held.formUnion(teams[team]?.roles.map(\.value) ?? []) }
+        for team in teams(of: principalID) { held.formUnion(self.team(team)?.roles.map(\.value) ?? []) }
         return held
     }
 
@@ -105,6 +108,6 @@ public struct Directory: Sendable {
     /// Whether the principal is a member of the owner team of every resource in `refs`.
     public func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
         let teams = teams(of: principalID)
-        return !refs.isEmpty && refs.allSatisfy { ref in resources[ref].map { teams.contains($0.owner.value) } ?? false }
+        return !refs.isEmpty && refs.allSatisfy { ref in resource(ref).map { teams.contains($0.owner.value) } ?? false }
     }
 }

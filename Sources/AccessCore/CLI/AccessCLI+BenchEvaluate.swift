@@ -1,0 +1,83 @@
+import Foundation
+
+extension AccessCLI {
+    static let benchEvaluateCommand = CommandSpec(
+        name: "bench evaluate", summary: "Time check, who-can and access in-process on a loaded tree, against reading its files.",
+        arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],
+        options: [
+            rootOption, nowOption,
+            CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: --now)"),
+            CommandSpec.Option(name: "--repeat", value: "N", help: "answer each question N times and keep the median (default 5)"),
+        ],
+        example: "accessctl bench evaluate agent-5 read site:c3-s7 --root /tmp/bench-eval --now 2026-11-23T00:00:00Z",
+        details: "Times `check PRINCIPAL ACTION RESOURCE`, `who-can ACTION RESOURCE` and `access PRINCIPAL`\nwith the same code as the commands, once the tree is loaded; request grants are verified\nwith ssh-keygen inside each answer, as the commands do. The baseline is reading the bytes\nof every manifest, which every command that loads the tree pays.")
+
+    /// `accessctl bench evaluate PRINCIPAL ACTION RESOURCE`.
+    func benchEvaluate(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+        let root = root(arguments)
+        let clock = try now(arguments)
+        let at = try time("--at", arguments) ?? clock
+        let repeats = Int(arguments.value("--repeat") ?? "5") ?? 0
+        guard repeats > 0 else { throw UsageError(message: "--repeat needs a whole number above 0", command: arguments.command) }
+        let (principal, action, resourceText) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+
+        func seconds<T>(_ work: () -> T) -> (T, Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = work()
+            return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        /// The median of `repeats` runs, and the last result.
+        func median<T>(_ work: () -> T) -> (T, Double) {
+            var times: [Double] = []
+            var last: T?
+            for _ in 0..<repeats {
+                let (result, time) = seconds(work)
+                times.append(time)
+                last = result
+            }
+            return (last!, times.sorted()[times.count / 2])
+        }
+
+        // The baseline: find and read every manifest's bytes, as the loader does, without parsing.
+        let ((fileCount, byteCount), read) = seconds { () -> (Int, Int) in
+            let files = TreeLoader.findManifests(root: root.path, displayRoot: root.display, log: DiagnosticCollector())
+            let sizes = Parallel.map(files, workers: ProcessInfo.processInfo.activeProcessorCount) { relative in
+                FileManager.default.contents(atPath: TreeLoader.join(root.path, relative))?.count ?? 0
+            }
+            return (files.count, sizes.reduce(0, +))
+        }
+        let (loaded, load) = seconds { TreeLoader.load(root: root.path, displayRoot: root.display, validate: false) }
+        var tree = loaded.tree
+        let log = DiagnosticCollector()
+        let (_, validate) = seconds { TreeValidator.validate(&tree, log: log) }
+        if let error = (loaded.diagnostics + log.diagnostics).first(where: { $0.severity == .error }) {
+            return CommandResult(exitCode: ExitCode.failure, standardError: render([error]))
+        }
+        guard tree.principals.contains(where: { $0.id == principal }) else { return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'\n") }
+        guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
+            return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(resourceText)'\n")
+        }
+
+        let (check, checkTime) = median { checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: false) }
+        let (whoCan, whoCanTime) = median { whoCanListing(tree, action, resource, at: at, clock: clock) }
+        let (access, accessTime) = median { accessListing(tree, principal, at: at, clock: clock) }
+        let loading = load + validate
+
+        func row(_ name: String, _ time: Double, _ note: String) -> String {
+            "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%9.3f s", time) + "  " + note + "\n"
+        }
+        func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
+        var out = "bench evaluate on \(root.display) at \(at): \(fileCount) files (\(byteCount / 1024) KiB), \(tree.principals.count) principals, \(tree.teams.count) teams, \(tree.resources.count) resources\n"
+        out += row("read files (baseline)", read, "every manifest's bytes, no parsing")
+        out += row("load and parse", load, String(format: "%.2fx the baseline", load / read))
+        out += row("validate", validate, "")
+        out += row("check answer", checkTime, "median of \(repeats); " + (check.standardOutput.split(separator: "\n").first.map(String.init) ?? ""))
+        out += row("who-can answer", whoCanTime, "median of \(repeats); " + lastLine(whoCan))
+        out += row("access answer", accessTime, "median of \(repeats); " + lastLine(access))
+        for (name, answer) in [("check", checkTime), ("who-can", whoCanTime), ("access", accessTime)] {
+            out += row("\(name) as a command", loading + answer, String(format: "load, validate and answer: %.2fx the baseline", (loading + answer) / read))
+        }
+        out += "  memory peak             \(Self.peakMemory())\n"
+        return CommandResult(exitCode: ExitCode.success, standardOutput: out)
+    }
+}
