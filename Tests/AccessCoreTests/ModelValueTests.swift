@@ -50,4 +50,14 @@ import Testing
         #expect(ResourcePattern("site:ACME") == nil)
         #expect(ResourceRef("site:*") == nil)
     }
+
+    /// Refs sort as their `TYPE:NAME` text does, also when one type begins another.
+    @Test func resourceRefsSortAsTheirText() {
+        let refs = ["site:a", "site-x:a", "site.x:b", "sitez:a", "site0:a", "sit:z", "site:a-b", "site:a.b", "site:ab", "s:a", "site:"]
+            .compactMap(ResourceRef.init)
+        #expect(refs.count >= 10)
+        for a in refs {
+            for b in refs { #expect((a < b) == (a.description < b.description), "\(a) < \(b)") }
+        }
+    }
 }

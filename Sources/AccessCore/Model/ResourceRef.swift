@@ -19,7 +19,16 @@ public struct ResourceRef: Sendable, Hashable, Comparable, CustomStringConvertib
 
     public var description: String { "\(type):\(name)" }
 
-    public static func < (a: ResourceRef, b: ResourceRef) -> Bool { a.description < b.description }
+    /// The order of `TYPE:NAME` as text, without building the texts (sorting 50k resources
+    /// would build millions).
+    public static func < (a: ResourceRef, b: ResourceRef) -> Bool {
+        if a.type == b.type { return a.name < b.name }
+        let colon = UInt8(ascii: ":")
+        // When one type begins the other, the ':' after the shorter meets a character of the longer.
+        if b.type.utf8.starts(with: a.type.utf8) { return colon < b.type.utf8.dropFirst(a.type.utf8.count).first! }
+        if a.type.utf8.starts(with: b.type.utf8) { return a.type.utf8.dropFirst(b.type.utf8.count).first! < colon }
+        return a.type < b.type
+    }
 }
 
 /// A pattern over resources: `*` (all), `TYPE:*`, `TYPE:prefix-*`, or an exact `TYPE:NAME`.

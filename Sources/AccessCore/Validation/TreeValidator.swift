@@ -200,16 +200,18 @@ enum TreeValidator {
 
     static func uniqueResources(_ items: [Resource], _ log: DiagnosticCollector) -> [Resource] {
         var seen: [ResourceRef: String] = [:]
-        var kept: [Resource] = []
-        for r in items {
-            if let first = seen[r.ref] {
-                log.add(r.header.file, r.header.name.location, "duplicate resource '\(r.ref)' (also defined in \(first))")
+        var kept: [(ref: ResourceRef, index: Int)] = []
+        for (index, r) in items.enumerated() {
+            let ref = r.ref
+            if let first = seen[ref] {
+                log.add(r.header.file, r.header.name.location, "duplicate resource '\(ref)' (also defined in \(first))")
                 continue
             }
-            seen[r.ref] = r.header.file
-            kept.append(r)
+            seen[ref] = r.header.file
+            kept.append((ref, index))
         }
-        return kept.sorted { $0.ref < $1.ref }
+        // Sorted by refs worked out once; comparing resources would build two refs per comparison.
+        return kept.sorted { $0.ref < $1.ref }.map { items[$0.index] }
     }
 
     static func checkTeamCycles(_ teams: [Team], _ log: DiagnosticCollector) {
