@@ -125,8 +125,7 @@ public struct AccessEvaluator: Sendable {
         let grants = grants(of: principalID, at: time)
         var reachable = Set<ResourceRef>()
         for grant in grants {
-            let patterns = grant.scope ?? grant.role.flatMap { directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
-            for pattern in Set(patterns) {
+            for pattern in Set(reachPatterns(grant)) {
                 for ref in directory.resources(matching: pattern) where reachable.insert(ref).inserted {
                     reachable.formUnion(directory.descendants(of: ref))
                 }
@@ -140,6 +139,12 @@ public struct AccessEvaluator: Sendable {
             }
         }
         return out
+    }
+
+    /// The patterns that bound where a grant can reach (each covering children too): a scoped
+    /// grant reaches no further than its scope; otherwise its role's rules say where.
+    public func reachPatterns(_ grant: Grant) -> [ResourcePattern] {
+        grant.scope ?? grant.role.flatMap { directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
     }
 
     /// What a grant allows on a resource, given as its chain (the resource, then its ancestors):

@@ -26,9 +26,7 @@ public struct AccessIndex: Sendable {
         var exact: [ResourceRef: [Int]] = [:]
         var wildcards: [String: (pattern: ResourcePattern, grants: [Int])] = [:]
         for (index, grant) in grants.enumerated() {
-            // A scoped grant reaches no further than its scope; otherwise its role's rules say where.
-            let patterns = grant.scope ?? grant.role.flatMap { evaluator.directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
-            for pattern in Set(patterns.map(\.text)).sorted() {
+            for pattern in Set(evaluator.reachPatterns(grant).map(\.text)).sorted() {
                 guard let parsed = ResourcePattern(pattern) else { continue }
                 if !pattern.contains("*"), let ref = ResourceRef(pattern) {
                     exact[ref, default: []].append(index)
