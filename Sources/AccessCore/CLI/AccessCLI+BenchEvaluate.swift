@@ -42,7 +42,7 @@ extension AccessCLI {
         let ((fileCount, byteCount), read) = seconds { () -> (Int, Int) in
             let files = TreeLoader.findManifests(root: root.path, displayRoot: root.display, log: DiagnosticCollector())
             let sizes = Parallel.map(files, workers: ProcessInfo.processInfo.activeProcessorCount) { relative in
-                FileManager.default.contents(atPath: TreeLoader.join(root.path, relative))?.count ?? 0
+                ManifestReader.readBytes(path: TreeLoader.join(root.path, relative), limit: ManifestReader.maximumFileSize + 1)?.count ?? 0
             }
             return (files.count, sizes.reduce(0, +))
         }
@@ -64,7 +64,7 @@ extension AccessCLI {
         let loading = load + validate
 
         func row(_ name: String, _ time: Double, _ note: String) -> String {
-            "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%9.3f s", time) + "  " + note + "\n"
+            "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%9.3f s", time) + (note.isEmpty ? "" : "  " + note) + "\n"
         }
         func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
         var out = "bench evaluate on \(root.display) at \(at): \(fileCount) files (\(byteCount / 1024) KiB), \(tree.principals.count) principals, \(tree.teams.count) teams, \(tree.resources.count) resources\n"
