@@ -62,6 +62,10 @@ final class BenchGeneratorTests: XCTestCase {
         for name in ["read files (baseline)", "load and parse", "validate", "check as a command", "who-can as a command", "access as a command"] {
             XCTAssertNotNil(note(name), name)
         }
-        XCTAssertEqual(cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--repeat", "0"]).exitCode, 64)
+        let zero = cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--repeat", "0"])
+        XCTAssertEqual(zero.exitCode, 64)
+        XCTAssertTrue(zero.standardError.hasPrefix("error: --repeat needs a whole number above 0\n"), zero.standardError)
+        XCTAssertEqual(cli.run(["bench", "evaluate", "lena.krause", "write", "site:initech-staging"]), CommandResult(exitCode: 1, standardError: "error: unknown principal 'lena.krause'; did you mean 'lena.kraus'?\n"))
+        XCTAssertEqual(cli.run(["bench", "evaluate", "lena.kraus", "write", "site:nowhere"]), CommandResult(exitCode: 1, standardError: "error: unknown resource 'site:nowhere'\n"))
     }
 }

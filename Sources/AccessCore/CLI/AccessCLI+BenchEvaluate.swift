@@ -53,9 +53,9 @@ extension AccessCLI {
         if let error = (loaded.diagnostics + log.diagnostics).first(where: { $0.severity == .error }) {
             return CommandResult(exitCode: ExitCode.failure, standardError: render([error]))
         }
-        guard tree.principals.contains(where: { $0.id == principal }) else { return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'\n") }
+        guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
-            return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(resourceText)'\n")
+            return unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
 
         let (check, checkTime) = median { checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: false) }

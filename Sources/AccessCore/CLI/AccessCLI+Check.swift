@@ -45,9 +45,6 @@ extension AccessCLI {
         let (principal, action, resourceText) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let tree = loaded.tree
-        func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandResult {
-            CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown \(what) '\(name)'" + didYouMean(name, in: candidates) + "\n")
-        }
         guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
             return unknown("resource", resourceText, tree.resources.map(\.ref.description))
@@ -59,6 +56,11 @@ extension AccessCLI {
         var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: arguments.value("--format") == "json")
         answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         return answer
+    }
+
+    /// The error for a principal or resource the tree does not have, with a "did you mean" hint.
+    func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandResult {
+        CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown \(what) '\(name)'" + didYouMean(name, in: candidates) + "\n")
     }
 
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.

@@ -20,14 +20,13 @@ extension AccessCLI {
         if command == "who-can" {
             let action = arguments.positional[0]
             guard let resource = ResourceRef(arguments.positional[1]), tree.resources.contains(where: { $0.ref == resource }) else {
-                let name = arguments.positional[1]
-                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown resource '\(name)'" + didYouMean(name, in: tree.resources.map(\.ref.description)) + "\n")
+                return unknown("resource", arguments.positional[1], tree.resources.map(\.ref.description))
             }
             out = whoCanListing(tree, action, resource, at: at, clock: clock)
         } else {
             let principal = arguments.positional[0]
             guard tree.principals.contains(where: { $0.id == principal }) else {
-                return CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown principal '\(principal)'" + didYouMean(principal, in: tree.principals.map(\.id)) + "\n")
+                return unknown("principal", principal, tree.principals.map(\.id))
             }
             out = accessListing(tree, principal, at: at, clock: clock)
         }

@@ -110,8 +110,10 @@ enum TreeValidator {
         }
         checkTeamCycles(tree.teams, log)
         checkResourceCycles(tree.resources, log)
-        checkAdministrators(tree, log)
-        checkAssignments(tree, log)
+        // One set of lookups for both checks of who holds which role.
+        let directory = Directory(tree)
+        checkAdministrators(directory, log)
+        checkAssignments(directory, log)
     }
 
     /// A role with `assignableBy` may be given (by a principal's or a team's roles, or by a
@@ -119,10 +121,10 @@ enum TreeValidator {
     /// its own roles or its teams. Bindings and requests give no authority to assign: they are
     /// scoped to resources and times. A manifest cannot be the source of the authority it uses,
     /// so the roles it gives do not count for its own assigner.
-    static func checkAssignments(_ tree: AccessTree, _ log: DiagnosticCollector) {
+    static func checkAssignments(_ directory: Directory, _ log: DiagnosticCollector) {
+        let tree = directory.tree
         let restricted = Dictionary(tree.roles.filter { !$0.assignableBy.isEmpty }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         guard !restricted.isEmpty else { return }
-        let directory = Directory(tree)
         let known = Set(tree.principals.map(\.id))
         var holders: [String: [String]] = [:]  // role id -> principals who may assign it, worked out on the first error
 
@@ -164,10 +166,10 @@ enum TreeValidator {
 
     /// Administrators are named in every customer report: each must be a person with a name
     /// and an email, and never an external principal.
-    static func checkAdministrators(_ tree: AccessTree, _ log: DiagnosticCollector) {
+    static func checkAdministrators(_ directory: Directory, _ log: DiagnosticCollector) {
+        let tree = directory.tree
         let adminRoles = Set(tree.roles.filter(\.administrator).map(\.id))
         guard !adminRoles.isEmpty else { return }
-        let directory = Directory(tree)
         for principal in tree.principals {
             let held = directory.roles(of: principal.id).union(directory.bindings(naming: principal.id).map(\.role.value)).intersection(adminRoles)
             guard let role = held.sorted().first else { continue }
