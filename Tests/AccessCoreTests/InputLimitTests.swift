@@ -43,6 +43,15 @@ final class InputLimitTests: XCTestCase {
         XCTAssertTrue(result.standardError.hasPrefix("tree/teams/linked.yaml:1:1: error: symlink leads outside the access tree; it is not read\n"), result.standardError)
     }
 
+    func testAFileThatCannotBeOpenedIsReported() throws {
+        // A link inside the tree to a file that is gone: found as a manifest, but open fails.
+        let tree = try TreeFixture(self)
+        try FileManager.default.createSymbolicLink(atPath: tree.root.appendingPathComponent("teams/ghost.yaml").path, withDestinationPath: "missing.yaml")
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardError, "tree/teams/ghost.yaml:1:1: error: cannot read the file\n")
+    }
+
     func testStateAndAuditFoldersAreNotRead() throws {
         let tree = try TreeFixture(self, changes: ["state/grants.json": "not json", "audit/2026.jsonl": "{}"])
         XCTAssertEqual(tree.validate().exitCode, 0)
