@@ -294,6 +294,34 @@ final class AssignmentValidationTests: XCTestCase {
             """)
     }
 
+    func testTheListOfAssignersIsShortenedOrSaysNobody() throws {
+        let fixture = TreeFixture.files
+        var changes: [String: String?] = [
+            // Nobody holds 'keeper', so nobody may give 'vault'.
+            "roles/vault.yaml": "apiVersion: accessctl/v1\nkind: Role\nmetadata:\n  name: vault\nspec:\n  assignableBy: [keeper]\n  rules:\n    - resources: [\"site:*\"]\n      actions: [read]\n",
+            "roles/keeper.yaml": "apiVersion: accessctl/v1\nkind: Role\nmetadata:\n  name: keeper\nspec:\n  rules: []\n",
+            "bindings/sam-vault.yaml": "apiVersion: accessctl/v1\nkind: Binding\nmetadata:\n  name: sam-vault\nspec:\n  subjects:\n    principals: [sam]\n  role: vault\n  resources: [\"site:*\"]\n",
+            // Twelve readers may give 'reader'; the message names ten of them.
+            "roles/reader.yaml": fixture["roles/reader.yaml"]!.replacingOccurrences(of: "spec:\n", with: "spec:\n  assignableBy: [reader]\n"),
+            "teams/support.yaml": fixture["teams/support.yaml"]! + "  roles: [reader]\n",
+        ]
+        for i in 1...12 {
+            changes["principals/p\(i).yaml"] = Self.principal("p\(i)", "  roles: [reader]\n  assignedBy: p\(i % 12 + 1)\n")
+        }
+        let tree = try TreeFixture(self, changes: changes)
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        assertText(result.standardError, """
+            tree/bindings/sam-vault.yaml:8:9: error: role 'vault' needs spec.assignedBy naming who gave it: only holders of keeper may (nobody holds them)
+              role: vault
+                    ^
+            tree/teams/support.yaml:7:11: error: role 'reader' needs spec.assignedBy naming who gave it: only holders of reader may (p1, p10, p11, p12, p2, p3, p4, p5, p6, p7 and 3 more)
+              roles: [reader]
+                      ^
+
+            """)
+    }
+
     func testRolesWithoutAssignableByNeedNoAssigner() throws {
         // The fixture's roles name no assigners, and its principals and binding name none either.
         XCTAssertFalse(TreeFixture.files.values.contains { $0.contains("assignableBy") || $0.contains("assignedBy") })

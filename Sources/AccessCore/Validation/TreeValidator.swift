@@ -128,7 +128,7 @@ enum TreeValidator {
         let known = Set(tree.principals.map(\.id))
         var holders: [String: [String]] = [:]  // role id -> principals who may assign it, worked out on the first error
 
-        /// The roles `principal` holds through itself and its teams, leaving out the manifest being checked.
+        /// `Directory.roles(of:)` without the roles the manifest being checked gives.
         func authority(_ principal: String, exceptPrincipal: String?, exceptTeam: String?) -> Set<String> {
             var held = Set<String>()
             if principal != exceptPrincipal { held.formUnion(directory.principal(principal)?.roles.map(\.value) ?? []) }
@@ -138,13 +138,13 @@ enum TreeValidator {
         func whoMay(_ role: Role) -> String {
             let allowed = Set(role.assignableBy.map(\.value))
             if holders[role.id] == nil {
-                holders[role.id] = tree.principals.filter { !authority($0.id, exceptPrincipal: nil, exceptTeam: nil).isDisjoint(with: allowed) }.map(\.id)
+                holders[role.id] = tree.principals.filter { !directory.roles(of: $0.id).isDisjoint(with: allowed) }.map(\.id)
             }
             let names = holders[role.id]!
             let listed = names.isEmpty ? "nobody holds them" : names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
             return "only holders of \(role.assignableBy.map(\.value).joined(separator: ", ")) may (\(listed))"
         }
-        func check(_ given: Located<String>, _ assignedBy: Located<String>?, _ file: String, exceptPrincipal: String? = nil, exceptTeam: String? = nil) {
+        func check(_ given: Located<String>, _ assignedBy: Located<String>?, _ file: String, exceptPrincipal: String?, exceptTeam: String?) {
             guard let role = restricted[given.value] else { return }
             guard let assignedBy else {
                 log.add(file, given.location, "role '\(role.id)' needs spec.assignedBy naming who gave it: \(whoMay(role))")
@@ -154,14 +154,14 @@ enum TreeValidator {
             let allowed = Set(role.assignableBy.map(\.value))
             guard authority(assignedBy.value, exceptPrincipal: exceptPrincipal, exceptTeam: exceptTeam).isDisjoint(with: allowed) else { return }
             var message = "'\(assignedBy.value)' may not assign role '\(role.id)': \(whoMay(role))"
-            if !authority(assignedBy.value, exceptPrincipal: nil, exceptTeam: nil).isDisjoint(with: allowed) {
+            if !directory.roles(of: assignedBy.value).isDisjoint(with: allowed) {
                 message += "; the roles this manifest gives do not count toward its own assignment"
             }
             log.add(file, assignedBy.location, message)
         }
-        for p in tree.principals { p.roles.forEach { check($0, p.assignedBy, p.header.file, exceptPrincipal: p.id) } }
-        for t in tree.teams { t.roles.forEach { check($0, t.assignedBy, t.header.file, exceptTeam: t.id) } }
-        for b in tree.bindings { check(b.role, b.assignedBy, b.header.file) }
+        for p in tree.principals { p.roles.forEach { check($0, p.assignedBy, p.header.file, exceptPrincipal: p.id, exceptTeam: nil) } }
+        for t in tree.teams { t.roles.forEach { check($0, t.assignedBy, t.header.file, exceptPrincipal: nil, exceptTeam: t.id) } }
+        for b in tree.bindings { check(b.role, b.assignedBy, b.header.file, exceptPrincipal: nil, exceptTeam: nil) }
     }
 
     /// Administrators are named in every customer report: each must be a person with a name
