@@ -80,7 +80,9 @@ final class AccessEvaluatorTests: XCTestCase {
 
     func testCheckCommandOnTheBundledTree() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+        let folder = try TestSupport.temporaryDirectory(self)
+        try TestSupport.copyBundledTree(to: folder)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         XCTAssertEqual(cli.run(["check", "jane.doe", "console", "site:acme-prod", "--at", "2026-11-22T10:00:00Z"]), CommandResult(exitCode: 0, standardOutput: """
             allowed: jane.doe may console site:acme-prod at 2026-11-22T10:00:00Z
               1. jane.doe -> request acme-backup-debug-2026-11-22 (approved by bob.owens, alice.nguyen) -> role support-readonly -> action console, until 2026-11-22T13:30:00Z
@@ -110,7 +112,9 @@ final class DocumentationExampleTests: XCTestCase {
         let blocks = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "```\n").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         let examples = blocks.filter { $0.hasPrefix("$ accessctl ") }
         XCTAssertEqual(examples.count, 3)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+        let folder = try TestSupport.temporaryDirectory(self)
+        try TestSupport.copyBundledTree(to: folder)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         for block in examples {
             var lines = block.components(separatedBy: "\n")
             let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
@@ -126,22 +130,28 @@ extension DocumentationExampleTests {
         let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Sources/AccessCore/AccessCore.docc/AccessModel.md"), encoding: .utf8)
         let block = try XCTUnwrap(text.components(separatedBy: "```\n").first { $0.hasPrefix("access/bindings/acme-admins-own-account.yaml:") })
         let work = try TestSupport.temporaryDirectory(self)
-        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: work.appendingPathComponent("access"))
+        try TestSupport.copyBundledTree(to: work)
         let binding = work.appendingPathComponent("access/bindings/acme-admins-own-account.yaml")
         let original = try String(contentsOf: binding, encoding: .utf8)
         let edited = original.components(separatedBy: "\n").filter { !$0.hasPrefix("  assignedBy:") }.joined(separator: "\n")
         XCTAssertNotEqual(edited, original)
         try edited.write(to: binding, atomically: true, encoding: .utf8)
-        let result = AccessCLI(environment: [:], currentDirectory: work.path).run(["validate", "--now", "2026-11-23T04:00:00Z"])
+        let result = AccessCLI(environment: [:], currentDirectory: work.path, clock: TestSupport.clock).run(["validate", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasPrefix(block), result.standardError)
-        XCTAssertEqual(result.standardOutput, "access: 1 error, 2 warnings in 56 files.\n")
+        XCTAssertEqual(result.standardOutput, "access: 1 error, 2 warnings in 59 files.\n")
     }
 }
 
 /// `who-can` and `access` on the bundled tree, compared in full.
 final class ListingCommandTests: XCTestCase {
-    private let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: TestSupport.repositoryRoot.path)
+    private var cli: AccessCLI!
+
+    override func setUpWithError() throws {
+        let folder = try TestSupport.temporaryDirectory(self)
+        try TestSupport.copyBundledTree(to: folder)
+        cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+    }
 
     func testWhoCan() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
@@ -224,8 +234,7 @@ final class ListingIndexTests: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         // The example tree, with dependent permissions added so implied and required actions count too.
         let work = try TestSupport.temporaryDirectory(self)
-        let root = work.appendingPathComponent("access")
-        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: root)
+        let root = try TestSupport.copyBundledTree(to: work)
         let settingsURL = root.appendingPathComponent("accessctl.yaml")
         let settings = try String(contentsOf: settingsURL, encoding: .utf8)
         let edited = settings
@@ -236,7 +245,7 @@ final class ListingIndexTests: XCTestCase {
         let loaded = TreeLoader.load(root: root.path, displayRoot: "access")
         XCTAssertFalse(loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics)")
         let tree = loaded.tree
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path)
+        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path, clock: TestSupport.clock)
         var lines = 0, requestLines = 0
         for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
             let at = Timestamp(rfc3339: text)!

@@ -36,7 +36,7 @@ final class AuditLogTests: XCTestCase {
 
     private func verify(_ changed: [String]) throws -> CommandResult {
         try Data(changed.map { $0 + "\n" }.joined().utf8).write(to: root.appendingPathComponent(AuditLog.relativePath))
-        return AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+        return AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(["audit", "verify", "--root", "tree"])
     }
 
     func testIntactLogVerifies() throws {
@@ -92,7 +92,7 @@ final class AuditLogTests: XCTestCase {
         edited[3] = edited[3].replacingOccurrences(of: "\"role\":\"reader\"", with: "\"role\":\"admin\"")
         _ = try verify(edited)
         let before = try Data(contentsOf: root.appendingPathComponent(AuditLog.relativePath))
-        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["reconcile", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(["reconcile", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
         XCTAssertEqual(result, CommandResult(exitCode: 1, standardError: "tree/audit/log.jsonl:4:1: error: the audit log's chain is broken at line 4: hash does not match the line's content: the line was edited. accessctl will not append to a broken log; restore it from git history\n"))
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent(AuditLog.relativePath)), before)
     }
@@ -107,7 +107,7 @@ final class AuditLogTests: XCTestCase {
         var torn = lines
         torn.append("{\"actor\":")
         try Data((torn.joined(separator: "\n")).utf8).write(to: root.appendingPathComponent(AuditLog.relativePath))
-        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+        let result = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(["audit", "verify", "--root", "tree"])
         XCTAssertEqual(result.exitCode, 0)
         assertText(result.standardError, """
             note: the log ends in a partial line (9 bytes) from an interrupted run; the next reconcile removes it
@@ -115,7 +115,7 @@ final class AuditLogTests: XCTestCase {
 
             """)
         try FileManager.default.removeItem(at: root.appendingPathComponent(StateFile.relativePath))
-        let noState = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(["audit", "verify", "--root", "tree"])
+        let noState = AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(["audit", "verify", "--root", "tree"])
         XCTAssertTrue(noState.standardError.hasSuffix("note: there is no tree/state/grants.json yet; the next reconcile writes it from the log\n"), noState.standardError)
     }
 }

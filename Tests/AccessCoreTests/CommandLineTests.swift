@@ -5,18 +5,24 @@ import XCTest
 
 /// The command line, run in-process: usage errors, help, parse, init and the bundled tree.
 final class CommandLineTests: XCTestCase {
-    private let cli = AccessCLI(environment: [:], currentDirectory: TestSupport.repositoryRoot.path)
+    private var cli: AccessCLI!
+
+    override func setUpWithError() throws {
+        let folder = try TestSupport.temporaryDirectory(self)
+        try TestSupport.copyBundledTree(to: folder)
+        cli = AccessCLI(environment: [:], currentDirectory: folder.path, clock: TestSupport.clock)
+    }
 
     func testBundledTreeValidates() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let result = cli.run(["validate", "--now", "2026-11-23T04:00:00Z"])
+        let result = cli.run(["validate", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 0)
-        XCTAssertEqual(result.standardOutput, "access: 56 manifests valid, 2 warnings.\n")
+        XCTAssertEqual(result.standardOutput, "access: 59 manifests valid, 2 warnings.\n")
         assertText(result.standardError, """
             access/requests/consultants/acme-sso-2026-11.yaml:14:7: warning: approve by bob.owens is void: the request's spec changed after this decision was signed; it needs a new decision
                 - decision: approve
                   ^
-            access/requests/support-eu/globex-prod-restart-2026-11-23.yaml:12:1: warning: threshold not met: 1 more approval over the same terms needed under policy support-production
+            access/requests/support-eu/globex-prod-maintenance-2028-01.yaml:13:1: warning: threshold not met: 1 more approval over the same terms needed under policy support-production
             status:
             ^
 
@@ -25,9 +31,9 @@ final class CommandLineTests: XCTestCase {
 
     func testBundledTreeShowsEveryState() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
-        let result = cli.run(["status", "--now", "2026-11-23T04:00:00Z"])
+        let result = cli.run(["status", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.hasSuffix("\n10 requests: 2 pending, 1 approved, 1 active, 1 expired, 1 denied, 1 revoked, 1 relinquished, 1 stale, 1 voided.\n"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix("\n12 requests: 1 pending, 1 approved, 2 active, 2 expired, 1 denied, 1 revoked, 1 relinquished, 2 stale, 1 voided.\n"), result.standardOutput)
     }
 
     func testUnknownOptionSuggestsTheClosest() {
@@ -68,7 +74,7 @@ final class CommandLineTests: XCTestCase {
     func testParsePrintsTheDataAsJSON() throws {
         let dir = try TestSupport.temporaryDirectory(self)
         try TestSupport.write(["in.yaml": "b: [x, 'y']\na: |\n  two\n  lines\nc:\n"], under: dir)
-        let local = AccessCLI(environment: [:], currentDirectory: dir.path)
+        let local = AccessCLI(environment: [:], currentDirectory: dir.path, clock: TestSupport.clock)
         XCTAssertEqual(local.run(["parse", "in.yaml"]), CommandResult(exitCode: 0, standardOutput: """
             {
               "b": [
@@ -80,19 +86,19 @@ final class CommandLineTests: XCTestCase {
             }
 
             """))
-        XCTAssertEqual(local.run(["parse", "--canonical", "in.yaml"]).standardOutput, "{\"a\":\"two\\nlines\\n\",\"b\":[\"x\",\"y\"],\"c\":null}\n")
+        XCTAssertEqual(local.run(["parse", "--canonical", "in.yaml"]).standardOutput, "{\"a\":\"two\\nlines\\n\",\"b\":[\"x\",\"y\"],\"c\":null}")
     }
 
     func testParseErrorShowsTheLineAndCaret() throws {
         let dir = try TestSupport.temporaryDirectory(self)
         try TestSupport.write(["bad.yaml": "a: 1\nb: *ref\n"], under: dir)
-        let result = AccessCLI(environment: [:], currentDirectory: dir.path).run(["parse", "bad.yaml"])
+        let result = AccessCLI(environment: [:], currentDirectory: dir.path, clock: TestSupport.clock).run(["parse", "bad.yaml"])
         XCTAssertEqual(result, CommandResult(exitCode: 1, standardError: "bad.yaml:2:4: error: aliases ('*') are not supported\nb: *ref\n   ^\n"))
     }
 
     func testInitWritesAValidTreeAndRefusesToOverwrite() throws {
         let dir = try TestSupport.temporaryDirectory(self)
-        let local = AccessCLI(environment: [:], currentDirectory: dir.path)
+        let local = AccessCLI(environment: [:], currentDirectory: dir.path, clock: TestSupport.clock)
         let first = local.run(["init", "mytree"])
         XCTAssertEqual(first.exitCode, 0, first.standardError)
         XCTAssertTrue(first.standardOutput.contains("  mytree/accessctl.yaml\n"))
@@ -103,7 +109,7 @@ final class CommandLineTests: XCTestCase {
 
     func testRootComesFromTheEnvironment() throws {
         let tree = try TreeFixture(self)
-        let cli = AccessCLI(environment: ["ACCESSCTL_ROOT": "tree"], currentDirectory: tree.root.deletingLastPathComponent().path)
+        let cli = AccessCLI(environment: ["ACCESSCTL_ROOT": "tree"], currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
         XCTAssertEqual(cli.run(["validate"]).standardOutput, "tree: 12 manifests valid.\n")
         XCTAssertEqual(cli.run(["validate", "--root", "missing"]).standardError, "missing:1:1: error: the access tree 'missing' does not exist or is not a folder\n")
     }

@@ -21,11 +21,7 @@ final class CrashTests: ReconcileTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        // `swift test` builds the executable into the same folder as the test bundle.
-        let folders = [Bundle.main.executableURL, Bundle(for: Self.self).bundleURL].compactMap { $0?.deletingLastPathComponent() }
-        executable = try XCTUnwrap(
-            folders.map { $0.appendingPathComponent("accessctl") }.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "the accessctl executable was not found beside the tests in \(folders.map(\.path))")
+        executable = try TestSupport.executable()
     }
 
     /// Starts reconcile in its own process; returns it running.

@@ -1,5 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
 import FoundationXML
+#endif
 import XCTest
 
 @testable import AccessCore
@@ -9,18 +11,18 @@ import XCTest
 /// that names nothing of another customer.
 final class ReportTests: XCTestCase {
     private var work: URL!
-    static let now = "2026-11-23T04:00:00Z"
+    static let now = TestSupport.bundledRunTime
     static let hostile = "<script>alert(1)</script>\"'&"
 
     override func setUpWithError() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         work = try TestSupport.temporaryDirectory(self)
-        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("access"), to: work.appendingPathComponent("access"))
+        try TestSupport.copyBundledTree(to: work)
     }
 
     private func run(_ arguments: [String]) -> CommandResult {
         let templates = TestSupport.repositoryRoot.appendingPathComponent("templates").path
-        return AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
+        return AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path, clock: TestSupport.clock).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
     }
 
     /// A pending request manifest; `reason` is written as given (quote it for YAML if needed).
@@ -65,7 +67,7 @@ final class ReportTests: XCTestCase {
     func testBundledTreeRendersWellFormedPagesWhoseLinksResolve() throws {
         let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertEqual(result.standardOutput, "Report written to site: 47 pages, 10 requests, 11 resources.\n")
+        XCTAssertEqual(result.standardOutput, "Report written to site: 49 pages, 12 requests, 11 resources.\n")
         let all = try files("site")
         XCTAssertNotNil(all["style.css"])
         XCTAssertNotNil(all[ReportWriter.marker])
@@ -86,14 +88,15 @@ final class ReportTests: XCTestCase {
 
         let index = try page("site", "index.html")
         XCTAssertEqual(try texts(index, "//table[@class='requests']/tbody/tr/td[1]"), [
-            "globex-login-2026-11-23", "globex-prod-restart-2026-11-23", "acme-backup-debug-2026-11-22", "initech-reporting-2027-01", "acme-sso-2026-11",
-            "acme-reporting-2026-11", "globex-prod-console-2026-11-18", "initech-migration-2026-11", "acme-staging-restart-2026-11-10", "initech-export-2026-10-02",
+            "initech-staging-logs-2026-11-30", "acme-staging-retainer-2027", "globex-prod-maintenance-2028-01", "globex-login-2026-11-23",
+            "acme-backup-debug-2026-11-22", "initech-reporting-2027-01", "acme-sso-2026-11", "acme-reporting-2026-11", "globex-prod-console-2026-11-18",
+            "initech-migration-2026-11", "acme-staging-restart-2026-11-10", "initech-export-2026-10-02",
         ], "sorted by last update, newest first")
         XCTAssertEqual(try texts(index, "//nav[@class='filters']//a"), [
-            "All (10)", "Pending (2)", "Approved (1)", "Active (1)", "Expired (1)", "Denied (1)", "Revoked (1)", "Relinquished (1)", "Stale (1)", "Voided (1)",
+            "All (12)", "Pending (1)", "Approved (1)", "Active (2)", "Expired (2)", "Denied (1)", "Revoked (1)", "Relinquished (1)", "Stale (2)", "Voided (1)",
         ])
-        XCTAssertEqual(try texts(page("site", "requests-active.html"), "//table[@class='requests']/tbody/tr/td[1]"), ["initech-migration-2026-11"])
-        XCTAssertEqual(try texts(index, "//tr[td[1]='initech-migration-2026-11']/td[6]"), ["2026-11-28 18:00 UTC5d 14h left"])
+        XCTAssertEqual(try texts(page("site", "requests-active.html"), "//table[@class='requests']/tbody/tr/td[1]"), ["initech-staging-logs-2026-11-30", "acme-staging-retainer-2027"])
+        XCTAssertEqual(try texts(index, "//tr[td[1]='initech-staging-logs-2026-11-30']/td[6]"), ["2026-12-01 16:00 UTC12h left"])
 
         let request = try page("site", "requests/acme-backup-debug-2026-11-22.html")
         XCTAssertEqual(try texts(request, "//ol[@class='decisions']/li/p[@class='verification']"), [
@@ -102,15 +105,15 @@ final class ReportTests: XCTestCase {
         ])
         XCTAssertEqual(try texts(page("site", "requests/acme-sso-2026-11.html"), "//ol[@class='decisions']/li/p[@class='verification']"),
                        ["✘ void: the request's spec changed after this decision was signed; it needs a new decision"])
-        let resource = try page("site", "resources/site/initech-staging.html")
+        let resource = try page("site", "resources/site/acme-staging.html")
         XCTAssertTrue(try texts(resource, "//table[@class='access']/tbody/tr/td[1]").contains("Lena Kraus lena.kraus"))
         XCTAssertEqual(try texts(resource, "//table[@class='access']/tbody/tr[td[1]='Lena Kraus lena.kraus']/td[3]"),
-                       ["request initech-migration-2026-11 (approved by ian.wright) → role consultant"])
+                       ["request acme-staging-retainer-2027 (approved by bob.owens) → role consultant"])
         XCTAssertEqual(try texts(page("site", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"),
                        ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
         let audit = try page("site", "audit.html")
-        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 30 events carries the hash of the one before."])
-        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "30", "newest first")
+        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 36 events carries the hash of the one before."])
+        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "36", "newest first")
     }
 
     func testSameInputGivesTheSameBytes() throws {
@@ -124,7 +127,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try texts(page("one", "requests/acme-backup-debug-2026-11-22.html"), "//dt[.='File in the tree']/following-sibling::dd[1]"),
                        ["requests/support-eu/acme-backup-debug-2026-11-22.yaml"])
         // A second run replaces the first report whole.
-        XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", "2026-11-24T00:00:00Z"]).exitCode, 0)
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", "2026-12-05T00:00:00Z"]).exitCode, 0)
         XCTAssertNotEqual(try files("one")["index.html"], two["index.html"])
     }
 
@@ -134,7 +137,7 @@ final class ReportTests: XCTestCase {
         // Through reconcile --report, so the audit log carries the reason too.
         let result = run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.hasSuffix("Report written to site: 48 pages, 11 requests, 11 resources.\n"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix("Report written to site: 50 pages, 13 requests, 11 resources.\n"), result.standardOutput)
         let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"
         var pagesWithIt: [String] = []
         for (path, data) in try files("site") where path.hasSuffix(".html") {
@@ -156,7 +159,7 @@ final class ReportTests: XCTestCase {
     func testCustomerReportNamesNothingOfAnotherCustomer() throws {
         let result = run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertEqual(result.standardOutput, "Report for team acme-admins written to acme: 25 pages, 4 requests, 4 resources.\n")
+        XCTAssertEqual(result.standardOutput, "Report for team acme-admins written to acme: 27 pages, 5 requests, 4 resources.\n")
         XCTAssertEqual(run(["report", "--root", "access", "--out", "all", "--now", Self.now]).exitCode, 0)
 
         // Strings from the manifests of the other customers (Globex, Initech) that no manifest
@@ -205,10 +208,10 @@ final class ReportTests: XCTestCase {
 
         // What Acme does see: its requests, its resources, the people who reach them, the administrators.
         XCTAssertEqual(try texts(page("acme", "index.html"), "//table[@class='requests']/tbody/tr/td[1]"),
-                       ["acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
+                       ["acme-staging-retainer-2027", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
         XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "site:acme-prod", "site:acme-staging"])
         XCTAssertEqual(try texts(page("acme", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"), ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
-        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["16 of 30 events: those that concern the resources in this report."])
+        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["19 of 36 events: those that concern the resources in this report."])
     }
 
     func testRequestSpanningTwoCustomersShowsEachOnlyTheirOwnResources() throws {
@@ -296,13 +299,13 @@ final class ReportTests: XCTestCase {
         for i in 0..<205 {
             let id = String(format: "bulk-%03d", i)
             files["access/requests/bulk/\(id).yaml"] = requestYAML(
-                id, requester: "raj.patel", at: "2026-11-23T03:\(String(format: "%02d", i % 60)):00Z", resources: "site:acme-staging", reason: "Bulk test \(i)")
+                id, requester: "raj.patel", at: "2026-11-30T03:\(String(format: "%02d", i % 60)):00Z", resources: "site:acme-staging", reason: "Bulk test \(i)")
         }
         try TestSupport.write(files, under: work)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)
         let first = try page("site", "index.html"), third = try page("site", "index-3.html")
         XCTAssertEqual(try first.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 100)
-        XCTAssertEqual(try third.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 15)
+        XCTAssertEqual(try third.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 17)
         XCTAssertEqual(try texts(third, "//nav[@class='pages']/p"), ["Page 3 of 3:\nprevious\n1 2 3"])
         XCTAssertNotNil(try self.files("site")["requests-pending-3.html"])
         XCTAssertNil(try self.files("site")["index-4.html"])

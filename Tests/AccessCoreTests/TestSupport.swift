@@ -12,6 +12,38 @@ enum TestSupport {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The time of the bundled run: the committed `access/state` and `access/audit` (and the
+    /// golden copies in `Fixtures/bundled`) are what reconcile writes at this `--now`.
+    static let bundledRunTime = "2026-12-01T04:00:00Z"
+
+    /// The clock every in-process command gets: tests never read the wall clock, so a
+    /// command run without `--now` answers the same on any date.
+    static let clock: @Sendable () -> Timestamp = { Timestamp(rfc3339: bundledRunTime)! }
+
+    /// Copies the bundled tree's manifests to `folder/access` and returns that URL. Never
+    /// `state/` or `audit/`: the README's main job rewrites them in the working tree, so
+    /// tests must not read them (the golden copies are in `Fixtures/bundled`).
+    @discardableResult
+    static func copyBundledManifests(to folder: URL, from source: URL = repositoryRoot.appendingPathComponent("access")) throws -> URL {
+        let target = folder.appendingPathComponent("access")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where !["state", "audit"].contains(name) {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
+        }
+        return target
+    }
+
+    /// The bundled tree as committed: its manifests plus the golden state and audit log of the bundled run.
+    @discardableResult
+    static func copyBundledTree(to folder: URL) throws -> URL {
+        let target = try copyBundledManifests(to: folder)
+        for (name, file) in [("state", "grants.json"), ("audit", "log.jsonl")] {
+            try FileManager.default.createDirectory(at: target.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent("bundled").appendingPathComponent(file), to: target.appendingPathComponent(name).appendingPathComponent(file))
+        }
+        return target
+    }
+
     /// A fresh temporary folder, removed when the test ends.
     static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accessctl-test-\(UUID().uuidString)")
@@ -37,6 +69,31 @@ enum TestSupport {
         return (paths, lines)
     }
 
+    /// The `accessctl` executable that `swift test` builds beside the test bundle.
+    static func executable() throws -> URL {
+        let folders = [Bundle.main.executableURL, Bundle(for: BundleToken.self).bundleURL].compactMap { $0?.deletingLastPathComponent() }
+        guard let found = folders.map({ $0.appendingPathComponent("accessctl") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the accessctl executable was not found beside the tests in \(folders.map(\.path))"])
+        }
+        return found
+    }
+
+    /// Runs the real executable in `folder` and returns its exit status and raw output bytes.
+    static func runExecutable(_ arguments: [String], in folder: URL) throws -> (status: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, Array(out), Array(err))
+    }
+
     /// Writes `files` (relative path to content) under `root`.
     static func write(_ files: [String: String], under root: URL) throws {
         for (path, content) in files {
@@ -46,6 +103,8 @@ enum TestSupport {
         }
     }
 }
+
+private final class BundleToken {}
 
 /// Compares two texts in full and, when they differ, shows a line diff that is easy to read.
 func assertText(_ actual: String, _ expected: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {

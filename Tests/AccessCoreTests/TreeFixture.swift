@@ -181,7 +181,7 @@ struct TreeFixture {
 
     /// Runs accessctl in-process with the tree's parent as working directory, so paths print as `tree/...`.
     func run(_ arguments: [String]) -> CommandResult {
-        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path).run(arguments)
+        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(arguments)
     }
 
     /// `validate --root tree`.

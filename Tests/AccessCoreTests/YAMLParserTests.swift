@@ -29,7 +29,7 @@ final class YAMLParserTests: XCTestCase {
                 XCTFail("\(name) was rejected: \(error.headline)")
             }
             // The same through the command users run to see how their YAML is read.
-            let cli = AccessCLI(environment: [:], currentDirectory: url.deletingLastPathComponent().path)
+            let cli = AccessCLI(environment: [:], currentDirectory: url.deletingLastPathComponent().path, clock: TestSupport.clock)
             XCTAssertEqual(cli.run(["parse", name]), CommandResult(exitCode: 0, standardOutput: CanonicalJSON.pretty(expected, sortKeys: false)), name)
         }
     }

@@ -4,8 +4,9 @@ extension AccessCLI {
         let file = arguments.positional[0]
         do {
             let node = try ManifestReader.read(path: absolutePath(file), display: file)
+            // Exactly the RFC 8785 bytes, no newline: `parse --canonical f | sha256sum` is the digest.
             let output = arguments.flag("--canonical")
-                ? CanonicalJSON.encode(node.json) + "\n"
+                ? CanonicalJSON.encode(node.json)
                 : CanonicalJSON.pretty(node.json, sortKeys: false)
             return CommandResult(exitCode: ExitCode.success, standardOutput: output)
         } catch {

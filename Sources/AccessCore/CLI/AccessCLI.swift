@@ -8,10 +8,13 @@ public struct AccessCLI: Sendable {
     public var environment: [String: String]
     /// Relative paths in arguments are taken from here.
     public var currentDirectory: String
+    /// The time when no `--now` is given; the wall clock unless a test pins it.
+    public var clock: @Sendable () -> Timestamp
 
-    public init(environment: [String: String], currentDirectory: String) {
+    public init(environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }) {
         self.environment = environment
         self.currentDirectory = currentDirectory
+        self.clock = clock
     }
 
     /// Every subcommand that exists in this release.
@@ -28,7 +31,7 @@ public struct AccessCLI: Sendable {
         CommandSpec(
             name: "parse", summary: "Print the data accessctl reads from a YAML or JSON file, as JSON.",
             arguments: ["FILE"],
-            options: [CommandSpec.Option(name: "--canonical", value: nil, help: "print RFC 8785 canonical JSON (the form that is hashed and signed)")],
+            options: [CommandSpec.Option(name: "--canonical", value: nil, help: "print exactly the RFC 8785 canonical JSON bytes (the form that is hashed and signed), without a final newline")],
             example: "accessctl parse access/requests/support/acme-backup-debug.yaml",
             details: "Shows how a file is read before any schema check: every YAML scalar is a string,\nan empty value is null. Keys keep their order unless --canonical sorts them."),
         CommandSpec(
@@ -51,7 +54,7 @@ public struct AccessCLI: Sendable {
 
     /// `--now`, or the clock.
     func now(_ arguments: ParsedArguments) throws(UsageError) -> Timestamp {
-        try time("--now", arguments) ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        try time("--now", arguments) ?? clock()
     }
 
     static let rootOption = CommandSpec.Option(name: "--root", value: "DIR", help: "the access tree (default: $ACCESSCTL_ROOT, else ./access)")

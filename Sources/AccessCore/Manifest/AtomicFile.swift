@@ -13,7 +13,7 @@ public enum AtomicFile {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             try handle.synchronize()
             try handle.close()
-            if rename(temporary, path) != 0 {
+            if !Platform.rename(temporary, path) {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
             }
         } catch {

@@ -1,10 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads one YAML or JSON file into a node tree, enforcing the input limits.
 public enum ManifestReader {
@@ -47,16 +42,16 @@ public enum ManifestReader {
     /// At most `limit` bytes of the file, with one open and as few reads as the size needs:
     /// loading a large tree is mostly these calls, and FileHandle adds a stat to each file.
     static func readBytes(path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = Platform.openForReading(path)
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while bytes.count < limit {
             let wanted = min(chunk.count, limit - bytes.count)
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+            let got = chunk.withUnsafeMutableBytes { Platform.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<wanted])) }
             if got < 0 {
-                if errno == EINTR { continue }
+                if Platform.interrupted { continue }
                 return nil
             }
             if got == 0 { break }

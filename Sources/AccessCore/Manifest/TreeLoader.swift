@@ -1,10 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Finds, reads and decodes every manifest under a root, then checks the tree as a whole.
 public enum TreeLoader {
@@ -87,10 +82,8 @@ public enum TreeLoader {
                 if folder.isEmpty, reservedFolders.contains(name) { continue }
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 let path = join(root, relative)
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                let mode = info.st_mode & S_IFMT
-                if mode == S_IFLNK {
+                guard let kind = Platform.kind(ofLink: path) else { continue }
+                if kind == .symlink {
                     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                     guard target == realRoot || target.hasPrefix(realRoot + "/") else {
                         if isManifest(name) || isFolder(target) {
@@ -103,9 +96,9 @@ public enum TreeLoader {
                         continue
                     }
                     if ManifestReader.isManifest(name) { found.append(relative) }
-                } else if mode == S_IFDIR {
+                } else if kind == .directory {
                     pending.append(relative)
-                } else if mode == S_IFREG, ManifestReader.isManifest(name) {
+                } else if kind == .regular, ManifestReader.isManifest(name) {
                     found.append(relative)
                 }
             }

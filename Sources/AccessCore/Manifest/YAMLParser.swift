@@ -418,6 +418,9 @@ public struct YAMLParser {
         case at, backtick:
             throw fail("'\(Character(UnicodeScalar(b)))' is reserved in YAML and cannot start a plain value; quote it", at: i)
         case percent: throw fail("'%' cannot start a plain value; quote it", at: i)
+        case hash:
+            // Only reached where no blank precedes it (else it starts a comment), e.g. `[a,#x]`.
+            throw fail("'#' cannot start a plain value, and without a space before it, it does not start a comment; quote the value, or put a space before the comment", at: i)
         case comma, rbracket, rbrace:
             throw fail("unexpected '\(Character(UnicodeScalar(b)))'", at: i)
         case pipe, greater:
@@ -441,7 +444,7 @@ public struct YAMLParser {
 
     /// A plain scalar in block context, continued on lines indented more than `parentIndent`.
     private mutating func parsePlainBlock(parentIndent: Int) throws(Diagnostic) -> String {
-        var text = try plainLine()
+        var (text, comment) = try plainLine()
         while true {
             // Look past blank lines for a continuation line.
             var i = pos
@@ -470,29 +473,40 @@ public struct YAMLParser {
                 break
             }
             guard let found else { return text }
+            // YAML 1.2 ends a plain value at a comment; a line after it cannot continue the
+            // value, and reading it as part of the value would differ from other YAML tools.
+            if let comment {
+                throw fail("a comment (line \(source.lineIndex(of: comment) + 1)) ended the plain value above, so this line cannot continue it; quote the value, or move the comment", at: found)
+            }
             pos = found
-            let more = try plainLine()
+            let (more, moreComment) = try plainLine()
             text += blankLines == 0 ? " " + more : String(repeating: "\n", count: blankLines) + more
+            comment = moreComment
         }
     }
 
-    /// One line of a block plain scalar from `pos`, trimmed; moves to the next line.
-    private mutating func plainLine() throws(Diagnostic) -> String {
+    /// One line of a block plain scalar from `pos`, trimmed, and where a comment ended it;
+    /// moves to the next line.
+    private mutating func plainLine() throws(Diagnostic) -> (text: String, comment: Int?) {
         let start = pos
         var end = pos
+        var comment: Int?
         while !atBreak(pos) {
             let b = bytes[pos]
             if b == colon, blankOrBreak(pos + 1) {
                 throw fail("': ' is not allowed in a plain value; quote the value, or check the indentation if this line starts a new key", at: pos)
             }
-            if b == hash, pos > start, isBlank(bytes[pos - 1]) { break }
+            if b == hash, pos > start, isBlank(bytes[pos - 1]) {
+                comment = pos
+                break
+            }
             if b == tab { throw tabError(at: pos) }
             pos += 1
             if !isBlank(b) { end = pos }
         }
         while !atBreak(pos) { pos += 1 }
         if pos < bytes.count { pos += 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return (String(decoding: bytes[start..<end], as: UTF8.self), comment)
     }
 
     /// A single- or double-quoted scalar at `pos`. Continuation lines must be indented more
@@ -694,7 +708,17 @@ public struct YAMLParser {
             var end = lineStart + spaces
             while end < bytes.count, bytes[end] != lf { end += 1 }
             let onlySpaces = lineStart + spaces == end
-            if !onlySpaces, spaces < contentIndent { break }
+            if !onlySpaces, spaces < contentIndent {
+                // A tab where the indentation is: YAML 1.2 refuses it, a guess would differ.
+                if bytes[lineStart + spaces] == tab, bytes[(lineStart + spaces)..<end].allSatisfy(isBlank) {
+                    throw fail("a tab cannot indent a line of a block scalar; use spaces, or remove the tab", at: lineStart + spaces)
+                }
+                break
+            }
+            // A last line of only spaces without a line break: YAML tools read it differently.
+            if onlySpaces, spaces > 0, end >= bytes.count {
+                throw fail("the block scalar ends with a line of only spaces and no line break; remove the spaces or end the line", at: lineStart)
+            }
             if onlySpaces, spaces <= contentIndent {
                 lines.append(nil)
             } else {

@@ -1,10 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension Reconciler {
     /// Places where the crash tests make a run kill itself with SIGKILL, to prove that a crash
@@ -15,7 +10,7 @@ extension Reconciler {
     }
 
     func crash(at point: CrashPoint) {
-        if crashPoint == point { kill(getpid(), SIGKILL) }
+        if crashPoint == point { Platform.killSelf() }
     }
 
     /// What a run did.

@@ -58,9 +58,9 @@ public enum ReportWriter {
         guard writeFile(TreeLoader.join(staging, marker), Array("Written by accessctl report. The whole folder is replaced on each run.\n".utf8)) else {
             throw fail("cannot write \(marker)")
         }
-        if exists, rename(out, old) != 0 { throw fail("cannot move the earlier report aside") }
-        guard rename(staging, out) == 0 else {
-            if exists { _ = rename(old, out) }
+        if exists, !Platform.rename(out, old) { throw fail("cannot move the earlier report aside") }
+        guard Platform.rename(staging, out) else {
+            if exists { _ = Platform.rename(old, out) }
             throw fail("cannot move the new report into place")
         }
         if exists { try? fm.removeItem(atPath: old) }
@@ -69,15 +69,9 @@ public enum ReportWriter {
 
     /// Writes bytes to a new file with plain system calls: the report writes many small files.
     static func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = Platform.openForWriting(path, permissions: 0o644)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
+        defer { Platform.close(fd) }
+        return Platform.writeAll(fd, bytes)
     }
 }
