@@ -1,5 +1,15 @@
 // swift-tools-version:6.0
 // accessctl: file-based GitOps access manager. Foundation only: no package dependencies.
+//
+// The library targets are the architecture; each depends only on the layers below it, and
+// SwiftPM refuses a cycle (the graph is drawn in the docs' overview, AccessCore.md):
+//   AccessFormats  YAML subset, JSON, canonical JSON, SHA-256, Mustache, diagnostics, platform calls
+//   AccessModel    manifest kinds, decoding, the loaded tree, decision payloads
+//   AccessPolicy   authority, signature verification (ssh-keygen), evaluation, validation
+//   AccessLedger   reconcile, plan, state, audit log
+//   AccessReport   the static HTML report
+//   AccessBench    synthetic trees for the benchmarks
+//   AccessCore     the command line as a library (commands, one error presenter) and the docs
 import PackageDescription
 
 let package = Package(
@@ -9,11 +19,17 @@ let package = Package(
         .library(name: "AccessCore", targets: ["AccessCore"]),
     ],
     targets: [
-        .target(name: "AccessCore"),
+        .target(name: "AccessFormats"),
+        .target(name: "AccessModel", dependencies: ["AccessFormats"]),
+        .target(name: "AccessPolicy", dependencies: ["AccessFormats", "AccessModel"]),
+        .target(name: "AccessLedger", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"]),
+        .target(name: "AccessReport", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger"]),
+        .target(name: "AccessBench", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"]),
+        .target(name: "AccessCore", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench"]),
         .executableTarget(name: "accessctl", dependencies: ["AccessCore"]),
         .testTarget(
             name: "AccessCoreTests",
-            dependencies: ["AccessCore"],
+            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench", "AccessCore"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// `bench generate` writes a valid tree, the same for a seed except the real keys and the
 /// live signatures made with them.

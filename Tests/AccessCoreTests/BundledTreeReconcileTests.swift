@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The README's main job on the bundled tree. Tests never read the working tree's
 /// `access/state` or `access/audit` (the main job rewrites them): they replay the manifests

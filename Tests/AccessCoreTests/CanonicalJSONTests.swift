@@ -1,6 +1,12 @@
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// RFC 8785 (JCS): the examples of the RFC and its reference test data.
 final class CanonicalJSONTests: XCTestCase {

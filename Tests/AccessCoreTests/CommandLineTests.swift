@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The command line, run in-process: usage errors, help, parse, init and the bundled tree.
 final class CommandLineTests: XCTestCase {

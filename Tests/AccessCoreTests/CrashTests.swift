@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Kills `accessctl reconcile` with SIGKILL at every step of its writes and at random
 /// moments; after each kill, state and audit must verify, and the next run must end with

@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Signed decisions end to end: real ed25519 keys, signatures made with ssh-keygen over the
 /// payload, appended to request files, and checked by `accessctl validate`.

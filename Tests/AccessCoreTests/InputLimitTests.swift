@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Files too large, not UTF-8, too deep, or behind a symlink leaving the root are refused clearly.
 final class InputLimitTests: XCTestCase {

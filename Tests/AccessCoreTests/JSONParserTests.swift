@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The JSON reader: agrees with Foundation on valid input, and is stricter where Foundation is silent.
 final class JSONParserTests: XCTestCase {

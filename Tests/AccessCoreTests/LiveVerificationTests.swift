@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Only decisions that can still affect a grant are verified, and in parallel processes.
 final class LiveVerificationTests: ReconcileTestCase {

@@ -1,6 +1,12 @@
 import Testing
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Times, durations, ids and resource patterns: the small value types of the model.
 @Suite struct ModelValueTests {

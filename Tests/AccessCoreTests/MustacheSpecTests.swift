@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The Mustache spec's own test data (Tests/AccessCoreTests/Fixtures/mustache, MIT licensed,
 /// copied from the spec repository): every test of the required modules must pass.

@@ -1,6 +1,12 @@
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// What the report's engine adds to the spec: escaping of `'`, raw tags only for trusted
 /// markup, and errors with a position and caret.

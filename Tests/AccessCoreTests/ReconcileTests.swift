@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Shared set-up for reconcile tests: the small fixture tree with real keys for ann and olga
 /// (owners, so approvers) and sam (the requester).

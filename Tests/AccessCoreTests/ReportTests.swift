@@ -4,7 +4,13 @@ import FoundationXML
 #endif
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The HTML report rendered from the bundled tree: well-formed pages whose links resolve,
 /// hostile text escaped everywhere, the same bytes every time, and a customer's report

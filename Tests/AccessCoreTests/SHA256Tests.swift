@@ -1,6 +1,12 @@
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// FIPS 180-4 / NIST example vectors for SHA-256.
 final class SHA256Tests: XCTestCase {

@@ -1,7 +1,13 @@
 import Foundation
 import Testing
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// Inputs an outside YAML test suite found read differently from YAML 1.2. Each class is
 /// now refused with a positioned error, compared in full: a reviewer's YAML tools and

@@ -1,7 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import AccessBench
 @testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+@testable import AccessReport
 
 /// The YAML subset against its fixtures: accepted inputs must give the data a YAML 1.2
 /// parser gives (expected files written by Tests/Scripts/yaml-oracle.py from ruamel.yaml),

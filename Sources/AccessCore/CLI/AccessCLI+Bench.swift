@@ -1,4 +1,10 @@
 import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
 
 extension AccessCLI {
     static let benchCommands: [CommandSpec] = [

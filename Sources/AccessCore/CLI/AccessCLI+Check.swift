@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 extension AccessCLI {
     static let checkCommand = CommandSpec(
         name: "check", summary: "Answer whether a principal may do an action on a resource, and why.", arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],

@@ -1,4 +1,10 @@
 import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
 
 extension AccessCLI {
     /// Options shared by approve, deny, revoke, relinquish, payload and attach.

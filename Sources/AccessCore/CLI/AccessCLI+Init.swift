@@ -1,4 +1,10 @@
 import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
 
 extension AccessCLI {
     /// `accessctl init [DIR]`: write a small, valid tree to start from.

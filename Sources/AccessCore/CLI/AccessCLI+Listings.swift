@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 extension AccessCLI {
     static let listingCommands: [CommandSpec] = [
         CommandSpec(

@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 extension AccessCLI {
     /// `accessctl parse FILE`: show the data read from a file, before schema checks.
     func parse(_ arguments: ParsedArguments) -> CommandResult {

@@ -1,4 +1,10 @@
 import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
 
 extension AccessCLI {
     static let templatesOption = CommandSpec.Option(name: "--templates", value: "DIR", help: "the report's templates and stylesheet (default: $ACCESSCTL_TEMPLATES, else ./templates)")

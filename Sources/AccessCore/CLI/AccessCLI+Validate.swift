@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 extension AccessCLI {
     /// `accessctl validate`: load the whole tree, verify every decision, print every problem.
     func validate(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {

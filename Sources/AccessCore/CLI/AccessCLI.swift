@@ -1,4 +1,10 @@
 import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
 
 /// The command-line tool as a library: `run` takes arguments and returns what to print.
 /// Tests call it in-process; the executable only forwards its arguments and prints.

@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 /// Splits a command line into a command, its options and its positional arguments.
 enum ArgumentParser {
     /// Finds the command named by the leading words; the longest name wins (`request new`).

@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 /// What a command printed and how it exits; the executable writes it out unchanged.
 public struct CommandResult: Sendable, Equatable {
     public var exitCode: Int32

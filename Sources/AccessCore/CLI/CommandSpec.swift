@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 /// The description of one subcommand: its options, arguments and help text.
 public struct CommandSpec: Sendable {
     public struct Option: Sendable {

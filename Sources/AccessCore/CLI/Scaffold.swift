@@ -1,3 +1,10 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 /// The files `accessctl init` writes: a minimal valid tree with comments that explain it.
 enum Scaffold {
     static let files: [(String, String)] = [

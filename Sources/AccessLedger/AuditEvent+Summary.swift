@@ -1,0 +1,50 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+extension AuditEvent {
+    /// One readable line about the event, for `audit show` and the report.
+    public var summary: String {
+        func text(_ key: String) -> String? { detail(key)?.stringValue }
+        let grant = detail("grant").flatMap(GrantRecord.init(json:))
+        let key = text("key") ?? ""
+        switch event {
+        case Name.submitted:
+            return "requested by \(actor ?? "?"): \(resources.joined(separator: ", "))" + (text("reason").map { " (\"\($0)\")" } ?? "")
+        case Name.updated:
+            return "spec changed by its author; decisions on the old spec no longer count"
+        case Name.approved:
+            let approvers = detail("approvers").flatMap { value -> [String]? in
+                if case .array(let items) = value { return items.compactMap(\.stringValue) }
+                return nil
+            } ?? []
+            var out = "approved by \(approvers.joined(separator: ", ")) under policy \(text("policy") ?? "?")"
+            if let terms = detail("terms") {
+                let what = [terms["role"]?.stringValue.map { "role \($0)" }, terms["actions"].map { value -> String in
+                    guard case .array(let items) = value else { return "" }
+                    return "actions " + items.compactMap(\.stringValue).joined(separator: ", ")
+                }].compactMap { $0 }.joined(separator: " and ")
+                out += ": \(what), \(terms["validFrom"]?.stringValue ?? "?") to \(terms["validTo"]?.stringValue ?? "no end")"
+            }
+            if case .array(let changes)? = detail("modifications"), !changes.isEmpty {
+                out += "; modified: " + changes.compactMap(\.stringValue).joined(separator: "; ")
+            }
+            return out
+        case Name.denied, Name.revoked, Name.relinquished:
+            return "\(event.dropFirst("request.".count)) by \(actor ?? "?") at \(text("at") ?? "?")" + (text("reason").map { ": \($0)" } ?? "")
+        case Name.expired:
+            return "approved window ended at \(text("validTo") ?? "?")"
+        case Name.voided:
+            return "\(text("decision") ?? "decision") by \(actor ?? "?") at \(text("at") ?? "?") no longer counts: the spec changed after it was signed"
+        case Name.activated:
+            return "\(key) granted: \(grant.map { "\($0.permissions) on \($0.resources.joined(separator: ", ")), \($0.window)" } ?? "")"
+        case Name.changed:
+            return "\(key) changed: \(grant.map { "\($0.permissions) on \($0.resources.joined(separator: ", ")), \($0.window)" } ?? "")"
+        case Name.drift:
+            return "\(key): the state file disagreed with the audit log; corrected"
+        default:
+            if event.hasPrefix("grant.") { return "\(key) removed" + (text("reason").map { ": \($0)" } ?? "") }
+            return CanonicalJSON.encode(.object(details))
+        }
+    }
+}

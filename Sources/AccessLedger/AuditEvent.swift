@@ -1,0 +1,116 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// One line of the audit log (DESIGN.md section 6).
+public struct AuditEvent: Sendable, Equatable {
+    /// The event names accessctl writes.
+    public enum Name {
+        public static let submitted = "request.submitted"
+        public static let updated = "request.updated"
+        public static let approved = "request.approved"
+        public static let denied = "request.denied"
+        public static let revoked = "request.revoked"
+        public static let relinquished = "request.relinquished"
+        public static let expired = "request.expired"
+        public static let voided = "decision.voided"
+        public static let activated = "grant.activated"
+        public static let changed = "grant.changed"
+        public static let drift = "grant.drift"
+        /// `grant.` + a removal cause: grant.expired, grant.revoked, ...
+        public static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
+    }
+
+    /// The hash `prev` holds on the first line.
+    public static let genesis = "sha256:" + String(repeating: "0", count: 64)
+
+    public var seq: Int
+    public var time: Timestamp
+    public var event: String
+    public var request: String?
+    public var principal: String?
+    public var resources: [String]
+    public var actor: String?
+    public var details: [(String, JSONValue)]
+    public var prev: String
+    public var hash: String
+
+    public init(
+        seq: Int = 0, time: Timestamp, event: String, request: String? = nil, principal: String? = nil, resources: [String] = [],
+        actor: String? = nil, details: [(String, JSONValue)] = [], prev: String = "", hash: String = ""
+    ) {
+        self.seq = seq
+        self.time = time
+        self.event = event
+        self.request = request
+        self.principal = principal
+        self.resources = resources
+        self.actor = actor
+        self.details = details
+        self.prev = prev
+        self.hash = hash
+    }
+
+    public static func == (a: AuditEvent, b: AuditEvent) -> Bool { a.line == b.line }
+
+    /// The event without `hash`: what `hash` is the SHA-256 of.
+    var unhashed: JSONValue {
+        var members: [(String, JSONValue)] = [("seq", .number(Double(seq))), ("time", .string(time.description)), ("event", .string(event))]
+        if let request { members.append(("request", .string(request))) }
+        if let principal { members.append(("principal", .string(principal))) }
+        if !resources.isEmpty { members.append(("resources", .array(resources.map { .string($0) }))) }
+        if let actor { members.append(("actor", .string(actor))) }
+        if !details.isEmpty { members.append(("details", .object(details))) }
+        members.append(("prev", .string(prev)))
+        return .object(members)
+    }
+
+    /// `sha256:` + hex SHA-256 of the canonical JSON without `hash`.
+    public var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encode(unhashed)) }
+
+    /// The line as written: RFC 8785 canonical JSON, so each event has exactly one spelling.
+    public var line: String {
+        guard case .object(var members) = unhashed else { return "" }
+        members.append(("hash", .string(hash)))
+        return CanonicalJSON.encode(.object(members))
+    }
+
+    /// Sets `seq`, `prev` and `hash` to follow `previous` (nil for the first line).
+    public mutating func chain(after previous: AuditEvent?) {
+        seq = (previous?.seq ?? 0) + 1
+        prev = previous?.hash ?? Self.genesis
+        hash = computedHash
+    }
+
+    /// A member of `details`.
+    public func detail(_ key: String) -> JSONValue? { details.first { $0.0 == key }?.1 }
+}
+
+extension AuditEvent {
+    /// Reads an event from parsed JSON; nil names what is wrong.
+    static func decode(_ value: JSONValue) -> Result<AuditEvent, AuditLog.Problem> {
+        guard case .object(let members) = value else { return .failure(.init("not a JSON object")) }
+        let known: Set<String> = ["seq", "time", "event", "request", "principal", "resources", "actor", "details", "prev", "hash"]
+        if let extra = members.first(where: { !known.contains($0.0) }) { return .failure(.init("unknown field '\(extra.0)'")) }
+        guard case .number(let seq)? = value["seq"], seq >= 1, seq == seq.rounded(), seq < 1e15 else { return .failure(.init("'seq' must be a positive whole number")) }
+        guard let timeText = value["time"]?.stringValue, let time = Timestamp(rfc3339: timeText) else { return .failure(.init("'time' must be an RFC 3339 time")) }
+        guard let event = value["event"]?.stringValue else { return .failure(.init("'event' must be a string")) }
+        guard let prev = value["prev"]?.stringValue, let hash = value["hash"]?.stringValue else { return .failure(.init("'prev' and 'hash' must be strings")) }
+        var resources: [String] = []
+        if let list = value["resources"] {
+            guard case .array(let items) = list, items.allSatisfy({ $0.stringValue != nil }) else { return .failure(.init("'resources' must be a list of strings")) }
+            resources = items.compactMap(\.stringValue)
+        }
+        var details: [(String, JSONValue)] = []
+        if let object = value["details"] {
+            guard case .object(let m) = object else { return .failure(.init("'details' must be an object")) }
+            details = m
+        }
+        for key in ["request", "principal", "actor"] where value[key] != nil && value[key]?.stringValue == nil {
+            return .failure(.init("'\(key)' must be a string"))
+        }
+        return .success(AuditEvent(
+            seq: Int(seq), time: time, event: event, request: value["request"]?.stringValue, principal: value["principal"]?.stringValue,
+            resources: resources, actor: value["actor"]?.stringValue, details: details, prev: prev, hash: hash))
+    }
+}

@@ -1,0 +1,71 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// What the audit log says happened, replayed line by line: the grants in force, the
+/// requests that ended, and which lifecycle events were already logged.
+public struct AuditHistory: Sendable {
+    /// Grants by key, as the logged activations and removals leave them.
+    public var grants: [String: GrantRecord] = [:]
+    /// Requests the log shows as expired, revoked or relinquished: never granted again.
+    public var ended: [String: (cause: RemovalCause, time: Timestamp)] = [:]
+    /// Identities of lifecycle events already logged (see `identity(of:)`).
+    public var logged: Set<String> = []
+    /// The spec digest last logged for each request.
+    public var specDigests: [String: String] = [:]
+    public var lastTime: Timestamp?
+
+    public init() {}
+
+    /// Replays `events` in order.
+    public init<S: Sequence>(_ events: S) where S.Element == AuditEvent {
+        for event in events { apply(event) }
+    }
+
+    /// The causes whose `grant.<cause>` event removes a grant.
+    static let removals = Dictionary(uniqueKeysWithValues: RemovalCause.allCases.filter { $0 != .drift }.map { (AuditEvent.Name.removed($0), $0) })
+
+    public mutating func apply(_ event: AuditEvent) {
+        lastTime = event.time
+        if let identity = Self.identity(of: event) { logged.insert(identity) }
+        let key = event.detail("key")?.stringValue
+        switch event.event {
+        case AuditEvent.Name.activated, AuditEvent.Name.changed:
+            if let key, let grant = event.detail("grant").flatMap(GrantRecord.init(json:)) { grants[key] = grant }
+        case AuditEvent.Name.submitted, AuditEvent.Name.updated:
+            if let request = event.request, let digest = event.detail("specDigest")?.stringValue { specDigests[request] = digest }
+        case AuditEvent.Name.expired: end(event.request, .expired, event.time)
+        case AuditEvent.Name.revoked: end(event.request, .revoked, event.time)
+        case AuditEvent.Name.relinquished: end(event.request, .relinquished, event.time)
+        default:
+            if let cause = Self.removals[event.event], let key {
+                grants[key] = nil
+                if [.expired, .revoked, .relinquished].contains(cause), key.hasPrefix("request/") { end(event.request, cause, event.time) }
+            }
+        }
+    }
+
+    private mutating func end(_ request: String?, _ cause: RemovalCause, _ time: Timestamp) {
+        guard let request, ended[request] == nil else { return }
+        ended[request] = (cause, time)
+    }
+
+    /// What makes a lifecycle event the same as one logged before, so it is logged once;
+    /// nil for grant events, which follow from the state instead.
+    public static func identity(of event: AuditEvent) -> String? {
+        let request = event.request ?? ""
+        switch event.event {
+        case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired:
+            return "\(event.event) \(request)"
+        case AuditEvent.Name.updated:
+            return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "")"
+        case AuditEvent.Name.approved:
+            let terms = event.detail("terms").map(CanonicalJSON.encode) ?? ""
+            return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "") \(terms)"
+        case AuditEvent.Name.denied, AuditEvent.Name.voided:
+            return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
+        default:
+            return nil
+        }
+    }
+}

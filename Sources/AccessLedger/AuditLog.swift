@@ -1,0 +1,118 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// The hash-chained audit log `audit/log.jsonl`: read, checked line by line, and appended.
+public struct AuditLog: Sendable {
+    /// Where the log lives, relative to the tree root.
+    public static let relativePath = "audit/log.jsonl"
+
+    /// What is wrong with a line; `line` is 1-based.
+    public struct Problem: Error, Sendable {
+        public var message: String
+        public var line: Int
+
+        init(_ message: String, line: Int = 0) {
+            self.message = message
+            self.line = line
+        }
+    }
+
+    /// Every complete, verified line in order.
+    public var events: [AuditEvent]
+    /// Bytes after the last newline: what an append cut short by a crash leaves behind.
+    public var partialTail: [UInt8]
+    /// Length of the complete lines in bytes (where a partial tail starts).
+    public var completeLength: Int
+
+    public init(events: [AuditEvent] = [], partialTail: [UInt8] = [], completeLength: Int = 0) {
+        self.events = events
+        self.partialTail = partialTail
+        self.completeLength = completeLength
+    }
+
+    /// The hash of the last line, or the genesis hash of an empty log.
+    public var head: String { events.last?.hash ?? AuditEvent.genesis }
+
+    /// Reads and checks the log at `path`; a missing file is an empty log. Each line must be
+    /// the canonical JSON of its event, continue `seq`, name the previous line's hash in
+    /// `prev`, and carry its own hash: so editing, deleting or reordering a line shows.
+    public static func read(path: String) throws(Problem) -> AuditLog {
+        guard FileManager.default.fileExists(atPath: path) else { return AuditLog() }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem("cannot read the audit log", line: 1) }
+        return try parse([UInt8](data))
+    }
+
+    /// Checks log bytes; see `read(path:)`.
+    public static func parse(_ bytes: [UInt8]) throws(Problem) -> AuditLog {
+        var log = AuditLog()
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+                log.partialTail = Array(bytes[start...])
+                break
+            }
+            number += 1
+            let lineBytes = Array(bytes[start..<end])
+            start = end + 1
+            log.completeLength = start
+            let event = try check(lineBytes, number: number, after: log.events.last)
+            log.events.append(event)
+        }
+        return log
+    }
+
+    private static func check(_ bytes: [UInt8], number: Int, after previous: AuditEvent?) throws(Problem) -> AuditEvent {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes: bytes, file: AuditLog.relativePath).json
+        } catch {
+            throw Problem("not valid JSON: \(error.message)", line: number)
+        }
+        let event: AuditEvent
+        switch AuditEvent.decode(value) {
+        case .success(let e): event = e
+        case .failure(let problem): throw Problem(problem.message, line: number)
+        }
+        guard event.line.utf8.elementsEqual(bytes) else {
+            throw Problem("the line is not in canonical form (edited by hand?)", line: number)
+        }
+        let expectedSeq = (previous?.seq ?? 0) + 1
+        guard event.seq == expectedSeq else {
+            throw Problem("seq is \(event.seq), expected \(expectedSeq): a line was removed, added or moved", line: number)
+        }
+        guard event.prev == (previous?.hash ?? AuditEvent.genesis) else {
+            throw Problem("prev does not match the hash of line \(number - 1): a line was removed, added or moved", line: number)
+        }
+        guard event.hash == event.computedHash else {
+            throw Problem("hash does not match the line's content: the line was edited", line: number)
+        }
+        if let previous, event.time < previous.time {
+            throw Problem("time \(event.time) is earlier than line \(number - 1)'s \(previous.time)", line: number)
+        }
+        return event
+    }
+
+    /// Appends `events` (already chained after `head`) in one write, then flushes to disk.
+    /// A partial tail left by an interrupted run is cut off first; it was never committed.
+    /// `stopAfter` writes only that many bytes and returns: the crash tests use it to leave the
+    /// torn line a crash in the middle of the write would.
+    public static func append(_ events: [AuditEvent], to path: String, replacingFrom offset: Int, stopAfter: Int? = nil) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(offset))
+        try handle.seek(toOffset: UInt64(offset))
+        let bytes = Data(events.map { $0.line + "\n" }.joined().utf8)
+        try handle.write(contentsOf: stopAfter.map { bytes.prefix($0) } ?? bytes)
+        try handle.synchronize()
+    }
+}

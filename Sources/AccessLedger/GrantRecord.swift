@@ -1,0 +1,113 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// One grant the reconciler applies: what `state/grants.json` lists and the apply hook receives.
+public struct GrantRecord: Sendable, Equatable {
+    public enum SourceKind: String, Sendable {
+        case binding, request
+    }
+
+    /// Stable identity across runs: `request/ID`, or `binding/ID/PRINCIPAL` (a binding to a
+    /// team gives one grant per member, so a member who leaves loses exactly their grant).
+    public var key: String
+    public var principal: String
+    public var sourceKind: SourceKind
+    public var sourceID: String
+    public var role: String?
+    public var actions: [String]
+    /// Resource references or patterns, as written.
+    public var resources: [String]
+    public var validFrom: Timestamp?
+    public var validTo: Timestamp?
+    /// Who approved (requests only).
+    public var approvers: [String]
+    /// The policy the approval was valid under (requests only).
+    public var policy: String?
+
+    public init(
+        key: String, principal: String, sourceKind: SourceKind, sourceID: String, role: String?, actions: [String], resources: [String],
+        validFrom: Timestamp?, validTo: Timestamp?, approvers: [String] = [], policy: String? = nil
+    ) {
+        self.key = key
+        self.principal = principal
+        self.sourceKind = sourceKind
+        self.sourceID = sourceID
+        self.role = role
+        self.actions = actions
+        self.resources = resources
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.approvers = approvers
+        self.policy = policy
+    }
+
+    /// `role X` and/or `actions a, b`, for listings.
+    public var permissions: String {
+        var parts: [String] = []
+        if let role { parts.append("role \(role)") }
+        if !actions.isEmpty { parts.append("actions \(actions.joined(separator: ", "))") }
+        return parts.joined(separator: " and ")
+    }
+
+    /// `FROM to TO`, `from FROM`, `until TO` or `always`.
+    public var window: String {
+        switch (validFrom, validTo) {
+        case (let from?, let to?): "\(from) to \(to)"
+        case (let from?, nil): "from \(from), no end"
+        case (nil, let to?): "until \(to)"
+        case (nil, nil): "no end"
+        }
+    }
+
+    /// `request ID, approved by A, B` or `binding ID`.
+    public var sourceDescription: String {
+        switch sourceKind {
+        case .binding: "binding \(sourceID)"
+        case .request: "request \(sourceID)" + (approvers.isEmpty ? "" : ", approved by \(approvers.joined(separator: ", "))")
+        }
+    }
+}
+
+extension GrantRecord {
+    /// The record as JSON, members in a fixed order; absent values are left out.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("key", .string(key)), ("principal", .string(principal)),
+            ("source", .object([("kind", .string(sourceKind.rawValue)), ("id", .string(sourceID))])),
+            ("resources", .array(resources.map { .string($0) })),
+        ]
+        if let role { members.append(("role", .string(role))) }
+        if !actions.isEmpty { members.append(("actions", .array(actions.map { .string($0) }))) }
+        if let validFrom { members.append(("validFrom", .string(validFrom.description))) }
+        if let validTo { members.append(("validTo", .string(validTo.description))) }
+        if !approvers.isEmpty { members.append(("approvers", .array(approvers.map { .string($0) }))) }
+        if let policy { members.append(("policy", .string(policy))) }
+        return .object(members)
+    }
+
+    /// Reads a record written by `json`; nil if anything is missing or of the wrong type.
+    public init?(json: JSONValue) {
+        func strings(_ key: String) -> [String]? {
+            guard let value = json[key] else { return [] }
+            guard case .array(let items) = value else { return nil }
+            let texts = items.compactMap(\.stringValue)
+            return texts.count == items.count ? texts : nil
+        }
+        func time(_ key: String) -> Timestamp?? {
+            guard let value = json[key] else { return .some(nil) }
+            guard let text = value.stringValue, let time = Timestamp(rfc3339: text) else { return nil }
+            return .some(time)
+        }
+        guard let key = json["key"]?.stringValue, let principal = json["principal"]?.stringValue,
+            let kindText = json["source"]?["kind"]?.stringValue, let kind = SourceKind(rawValue: kindText),
+            let sourceID = json["source"]?["id"]?.stringValue, let resources = strings("resources"), let actions = strings("actions"),
+            let approvers = strings("approvers"), let validFrom = time("validFrom"), let validTo = time("validTo")
+        else { return nil }
+        if let role = json["role"], role.stringValue == nil { return nil }
+        if let policy = json["policy"], policy.stringValue == nil { return nil }
+        self.init(
+            key: key, principal: principal, sourceKind: kind, sourceID: sourceID, role: json["role"]?.stringValue, actions: actions,
+            resources: resources, validFrom: validFrom, validTo: validTo, approvers: approvers, policy: json["policy"]?.stringValue)
+    }
+}

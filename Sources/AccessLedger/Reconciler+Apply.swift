@@ -1,0 +1,82 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+extension Reconciler {
+    /// Places where the crash tests make a run kill itself with SIGKILL, to prove that a crash
+    /// at each step of writing leaves state and audit consistent (set through the
+    /// `ACCESSCTL_TEST_CRASH_AT` environment variable; never set in normal use).
+    public enum CrashPoint: String, Sendable, CaseIterable {
+        case beforeAppend = "before-append", midAppend = "mid-append", afterAppend = "after-append", afterState = "after-state"
+    }
+
+    func crash(at point: CrashPoint) {
+        if crashPoint == point { Platform.killSelf() }
+    }
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        public var applied: [Plan.Change]
+        /// Changes whose hook failed, with why: not recorded, retried next run.
+        public var failed: [(change: Plan.Change, problem: String)]
+        /// The events appended to the audit log, chained.
+        public var events: [AuditEvent]
+        public var state: StateFile
+    }
+
+    /// Applies `plan`: runs the hook for each change, appends the events of those that
+    /// succeeded to the audit log (the commit point), then replaces the state file.
+    ///
+    /// A crash after the append leaves the state one run behind the log; the next run
+    /// reads the log as the truth and completes it. A crash before it loses nothing but the
+    /// hook calls, which run again (hooks must be idempotent).
+    public func apply(_ plan: Plan, _ input: Input, hook: ApplyHook?) throws -> Outcome {
+        var grants = plan.current
+        var applied: [Plan.Change] = []
+        var failed: [(change: Plan.Change, problem: String)] = []
+        var events = plan.lifecycle
+        for change in plan.changes {
+            if let problem = hook?.run(change, now: now) {
+                failed.append((change, problem))
+                continue
+            }
+            grants[change.key] = change.action == .remove ? nil : change.grant
+            applied.append(change)
+            events += change.events
+        }
+        var previous = input.log.events.last
+        for i in events.indices {
+            events[i].chain(after: previous)
+            previous = events[i]
+        }
+        removeLeftoverTemporaryFiles()
+        crash(at: .beforeAppend)
+        if !events.isEmpty || !input.log.partialTail.isEmpty {
+            if crashPoint == .midAppend {
+                let length = events.map { $0.line.utf8.count + 1 }.reduce(0, +)
+                try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength, stopAfter: length / 2)
+                crash(at: .midAppend)
+            }
+            try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength)
+        }
+        crash(at: .afterAppend)
+        let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
+        let bytes = Array(state.text.utf8)
+        if FileManager.default.contents(atPath: statePath).map({ [UInt8]($0) }) != bytes {
+            try FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFile.write(bytes, to: statePath)
+        }
+        crash(at: .afterState)
+        return Outcome(applied: applied, failed: failed, events: events, state: state)
+    }
+
+    /// Temporary state files a crash left between writing and renaming; never committed.
+    private func removeLeftoverTemporaryFiles() {
+        let folder = (statePath as NSString).deletingLastPathComponent
+        let prefix = ".\((statePath as NSString).lastPathComponent).tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: TreeLoader.join(folder, name))
+        }
+    }
+}

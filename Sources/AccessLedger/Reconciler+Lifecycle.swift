@@ -1,0 +1,68 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+extension Reconciler {
+    /// Request events not logged before: submitted the first time a request is seen, updated
+    /// when its spec changes, then each verified decision's effect, once.
+    func lifecycle(_ input: Input) -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        var logged = input.history.logged
+        func add(_ event: AuditEvent) {
+            guard let identity = AuditHistory.identity(of: event), logged.insert(identity).inserted else { return }
+            events.append(event)
+        }
+        for request in input.verified.tree.requests {
+            let spec = request.spec
+            func event(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
+                AuditEvent(
+                    time: now, event: name, request: request.id, principal: spec.requester.value, resources: spec.resources.map(\.value.description),
+                    actor: actor, details: details)
+            }
+            let digest = request.specDigest
+            if let previous = input.history.specDigests[request.id] {
+                if previous != digest {
+                    add(event(AuditEvent.Name.updated, actor: spec.requester.value, [("specDigest", .string(digest)), ("previousSpecDigest", .string(previous))]))
+                }
+            } else {
+                guard case .object(let members) = spec.json else { continue }
+                add(event(AuditEvent.Name.submitted, actor: spec.requester.value, members.filter { $0.0 != "requester" && $0.0 != "resources" } + [("specDigest", .string(digest))]))
+            }
+            guard let status = input.verified.statuses[request.id] else { continue }
+            func decisionDetails(_ d: Decision) -> [(String, JSONValue)] {
+                [("decision", .string(d.kind.value.rawValue)), ("at", .string(d.at.value.description))] + (d.reason.map { [("reason", .string($0))] } ?? [])
+            }
+            for check in status.checks {
+                if case .voided(let why) = check.outcome {
+                    let d = check.decision
+                    add(event(AuditEvent.Name.voided, actor: d.by.value, decisionDetails(d) + [("specDigest", .string(d.specDigest.value)), ("why", .string(why))]))
+                }
+            }
+            let valid = status.checks.filter { $0.outcome == .valid }
+            if let terms = status.terms {
+                let approvals = valid.filter { $0.decision.kind.value == .approve && $0.decision.terms == terms && status.approvers.contains($0.decision.by.value) }
+                let last = approvals.max { $0.decision.at.value < $1.decision.at.value }?.decision
+                var details: [(String, JSONValue)] = [
+                    ("approvers", .array(status.approvers.map { .string($0) })), ("terms", DecisionPayload.termsJSON(terms)),
+                    ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),
+                    ("at", .string(last?.at.value.description ?? "")),
+                ]
+                let modified = terms.differences(from: spec)
+                if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
+                add(event(AuditEvent.Name.approved, actor: last?.by.value, details))
+            }
+            for check in valid where check.decision.kind.value == .deny {
+                add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision)))
+            }
+            for (kind, name) in [(Decision.Kind.revoke, AuditEvent.Name.revoked), (.relinquish, AuditEvent.Name.relinquished)] {
+                if let d = valid.first(where: { $0.decision.kind.value == kind })?.decision {
+                    add(event(name, actor: d.by.value, decisionDetails(d)))
+                }
+            }
+            if status.state == .expired, let to = status.terms?.validTo {
+                add(event(AuditEvent.Name.expired, actor: nil, [("validTo", .string(to.description))]))
+            }
+        }
+        return events
+    }
+}

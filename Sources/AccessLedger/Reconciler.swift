@@ -1,0 +1,278 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// Computes and applies the plan of DESIGN.md section 5: desired grants from the verified
+/// tree, current grants from the state file checked against the audit log.
+public struct Reconciler: Sendable {
+    public var root: String
+    public var displayRoot: String
+    public var now: Timestamp
+    public var keygen: SSHKeygen
+    /// Where to crash on purpose; tests only.
+    public var crashPoint: CrashPoint?
+
+    public init(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, crashPoint: CrashPoint? = nil) {
+        self.crashPoint = crashPoint
+        self.root = root
+        self.displayRoot = displayRoot
+        self.now = now
+        self.keygen = keygen
+    }
+
+    /// What stops a run before it computes anything: a broken audit chain, a state file that
+    /// names a line the log lacks, a clock that went back.
+    public struct Refusal: Error, Sendable {
+        /// The whole message, starting with `FILE:LINE:COLUMN: error:` or `error:`.
+        public var message: String
+    }
+
+    /// Everything a run reads.
+    public struct Input: Sendable {
+        public var verified: VerifiedTree
+        public var state: StateFile?
+        public var log: AuditLog
+        public var history: AuditHistory
+        /// Problems with the state file (it is then rebuilt from the audit log).
+        public var stateProblems: [Diagnostic]
+
+        /// Every error and warning of the run's input.
+        public var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
+    }
+
+    public var statePath: String { TreeLoader.join(root, StateFile.relativePath) }
+    public var logPath: String { TreeLoader.join(root, AuditLog.relativePath) }
+    public var lockPath: String { TreeLoader.join(root, "state/.lock") }
+    func display(_ relative: String) -> String { TreeLoader.join(displayRoot, relative) }
+
+    /// Reads the tree, the state file and the audit log, and checks they fit together.
+    public func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
+        var input = try readRecords()
+        input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel)
+        return input
+    }
+
+    /// Reads and checks the state file and the audit log; the tree is left empty.
+    public func readRecords() throws(Refusal) -> Input {
+        let log: AuditLog
+        do {
+            log = try AuditLog.read(path: logPath)
+        } catch {
+            throw Refusal(message: Self.chainProblem(error, file: display(AuditLog.relativePath)) + ". accessctl will not append to a broken log; restore it from git history")
+        }
+        var state: StateFile?
+        var stateProblems: [Diagnostic] = []
+        do {
+            state = try StateFile.read(path: statePath, display: display(StateFile.relativePath))
+        } catch {
+            var problem = error
+            problem.message += "; the state is rebuilt from the audit log"
+            stateProblems.append(problem)
+        }
+        if let state, let problem = Self.headProblem(state, log) {
+            throw Refusal(message: "\(display(StateFile.relativePath)): error: \(problem). Restore both from git history")
+        }
+        let history = AuditHistory(log.events)
+        let last = [state?.lastRun, history.lastTime].compactMap { $0 }.max()
+        if let last, now < last {
+            throw Refusal(message: "error: now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
+        }
+        let empty = VerifiedTree(tree: AccessTree(root: root), diagnostics: [], statuses: [:])
+        return Input(verified: empty, state: state, log: log, history: history, stateProblems: stateProblems)
+    }
+
+    /// `FILE:LINE:1: error: the audit log's chain is broken: ...`.
+    package static func chainProblem(_ problem: AuditLog.Problem, file: String) -> String {
+        Diagnostic(file: file, location: SourceLocation(line: max(1, problem.line), column: 1), message: "the audit log's chain is broken at line \(problem.line): \(problem.message)").headline
+    }
+
+    /// Why the state file cannot belong to this log: the line it names is missing or different.
+    package static func headProblem(_ state: StateFile, _ log: AuditLog) -> String? {
+        let seq = state.auditSeq
+        let head = seq == 0 ? AuditEvent.genesis : (seq <= log.events.count ? log.events[seq - 1].hash : nil)
+        guard head != state.auditHash else { return nil }
+        let found = seq <= log.events.count ? "line \(seq) has hash \(head ?? "")" : "the log has only \(log.events.count) complete line\(log.events.count == 1 ? "" : "s")"
+        return "the state names audit line \(seq) with hash \(state.auditHash), but \(found): lines were removed from the end of the audit log, or the two files come from different runs"
+    }
+
+    /// One grant on which the state file and the audit log disagree (nil: not there).
+    public struct Drift: Sendable {
+        public var stateFile: GrantRecord?
+        public var auditLog: GrantRecord?
+    }
+
+    /// Grants on which the state file disagrees with the audit log replayed up to the line the
+    /// state names (later lines come from a run cut short before it wrote the state, and are
+    /// not drift), by key.
+    package static func drift(_ state: StateFile, _ log: AuditLog) -> [String: Drift] {
+        let atHead = AuditHistory(log.events.prefix(state.auditSeq)).grants
+        let stated = Dictionary(state.grants.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [String: Drift] = [:]
+        for key in Set(stated.keys).union(atHead.keys) where stated[key] != atHead[key] {
+            out[key] = Drift(stateFile: stated[key], auditLog: atHead[key])
+        }
+        return out
+    }
+
+    /// The plan: every grant to add, change or remove, with causes and the events to log.
+    public func plan(_ input: Input) -> Plan {
+        let history = input.history
+        let applied = history.grants
+        var current = applied
+        let drifted = input.state.map { Self.drift($0, input.log) } ?? [:]
+        for (key, drift) in drifted { current[key] = drift.stateFile }
+        let (desired, notices) = desiredGrants(input)
+        var changes: [Plan.Change] = []
+        for key in Set(current.keys).union(desired.keys).union(drifted.keys).sorted() {
+            let before = current[key], after = desired[key]
+            let drift = drifted[key] != nil
+            guard before != after || (drift && applied[key] != after) else { continue }
+            // Why the grant the log shows goes away, worked out once for the line and the event.
+            let removal = after == nil ? applied[key].map { removalCause($0, input) } : nil
+            var change: Plan.Change
+            switch (before, after) {
+            case (nil, let grant?):
+                change = Plan.Change(action: .grant, grant: grant, drift: drift, events: [])
+            case (_?, let grant?) where applied[key] == nil && before == after:
+                // The state file already lists what is now due, but no run granted it: grant it properly.
+                change = Plan.Change(action: .grant, grant: grant, drift: drift, events: [])
+            case (let old?, let grant?):
+                change = Plan.Change(action: .change, grant: grant, previous: old, reason: differences(old, grant), drift: drift, events: [])
+            case (let old?, nil):
+                let (cause, reason) = removal ?? (RemovalCause.drift, "the state file lists it, but the audit log shows no run granted it")
+                change = Plan.Change(action: .remove, grant: old, cause: cause, reason: reason, drift: drift, events: [])
+            case (nil, nil): continue
+            }
+            if let versions = drifted[key] {
+                change.events.append(event(AuditEvent.Name.drift, change.grant, [
+                    ("key", .string(key)), ("stateFile", versions.stateFile?.json ?? .null), ("auditLog", versions.auditLog?.json ?? .null),
+                ]))
+            }
+            switch (applied[key], after) {
+            case (nil, let grant?):
+                change.events.append(event(AuditEvent.Name.activated, grant, [("key", .string(key)), ("grant", grant.json)]))
+            case (let old?, let grant?) where old != grant:
+                change.events.append(event(AuditEvent.Name.changed, grant, [("key", .string(key)), ("grant", grant.json), ("previous", old.json)]))
+            case (let old?, nil):
+                let (cause, reason) = removal ?? removalCause(old, input)
+                change.events.append(event(AuditEvent.Name.removed(cause), old, [("key", .string(key)), ("grant", old.json), ("reason", .string(reason))]))
+            default: break
+            }
+            changes.append(change)
+        }
+        return Plan(
+            now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: lifecycle(input), notices: notices, current: current)
+    }
+
+    /// An event about a grant, at this run's time.
+    private func event(_ name: String, _ grant: GrantRecord, _ details: [(String, JSONValue)]) -> AuditEvent {
+        AuditEvent(
+            time: now, event: name, request: grant.sourceKind == .request ? grant.sourceID : nil, principal: grant.principal,
+            resources: grant.resources, details: details)
+    }
+
+    /// What should be in force now: bindings in their window and requests whose verified
+    /// approvals reach their threshold with terms that contain now, unless the audit log
+    /// shows the request ended. Also the notices about refused and soon-ending grants.
+    func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
+        let tree = input.verified.tree
+        let directory = Directory(tree)
+        var grants: [String: GrantRecord] = [:]
+        var notices: [String] = []
+        // Members of each team, counting members of its child teams: one pass over the
+        // principals instead of one per binding.
+        var members: [String: [String]] = [:]
+        for principal in tree.principals {
+            for team in directory.teams(of: principal.id) { members[team, default: []].append(principal.id) }
+        }
+        let known = Set(tree.principals.map(\.id))
+        for binding in tree.bindings {
+            let from = binding.validFrom?.value, to = binding.validTo?.value
+            guard from.map({ $0 <= now }) ?? true, to.map({ now < $0 }) ?? true else { continue }
+            var subjects = Set(binding.subjects.principals.map(\.value).filter { known.contains($0) })
+            for team in binding.subjects.teams { subjects.formUnion(members[team.value] ?? []) }
+            for principal in subjects where directory.contains(binding.subjects, principal) {
+                let key = "binding/\(binding.id)/\(principal)"
+                grants[key] = GrantRecord(
+                    key: key, principal: principal, sourceKind: .binding, sourceID: binding.id, role: binding.role.value, actions: [],
+                    resources: binding.resources.map(\.value.description), validFrom: from, validTo: to)
+            }
+        }
+        for request in tree.requests {
+            guard let status = input.verified.statuses[request.id], status.state == .active, let terms = status.terms else { continue }
+            if let ended = input.history.ended[request.id] {
+                notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
+                continue
+            }
+            let key = "request/\(request.id)"
+            grants[key] = GrantRecord(
+                key: key, principal: request.spec.requester.value, sourceKind: .request, sourceID: request.id, role: terms.role,
+                actions: terms.actions, resources: terms.resources.map(\.description), validFrom: terms.validFrom, validTo: terms.validTo,
+                approvers: status.approvers, policy: approvalPolicy(status))
+            if let to = terms.validTo, to.seconds - now.seconds <= 3600 {
+                notices.append("\(key) of \(request.spec.requester.value) expires at \(to), in \(AccessDuration.format(seconds: to.seconds - now.seconds))")
+            }
+        }
+        return (grants, notices)
+    }
+
+    private func approvalPolicy(_ status: RequestStatus) -> String? {
+        status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == status.terms }?.policy
+    }
+
+    /// Why a grant in force is no longer desired.
+    func removalCause(_ grant: GrantRecord, _ input: Input) -> (RemovalCause, String) {
+        if let to = grant.validTo, to <= now { return (.expired, "expired at \(to)") }
+        let tree = input.verified.tree
+        switch grant.sourceKind {
+        case .binding:
+            guard let binding = tree.bindings.first(where: { $0.id == grant.sourceID }) else {
+                return tree.unreadableIDs.contains(grant.sourceID)
+                    ? (.invalid, "binding \(grant.sourceID) has errors, so it grants nothing")
+                    : (.deleted, "binding \(grant.sourceID) was deleted")
+            }
+            if let from = binding.validFrom?.value, now < from { return (.deleted, "binding \(binding.id) now starts at \(from)") }
+            if let to = binding.validTo?.value, to <= now { return (.expired, "binding \(binding.id) ended at \(to)") }
+            return (.deleted, "binding \(binding.id) no longer names \(grant.principal)")
+        case .request:
+            let id = grant.sourceID
+            if let ended = input.history.ended[id] { return (ended.cause, "the audit log shows the request \(ended.cause.rawValue) at \(ended.time)") }
+            guard let status = input.verified.statuses[id] else {
+                return tree.requests.contains(where: { $0.id == id }) || tree.unreadableIDs.contains(id)
+                    ? (.invalid, "request \(id) has errors or its decisions cannot be checked, so it grants nothing")
+                    : (.deleted, "request \(id) was deleted")
+            }
+            let valid = status.checks.filter { $0.outcome == .valid }
+            func decision(_ kind: Decision.Kind) -> Decision? { valid.first { $0.decision.kind.value == kind }?.decision }
+            switch status.state {
+            case .revoked:
+                let d = decision(.revoke)
+                return (.revoked, "revoked by \(d?.by.value ?? "?") at \(d?.at.value.description ?? "?")" + (d?.reason.map { ": \($0)" } ?? ""))
+            case .relinquished:
+                let d = decision(.relinquish)
+                return (.relinquished, "relinquished by \(d?.by.value ?? "?") at \(d?.at.value.description ?? "?")")
+            case .expired:
+                return (.expired, "expired at \(status.terms?.validTo?.description ?? "?")")
+            case .voided:
+                return (.voided, "the request's spec changed after approval; its approvals no longer count")
+            default:
+                if status.checks.contains(where: { if case .invalid = $0.outcome { $0.decision.kind.value == .approve } else { false } }) {
+                    return (.invalid, "its approval no longer verifies")
+                }
+                return (.deleted, "its approval was removed from the request")
+            }
+        }
+    }
+
+    /// `role a -> b; window ... -> ...`: what a change alters.
+    func differences(_ old: GrantRecord, _ new: GrantRecord) -> String {
+        var parts: [String] = []
+        if old.permissions != new.permissions { parts.append("\(old.permissions) -> \(new.permissions)") }
+        if old.resources != new.resources { parts.append("resources \(old.resources.joined(separator: ", ")) -> \(new.resources.joined(separator: ", "))") }
+        if old.window != new.window { parts.append("window \(old.window) -> \(new.window)") }
+        if old.approvers != new.approvers { parts.append("approvers \(old.approvers.joined(separator: ", ")) -> \(new.approvers.joined(separator: ", "))") }
+        if old.policy != new.policy { parts.append("policy \(old.policy ?? "none") -> \(new.policy ?? "none")") }
+        return parts.isEmpty ? "source changed" : parts.joined(separator: "; ")
+    }
+}

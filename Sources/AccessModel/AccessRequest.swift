@@ -1,0 +1,151 @@
+import AccessFormats
+
+/// One request for access, with the decisions signed on it.
+public struct AccessRequest: Sendable {
+    public var header: ManifestHeader
+    public var spec: RequestSpec {
+        didSet { specDigest = spec.digest }
+    }
+    public var decisions: [Decision]
+    /// Where `status:` begins, if present (decisions are appended there).
+    public var statusLocation: SourceLocation?
+    /// `spec.digest`, worked out once: every run compares it with each decision.
+    public private(set) var specDigest: String
+
+    public init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
+        self.header = header
+        self.spec = spec
+        self.decisions = decisions
+        self.statusLocation = statusLocation
+        specDigest = spec.digest
+    }
+
+    public var id: String { header.id }
+}
+
+/// What was asked for: the part of the request every signature covers.
+public struct RequestSpec: Sendable {
+    public var requester: Located<String>
+    public var requestedAt: Located<Timestamp>
+    public var resources: [Located<ResourceRef>]
+    public var role: Located<String>?
+    public var actions: [Located<String>]
+    public var reason: Located<String>
+    /// Length of access once approved; the clock starts at approval.
+    public var duration: Located<AccessDuration>?
+    public var validFrom: Located<Timestamp>?
+    public var validTo: Located<Timestamp>?
+    /// The request this one extends.
+    public var renews: Located<String>?
+
+    package init(requester: Located<String>, requestedAt: Located<Timestamp>, resources: [Located<ResourceRef>], role: Located<String>? = nil, actions: [Located<String>], reason: Located<String>, duration: Located<AccessDuration>? = nil, validFrom: Located<Timestamp>? = nil, validTo: Located<Timestamp>? = nil, renews: Located<String>? = nil) {
+        self.requester = requester
+        self.requestedAt = requestedAt
+        self.resources = resources
+        self.role = role
+        self.actions = actions
+        self.reason = reason
+        self.duration = duration
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.renews = renews
+    }
+
+    /// The spec as JSON typed by the schema: the same for YAML and JSON files.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("requester", .string(requester.value)),
+            ("requestedAt", .string(requestedAt.value.description)),
+            ("resources", .array(resources.map { .string($0.value.description) })),
+        ]
+        if let role { members.append(("role", .string(role.value))) }
+        if !actions.isEmpty { members.append(("actions", .array(actions.map { .string($0.value) }))) }
+        members.append(("reason", .string(reason.value)))
+        if let duration { members.append(("duration", .string(duration.value.text))) }
+        if let validFrom { members.append(("validFrom", .string(validFrom.value.description))) }
+        if let validTo { members.append(("validTo", .string(validTo.value.description))) }
+        if let renews { members.append(("renews", .string(renews.value))) }
+        return .object(members)
+    }
+
+    /// `sha256:` and the hex SHA-256 of the spec's RFC 8785 canonical JSON.
+    public var digest: String {
+        "sha256:" + SHA256.hex(CanonicalJSON.encode(json))
+    }
+}
+
+/// One signed decision in a request's status.
+public struct Decision: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case approve, deny, revoke, relinquish
+    }
+
+    public var kind: Located<Kind>
+    public var by: Located<String>
+    public var at: Located<Timestamp>
+    /// What is granted; approve only.
+    public var terms: Terms?
+    public var reason: String?
+    /// The spec digest the signer saw; if the spec changed since, the decision is void.
+    public var specDigest: Located<String>
+    /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
+    public var signature: Located<String>
+    public var location: SourceLocation
+
+    package init(kind: Located<Kind>, by: Located<String>, at: Located<Timestamp>, terms: Terms? = nil, reason: String? = nil, specDigest: Located<String>, signature: Located<String>, location: SourceLocation) {
+        self.kind = kind
+        self.by = by
+        self.at = at
+        self.terms = terms
+        self.reason = reason
+        self.specDigest = specDigest
+        self.signature = signature
+        self.location = location
+    }
+}
+
+/// What an approval grants; may be narrower than what was requested.
+public struct Terms: Sendable, Equatable {
+    public var validFrom: Timestamp
+    public var validTo: Timestamp?
+    public var resources: [ResourceRef]
+    public var role: String?
+    public var actions: [String]
+    public var location: SourceLocation
+
+    package init(validFrom: Timestamp, validTo: Timestamp? = nil, resources: [ResourceRef], role: String? = nil, actions: [String], location: SourceLocation) {
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.resources = resources
+        self.role = role
+        self.actions = actions
+        self.location = location
+    }
+
+    public static func == (a: Terms, b: Terms) -> Bool {
+        a.validFrom == b.validFrom && a.validTo == b.validTo && a.resources == b.resources && a.role == b.role
+            && a.actions == b.actions
+    }
+}
+
+package extension Terms {
+    /// How approved terms differ from what was asked, in words; empty when granted as asked.
+    public func differences(from spec: RequestSpec) -> [String] {
+        var out: [String] = []
+        let asked = spec.resources.map(\.value.description), granted = resources.map(\.description)
+        if asked != granted { out.append("resources: asked \(asked.joined(separator: ", ")), granted \(granted.joined(separator: ", "))") }
+        if spec.role?.value != role { out.append("role: asked \(spec.role?.value ?? "none"), granted \(role ?? "none")") }
+        let askedActions = spec.actions.map(\.value)
+        if askedActions != actions {
+            out.append("actions: asked \(askedActions.isEmpty ? "none" : askedActions.joined(separator: ", ")), granted \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+        }
+        let length = validTo.map { AccessDuration.format(seconds: $0.seconds - validFrom.seconds) } ?? "permanent"
+        if let duration = spec.duration?.value {
+            let asked = duration.seconds.map { AccessDuration.format(seconds: $0) } ?? "permanent"
+            if asked != length { out.append("duration: asked \(asked), granted \(length)") }
+        }
+        if let from = spec.validFrom?.value, from != validFrom { out.append("start: asked \(from), granted \(validFrom)") }
+        if let to = spec.validTo?.value, to != validTo { out.append("end: asked \(to), granted \(validTo?.description ?? "none")") }
+        return out
+    }
+}

@@ -1,0 +1,188 @@
+import AccessFormats
+import AccessModel
+
+/// Answers "may PRINCIPAL do ACTION on RESOURCE at T, and why" (DESIGN.md section 9).
+/// Nothing is allowed unless a rule allows it; permissions from every source are united.
+public struct AccessEvaluator: Sendable {
+    public let directory: Directory
+    /// Grants from approved requests, computed by the caller from verified decisions.
+    public let requestGrants: [Grant]
+
+    public init(tree: AccessTree, requestGrants: [Grant] = []) {
+        self.init(directory: Directory(tree), requestGrants: requestGrants)
+    }
+
+    /// An evaluator over lookups already built, so one answer builds them once.
+    public init(directory: Directory, requestGrants: [Grant] = []) {
+        self.directory = directory
+        self.requestGrants = requestGrants
+    }
+
+    /// One reason an action is allowed: the grant, and what in it matched.
+    public struct Path: Sendable, Equatable {
+        public var grant: String
+        public var rule: String
+        /// Set when the grant reaches the resource through a parent.
+        public var through: ResourceRef?
+        public var until: Timestamp?
+
+        public var description: String {
+            var text = "\(grant) -> \(rule)"
+            if let through { text += ", covering it through parent \(through)" }
+            if let until { text += ", until \(until)" }
+            return text
+        }
+    }
+
+    /// Every grant the principal holds at `time`.
+    public func grants(of principalID: String, at time: Timestamp) -> [Grant] {
+        guard let principal = directory.principal(principalID) else { return [] }
+        var out: [Grant] = principal.roles.map {
+            Grant(principal: principalID, source: .principalRole, role: $0.value, actions: [], scope: nil)
+        }
+        for team in principal.teams {
+            let chain = directory.ancestors(ofTeam: team.value)
+            for (depth, ancestor) in chain.enumerated() {
+                out += (directory.team(ancestor)?.roles ?? []).map {
+                    Grant(principal: principalID, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
+                }
+            }
+        }
+        for binding in directory.bindings(naming: principalID) {
+            out.append(Grant(
+                principal: principalID, source: .binding(binding.id), role: binding.role.value, actions: [],
+                scope: binding.resources.map(\.value), validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
+        }
+        out += requestGrants.filter { $0.principal == principalID }
+        return out.filter { $0.isActive(at: time) }
+    }
+
+    /// The resource and its ancestors, nearest first.
+    public func chain(_ ref: ResourceRef) -> [ResourceRef] {
+        var out: [ResourceRef] = []
+        var current: ResourceRef? = ref
+        while let r = current, !out.contains(r) {
+            out.append(r)
+            current = directory.resource(r)?.parent?.value
+        }
+        return out
+    }
+
+    /// Every path that allows `action` on `resource` at `time`; empty means denied. Honours the
+    /// type's dependent permissions: an implying action grants this one, and an action whose
+    /// required actions are not all allowed is denied.
+    public func paths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
+        explain(principalID, action, resource, at: time).paths
+    }
+
+    /// The paths, and for a denial caused by a missing required action, which one.
+    public func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> (paths: [Path], missingRequirement: String?) {
+        explain(grants: grants(of: principalID, at: time), action, resource)
+    }
+
+    /// The same for grants already worked out, all in force at the time asked about; listings
+    /// work them out once per principal rather than once per question.
+    public func explain(grants: [Grant], _ action: String, _ resource: ResourceRef, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
+        let type = directory.tree.settings?.resourceType(resource.type)
+        // Actions that grant this one: itself, and every action that implies it (transitively).
+        var granting = [action]
+        var index = 0
+        while index < granting.count {
+            let current = granting[index]
+            for (implying, implied) in (type?.implies ?? [:]).sorted(by: { $0.key < $1.key }) where implied.contains(current) && !granting.contains(implying) {
+                granting.append(implying)
+            }
+            index += 1
+        }
+        let chain = chain(resource)
+        var paths: [Path] = []
+        for granted in granting {
+            paths += directPaths(grants, granted, chain).map { path in
+                var p = path
+                if granted != action { p.rule += " (\(granted) implies \(action))" }
+                return p
+            }
+        }
+        guard !paths.isEmpty else { return ([], nil) }
+        // requiredBy stops a cycle of requirements (a requires b requires a) from recursing forever.
+        for required in type?.requires[action] ?? [] where required != action && !requiredBy.contains(required) {
+            if explain(grants: grants, required, resource, requiredBy: requiredBy.union([action])).paths.isEmpty { return ([], required) }
+        }
+        return (paths, nil)
+    }
+
+    private func directPaths(_ grants: [Grant], _ action: String, _ chain: [ResourceRef]) -> [Path] {
+        var out: [Path] = []
+        for grant in grants {
+            for reached in reach(grant, chain) where reached.actions.contains(action) || reached.actions.contains("*") {
+                out.append(Path(grant: grant.path, rule: reached.rule ?? "action \(action)", through: reached.through, until: grant.validTo))
+            }
+        }
+        return out
+    }
+
+    /// Every action the principal may do at `time` with its paths, resources in tree order and
+    /// actions in their type's order. Only resources that some grant's patterns name, and their
+    /// descendants, are asked about; no other resource can be reached.
+    public func access(of principalID: String, at time: Timestamp) -> [(action: String, resource: ResourceRef, paths: [Path])] {
+        let grants = grants(of: principalID, at: time)
+        var reachable = Set<ResourceRef>()
+        for grant in grants {
+            for pattern in Set(reachPatterns(grant)) {
+                for ref in directory.resources(matching: pattern) where reachable.insert(ref).inserted {
+                    reachable.formUnion(directory.descendants(of: ref))
+                }
+            }
+        }
+        var out: [(action: String, resource: ResourceRef, paths: [Path])] = []
+        for resource in directory.tree.resources where reachable.contains(resource.ref) {
+            for action in directory.tree.settings?.resourceType(resource.type.value)?.actions ?? [] {
+                let paths = explain(grants: grants, action, resource.ref).paths
+                if !paths.isEmpty { out.append((action, resource.ref, paths)) }
+            }
+        }
+        return out
+    }
+
+    /// The patterns that bound where a grant can reach (each covering children too): a scoped
+    /// grant reaches no further than its scope; otherwise its role's rules say where.
+    public func reachPatterns(_ grant: Grant) -> [ResourcePattern] {
+        grant.scope ?? grant.role.flatMap { directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
+    }
+
+    /// What a grant allows on a resource, given as its chain (the resource, then its ancestors):
+    /// the grant's own actions (rule nil) and each matching rule of its role, with the ancestor
+    /// it reaches the resource through. Access to a parent covers its children, so the grant's
+    /// scope and the rule must each cover the resource or an ancestor.
+    public func reach(_ grant: Grant, _ chain: [ResourceRef]) -> [(rule: String?, actions: [String], through: ResourceRef?)] {
+        guard let resource = chain.first else { return [] }
+        let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
+        guard let reached else { return [] }
+        var out: [(rule: String?, actions: [String], through: ResourceRef?)] = []
+        if !grant.actions.isEmpty { out.append((nil, grant.actions, reached == resource ? nil : reached)) }
+        guard let roleID = grant.role, let role = directory.role(roleID) else { return out }
+        for (index, rule) in role.rules.enumerated() {
+            guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
+            let actions = rule.actions.map(\.value)
+            let text = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(actions.joined(separator: ", ")))"
+            out.append((text, actions, reached != resource ? reached : (matched != resource ? matched : nil)))
+        }
+        return out
+    }
+
+    /// For a denial: roles that would allow it, and policies that would let the principal request it.
+    public func closest(_ principalID: String, _ action: String, _ resource: ResourceRef) -> (roles: [String], policies: [String]) {
+        let chain = chain(resource)
+        func allows(_ role: Role) -> Bool {
+            role.rules.contains { rule in
+                rule.actions.contains { $0.value == action || $0.value == "*" } && chain.contains { r in rule.resources.contains { $0.value.matches(r) } }
+            }
+        }
+        let allowing = directory.tree.roles.filter(allows).map(\.id)
+        let policies = directory.tree.policies.filter { policy in
+            directory.contains(policy.requesters, principalID) && policy.resources.contains { $0.value.matches(resource) }
+                && (policy.actions.contains { $0.value == action } || policy.roles.contains { allowing.contains($0.value) })
+        }.map(\.id)
+        return (allowing, policies)
+    }
+}

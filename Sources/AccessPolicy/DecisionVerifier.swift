@@ -1,0 +1,219 @@
+import AccessFormats
+import AccessModel
+
+/// Checks each signed decision: signature through ssh-keygen, then the signer's authority
+/// under the policies (DESIGN.md section 4).
+public struct DecisionVerifier: Sendable {
+    /// How far a decision's `at` may lie ahead of now (clocks differ a little).
+    public static let clockSkew: Int64 = 300
+
+    /// The verdict on one decision.
+    public enum Outcome: Sendable, Equatable {
+        case valid
+        /// Properly signed, but for a spec that has changed since: it no longer counts.
+        case voided(String)
+        case invalid(String)
+    }
+
+    /// One decision and its verdict; `policy` is the policy it was valid under.
+    public struct Check: Sendable {
+        public var index: Int
+        public var decision: Decision
+        public var outcome: Outcome
+        public var policy: String?
+        /// False when the request was closed (see `isClosed`), so the signature was not re-verified.
+        public var signatureChecked = true
+    }
+
+    public let directory: Directory
+    public let settings: Settings
+    public let now: Timestamp
+    public let keygen: SSHKeygen
+    /// A request that cannot affect a grant at or after this time is closed (default: now).
+    public var liveFrom: Timestamp
+    /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
+    public var verdicts: [String: [Int: SSHKeygen.Verification]] = [:]
+
+    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
+        self.init(directory: Directory(tree), settings: settings, now: now, keygen: keygen, liveFrom: liveFrom)
+    }
+
+    /// A verifier over lookups already built.
+    public init(directory: Directory, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
+        self.directory = directory
+        self.settings = settings
+        self.now = now
+        self.keygen = keygen
+        self.liveFrom = liveFrom ?? now
+    }
+
+    /// Whether no decision of `request` can affect a grant at or after `liveFrom`: no approval's
+    /// terms reach past it, and the request went stale before it, so no new approval can
+    /// count. Such decisions are history: their signatures are not re-verified (they were
+    /// when they mattered), which keeps a tree with years of requests fast. This rests only
+    /// on the signed terms and the clock, never on anything else stored in the repository.
+    public func isClosed(_ request: AccessRequest) -> Bool {
+        let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > liveFrom } ?? true } ?? false) }
+        if live { return false }
+        let ttl = matchingPolicies(request).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
+        return liveFrom.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+    }
+
+    /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
+    public func signatureJobs(_ requests: [AccessRequest]) -> [SSHKeygen.Job] {
+        var jobs: [SSHKeygen.Job] = []
+        for request in requests where !request.decisions.isEmpty && !isClosed(request) {
+            for (index, decision) in request.decisions.enumerated() {
+                let by = decision.by.value
+                jobs.append(SSHKeygen.Job(
+                    request: request.id, index: index, message: DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision),
+                    armor: decision.signature.value, signer: by, publicKeys: directory.principal(by)?.sshKeys.map(\.value) ?? []))
+            }
+        }
+        return jobs
+    }
+
+    /// Policies under which the requester may ask for everything the request asks for.
+    public func matchingPolicies(_ request: AccessRequest) -> [Policy] {
+        let spec = request.spec
+        return directory.tree.policies.filter { policy in
+            directory.contains(policy.requesters, spec.requester.value)
+                && spec.resources.allSatisfy { r in policy.resources.contains { $0.value.matches(r.value) } }
+                && (spec.role.map { role in policy.roles.contains { $0.value == role.value } } ?? true)
+                && spec.actions.allSatisfy { a in policy.actions.contains { $0.value == a.value } }
+        }
+    }
+
+    /// Whether `who` approves under `policy` for `resources`.
+    public func isApprover(_ who: String, _ policy: Policy, _ resources: [ResourceRef]) -> Bool {
+        directory.contains(policy.approvers.subjects, who) || (policy.approvers.owner && directory.ownsAll(resources, who))
+    }
+
+    /// Checks every decision of a request, in order.
+    public func check(_ request: AccessRequest) throws -> [Check] {
+        let policies = matchingPolicies(request)
+        let closed = isClosed(request)
+        return try request.decisions.enumerated().map { index, decision in
+            var check = Check(index: index, decision: decision, outcome: .valid, policy: nil, signatureChecked: !closed)
+            if !closed, let problem = try signatureProblem(request, index, decision) {
+                check.outcome = .invalid(problem)
+            } else if decision.specDigest.value != request.specDigest {
+                check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
+            } else {
+                switch authority(request, decision, policies) {
+                case .success(let policy): check.policy = policy
+                case .failure(let problem): check.outcome = .invalid(problem.message)
+                }
+            }
+            return check
+        }
+    }
+
+    /// Why `decision` would not count even with a good signature, or nil; used before signing.
+    public func authorityProblem(_ request: AccessRequest, _ decision: Decision) -> String? {
+        if case .failure(let problem) = authority(request, decision, matchingPolicies(request)) { return problem.message }
+        return nil
+    }
+
+    private func signatureProblem(_ request: AccessRequest, _ index: Int, _ decision: Decision) throws -> String? {
+        let by = decision.by.value
+        if let verdict = verdicts[request.id]?[index] { return verdict.problem(signer: by) }
+        let keys = directory.principal(by)?.sshKeys.map(\.value) ?? []
+        let message = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
+        return try keygen.verify(message, armor: decision.signature.value, signer: by, publicKeys: keys, namespace: settings.signatureNamespace, time: now)
+            .problem(signer: by)
+    }
+
+    struct Problem: Error {
+        var message: String
+    }
+
+    /// The policy under which the signer had authority, or why there was none.
+    private func authority(_ request: AccessRequest, _ decision: Decision, _ policies: [Policy]) -> Result<String?, Problem> {
+        let spec = request.spec
+        let by = decision.by.value
+        let requester = spec.requester.value
+        if decision.at.value.seconds > now.seconds + Self.clockSkew {
+            return .failure(Problem(message: "decision time \(decision.at.value) is in the future (now is \(now))"))
+        }
+        if decision.kind.value == .relinquish {
+            return by == requester ? .success(nil) : .failure(Problem(message: "only the requester '\(requester)' may relinquish"))
+        }
+        guard !policies.isEmpty else {
+            return .failure(Problem(message: "no policy lets '\(requester)' request this"))
+        }
+        let resources = decision.terms?.resources ?? spec.resources.map(\.value)
+        let approverOf = policies.filter { isApprover(by, $0, resources) }
+        guard !approverOf.isEmpty else {
+            return .failure(Problem(message: "not an approver: '\(by)' approves under none of the matching policies (\(policies.map(\.id).joined(separator: ", ")))"))
+        }
+        if decision.kind.value == .revoke { return .success(approverOf[0].id) }
+        let allowed = by == requester ? approverOf.filter(\.allowSelfApproval) : approverOf
+        guard !allowed.isEmpty else {
+            return .failure(Problem(message: "self-approval: '\(by)' made this request, and policy \(approverOf[0].id) does not allow self-approval"))
+        }
+        if decision.kind.value == .deny { return .success(allowed[0].id) }
+        guard let terms = decision.terms else { return .failure(Problem(message: "an approval needs terms")) }
+        if let problem = widening(terms, spec) { return .failure(Problem(message: "terms wider than requested: \(problem)")) }
+        var lastProblem = ""
+        for policy in allowed {
+            let staleAt = spec.requestedAt.value.adding(policy.requestTTL.seconds ?? 0)
+            if decision.at.value > staleAt {
+                lastProblem = "the request went stale at \(staleAt) (requestTTL \(policy.requestTTL) of policy \(policy.id)); it can no longer be approved"
+                continue
+            }
+            if let max = policy.maxDuration.value.seconds {
+                guard let to = terms.validTo else {
+                    lastProblem = "terms exceed policy \(policy.id): a permanent grant is longer than maxDuration \(policy.maxDuration.value)"
+                    continue
+                }
+                if to.seconds - terms.validFrom.seconds > max {
+                    lastProblem = "terms exceed policy \(policy.id): \(AccessDuration.format(seconds: to.seconds - terms.validFrom.seconds)) is longer than maxDuration \(policy.maxDuration.value)"
+                    continue
+                }
+            }
+            return .success(policy.id)
+        }
+        return .failure(Problem(message: lastProblem))
+    }
+
+    /// How approved terms go beyond what was requested, if they do.
+    func widening(_ terms: Terms, _ spec: RequestSpec) -> String? {
+        let requested = Set(spec.resources.map(\.value))
+        if let extra = terms.resources.first(where: { !requested.contains($0) }) { return "resource \(extra) was not requested" }
+        if let role = terms.role, role != spec.role?.value { return "role \(role) was not requested" }
+        let actions = Set(spec.actions.map(\.value))
+        if let extra = terms.actions.first(where: { !actions.contains($0) }) { return "action \(extra) was not requested" }
+        if let from = spec.validFrom?.value, let to = spec.validTo?.value {
+            if terms.validFrom < from { return "starts at \(terms.validFrom), before the requested \(from)" }
+            guard let termsTo = terms.validTo, termsTo <= to else { return "ends after the requested \(to)" }
+        } else if let duration = spec.duration?.value, let seconds = duration.seconds {
+            guard let termsTo = terms.validTo, termsTo.seconds - terms.validFrom.seconds <= seconds else {
+                return "lasts longer than the requested \(duration)"
+            }
+        }
+        return nil
+    }
+
+    /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
+    /// and how many more the policy's threshold needs (0 when it is met).
+    public func approvalGroups(_ checks: [Check]) -> [(terms: Terms, policy: String, approvers: [String], missing: Int)] {
+        var groups: [(terms: Terms, policy: String, approvers: [String])] = []
+        for check in checks where check.outcome == .valid && check.decision.kind.value == .approve {
+            guard let terms = check.decision.terms, let policy = check.policy else { continue }
+            if let i = groups.firstIndex(where: { $0.terms == terms && $0.policy == policy }) {
+                if !groups[i].approvers.contains(check.decision.by.value) { groups[i].approvers.append(check.decision.by.value) }
+            } else {
+                groups.append((terms, policy, [check.decision.by.value]))
+            }
+        }
+        let thresholds = Dictionary(directory.tree.policies.map { ($0.id, $0.threshold.value) }, uniquingKeysWith: { a, _ in a })
+        return groups.map { ($0.terms, $0.policy, $0.approvers, max(0, (thresholds[$0.policy] ?? 1) - $0.approvers.count)) }
+    }
+
+    /// The terms and policy of an approval whose distinct valid approvers reach the policy's
+    /// threshold, if any; approvers must sign identical terms to count together.
+    public func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
+        approvalGroups(checks).first { $0.missing == 0 }.map { ($0.terms, $0.policy, $0.approvers) }
+    }
+}

@@ -1,0 +1,116 @@
+import AccessFormats
+import AccessModel
+
+/// Lookups over a tree: who is in which team, who holds which role, who owns what.
+public struct Directory: Sendable {
+    public let tree: AccessTree
+    // Positions in the tree's arrays, not copies: a manifest is copied only when asked for.
+    private let principals: [String: Int]
+    private let teams: [String: Int]
+    private let roles: [String: Int]
+    private let resources: [ResourceRef: Int]
+    /// Positions in `tree.bindings` of the bindings naming each principal, and each team.
+    private let bindingsByPrincipal: [String: [Int]]
+    private let bindingsByTeam: [String: [Int]]
+    /// Each resource's children, in tree order.
+    private let children: [ResourceRef: [ResourceRef]]
+    /// Resources by type, in tree order, for patterns such as `site:*`.
+    private let resourcesByType: [String: [ResourceRef]]
+
+    public init(_ tree: AccessTree) {
+        self.tree = tree
+        // Indices, not elements: iterating the elements would copy every manifest once.
+        principals = Dictionary(tree.principals.indices.map { (tree.principals[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        teams = Dictionary(tree.teams.indices.map { (tree.teams[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        roles = Dictionary(tree.roles.indices.map { (tree.roles[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        resources = Dictionary(tree.resources.indices.map { (tree.resources[$0].ref, $0) }, uniquingKeysWith: { a, _ in a })
+        var byPrincipal: [String: [Int]] = [:], byTeam: [String: [Int]] = [:]
+        for (index, binding) in tree.bindings.enumerated() {
+            for id in Set(binding.subjects.principals.map(\.value)) { byPrincipal[id, default: []].append(index) }
+            for id in Set(binding.subjects.teams.map(\.value)) { byTeam[id, default: []].append(index) }
+        }
+        bindingsByPrincipal = byPrincipal
+        bindingsByTeam = byTeam
+        var children: [ResourceRef: [ResourceRef]] = [:], byType: [String: [ResourceRef]] = [:]
+        for i in tree.resources.indices {
+            let ref = tree.resources[i].ref
+            if let parent = tree.resources[i].parent?.value { children[parent, default: []].append(ref) }
+            byType[ref.type, default: []].append(ref)
+        }
+        self.children = children
+        resourcesByType = byType
+    }
+
+    public func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
+    public func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
+    public func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
+    public func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
+
+    /// Bindings that name the principal, directly or through one of its teams.
+    public func bindings(naming principalID: String) -> [Binding] {
+        var positions = Set(bindingsByPrincipal[principalID] ?? [])
+        for team in teams(of: principalID) { positions.formUnion(bindingsByTeam[team] ?? []) }
+        return positions.sorted().map { tree.bindings[$0] }
+    }
+
+    /// The resources a pattern names, in tree order.
+    public func resources(matching pattern: ResourcePattern) -> [ResourceRef] {
+        guard let type = pattern.type else { return tree.resources.map(\.ref) }
+        if !pattern.text.contains("*") { return ResourceRef(pattern.text).flatMap { resources[$0] != nil ? [$0] : nil } ?? [] }
+        return (resourcesByType[type] ?? []).filter(pattern.matches)
+    }
+
+    /// The resources below `ref` through `parent`, not `ref` itself; stops at a cycle.
+    public func descendants(of ref: ResourceRef) -> [ResourceRef] {
+        var out: [ResourceRef] = []
+        var seen: Set<ResourceRef> = [ref]
+        var queue = [ref]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where seen.insert(child).inserted {
+                out.append(child)
+                queue.append(child)
+            }
+        }
+        return out
+    }
+
+    /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
+    public func ancestors(ofTeam id: String) -> [String] {
+        var chain: [String] = []
+        var current: String? = id
+        while let team = current, teams[team] != nil, !chain.contains(team) {
+            chain.append(team)
+            current = self.team(team)?.parent?.value
+        }
+        return chain
+    }
+
+    /// The teams a principal belongs to: those it names and all their ancestors, since a
+    /// member of `support-eu` is also a member of its parent `support`.
+    public func teams(of principalID: String) -> Set<String> {
+        Set(principal(principalID)?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
+    }
+
+    /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
+    public func roles(of principalID: String) -> Set<String> {
+        guard let principal = principal(principalID) else { return [] }
+        var held = Set(principal.roles.map(\.value))
+        for team in teams(of: principalID) { held.formUnion(self.team(team)?.roles.map(\.value) ?? []) }
+        return held
+    }
+
+    /// Whether the principal is named by a subject set directly, by team, or by role.
+    public func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
+        if subjects.principals.contains(where: { $0.value == principalID }) { return true }
+        let teams = teams(of: principalID)
+        if subjects.teams.contains(where: { teams.contains($0.value) }) { return true }
+        let roles = roles(of: principalID)
+        return subjects.roles.contains { roles.contains($0.value) }
+    }
+
+    /// Whether the principal is a member of the owner team of every resource in `refs`.
+    public func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
+        let teams = teams(of: principalID)
+        return !refs.isEmpty && refs.allSatisfy { ref in resource(ref).map { teams.contains($0.owner.value) } ?? false }
+    }
+}

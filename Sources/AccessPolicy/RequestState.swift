@@ -1,0 +1,59 @@
+import AccessFormats
+import AccessModel
+
+/// Where a request stands at a given time, from its verified decisions.
+public enum RequestState: String, Sendable, CaseIterable {
+    case pending, approved, active, expired, denied, revoked, relinquished, stale, voided
+}
+
+/// A request with its checked decisions and the state they put it in.
+public struct RequestStatus: Sendable {
+    public var request: AccessRequest
+    public var checks: [DecisionVerifier.Check]
+    public var state: RequestState
+    /// The approval that reached its threshold, if any.
+    public var terms: Terms?
+    public var approvers: [String]
+    /// The latest decision time, or when it was requested.
+    public var updatedAt: Timestamp
+    /// For a pending request: how many more approvers the threshold needs, and of which policy.
+    public var missingApprovals: (count: Int, policy: String)?
+}
+
+extension DecisionVerifier {
+    /// The state of `request` at this verifier's `now`.
+    public func status(_ request: AccessRequest) throws -> RequestStatus {
+        let checks = try check(request)
+        let valid = checks.filter { $0.outcome == .valid }
+        let groups = approvalGroups(checks)
+        let approval = groups.first { $0.missing == 0 }
+        let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
+        var status = RequestStatus(request: request, checks: checks, state: .pending, terms: approval?.terms, approvers: approval?.approvers ?? [], updatedAt: updated)
+        func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
+        if has(.relinquish) {
+            status.state = .relinquished
+        } else if has(.revoke) {
+            status.state = .revoked
+        } else if let terms = approval?.terms {
+            if now < terms.validFrom {
+                status.state = .approved
+            } else if let to = terms.validTo, now >= to {
+                status.state = .expired
+            } else {
+                status.state = .active
+            }
+        } else if has(.deny) {
+            status.state = .denied
+        } else if !valid.contains(where: { $0.decision.kind.value == .approve }), checks.contains(where: { if case .voided = $0.outcome { true } else { false } }) {
+            status.state = .voided
+        } else {
+            let policies = matchingPolicies(request)
+            let ttl = policies.compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
+            if now.seconds > request.spec.requestedAt.value.seconds + ttl { status.state = .stale }
+            // The group of identical terms closest to its threshold says what is missing.
+            status.missingApprovals = groups.filter { $0.missing > 0 }.min { $0.missing < $1.missing }
+                .map { (count: $0.missing, policy: $0.policy) }
+        }
+        return status
+    }
+}

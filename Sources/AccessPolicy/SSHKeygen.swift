@@ -1,0 +1,117 @@
+import Foundation
+import AccessFormats
+import AccessModel
+
+/// Signing and verifying through OpenSSH's `ssh-keygen -Y` (SSHSIG), as git does for
+/// SSH-signed commits. accessctl never reads a private key itself.
+public struct SSHKeygen: Sendable {
+    /// Why a signature did not verify, or that it did.
+    public enum Verification: Sendable, Equatable {
+        case good
+        /// The signer has no keys in the tree.
+        case unknownKey
+        case bad(String)
+
+        /// What went wrong, for messages.
+        public func problem(signer: String) -> String? {
+            switch self {
+            case .good: nil
+            case .unknownKey: "unknown key: principal '\(signer)' has no sshKeys"
+            case .bad(let reason): "bad signature: \(reason)"
+            }
+        }
+    }
+
+    public var executable: String
+
+    /// Uses `ssh-keygen` from `PATH` (from `environment`), else `/usr/bin/ssh-keygen`.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ssh-keygen" }
+        executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/ssh-keygen"
+    }
+
+    /// Whether the program is there at all.
+    public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+
+    /// Signs `message` with the key at `keyPath` (a private key, or a public key whose private
+    /// half is in ssh-agent) and returns the armored signature.
+    public func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]? = nil) throws -> String {
+        let folder = try PrivateFolder()
+        defer { folder.remove() }
+        let output = try ProcessRunner.run(executable, ["-Y", "sign", "-f", keyPath, "-n", namespace], input: message, in: folder, environment: environment)
+        guard output.status == 0, output.standardOutput.hasPrefix("-----BEGIN SSH SIGNATURE-----") else {
+            throw SigningError(message: "ssh-keygen could not sign with \(keyPath): " + output.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return output.standardOutput
+    }
+
+    /// Verifies that `armor` is `signer`'s signature of `message` in `namespace`, with one of
+    /// `publicKeys`, as of `time` (never the signer's claimed time).
+    public func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> Verification {
+        // allowed_signers treats its principals field as a pattern list ("*" matches anyone),
+        // so only a valid id, which cannot hold pattern characters, may name a signer.
+        guard Identifier.isValid(signer) else { return .bad("'\(signer)' is not a valid principal id") }
+        guard !publicKeys.isEmpty else { return .unknownKey }
+        let folder = try PrivateFolder()
+        defer { folder.remove() }
+        // Exact principal names only, restricted to our namespace: never patterns.
+        let allowed = publicKeys.map { key in
+            let parts = key.split(separator: " ")
+            return "\"\(signer)\" namespaces=\"\(namespace)\" \(parts[0]) \(parts[1])\n"
+        }.joined()
+        try Data(allowed.utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+        try Data(Self.normalizedArmor(armor).utf8).write(to: URL(fileURLWithPath: folder.path("signature")))
+        let output = try ProcessRunner.run(
+            executable,
+            ["-Y", "verify", "-f", folder.path("allowed_signers"), "-I", signer, "-n", namespace, "-s", folder.path("signature"), "-Overify-time=\(Self.verifyTime(time))"],
+            input: message, in: folder)
+        if output.status == 0, output.standardOutput.hasPrefix("Good") { return .good }
+        let reason = output.standardError.split(separator: "\n").first { !$0.isEmpty && !$0.hasPrefix("Could not verify") }
+        return .bad(reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "signature does not verify")
+    }
+
+    /// One signature to verify, named by its request and decision index.
+    public struct Job: Sendable {
+        public var request: String
+        public var index: Int
+        public var message: [UInt8]
+        public var armor: String
+        public var signer: String
+        public var publicKeys: [String]
+    }
+
+    /// Verifies `jobs` with up to `parallel` ssh-keygen processes at once, as of `time`.
+    /// A job whose process could not run gets a `.bad` verdict saying so.
+    public func verifyAll(_ jobs: [Job], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: Verification]] {
+        let verdicts = Parallel.map(jobs, workers: parallel) { job -> Verification in
+            do {
+                return try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)
+            } catch {
+                return .bad("ssh-keygen could not run: \(error)")
+            }
+        }
+        var out: [String: [Int: Verification]] = [:]
+        for (job, verdict) in zip(jobs, verdicts) { out[job.request, default: [:]][job.index] = verdict }
+        return out
+    }
+
+    /// The armor as ssh-keygen wrote it: no indentation, LF line ends, one final newline.
+    static func normalizedArmor(_ armor: String) -> String {
+        armor.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
+    }
+
+    /// `YYYYMMDDHHMMSSZ`, the form `-Overify-time` takes for a UTC time.
+    static func verifyTime(_ t: Timestamp) -> String {
+        t.description.filter { $0.isNumber } + "Z"
+    }
+}
+
+/// ssh-keygen failed to sign; the message includes what it said.
+public struct SigningError: Error, Sendable {
+    public var message: String
+
+    package init(message: String) {
+        self.message = message
+    }
+}

@@ -1,0 +1,14 @@
+import AccessFormats
+import AccessModel
+
+extension TreeLoader {
+    /// Loads the tree at `root` and checks it as a whole; `displayRoot` prefixes file names in messages.
+    public static func load(root: String, displayRoot: String, validate: Bool = true) -> Result {
+        let log = DiagnosticCollector()
+        guard var tree = read(root: root, displayRoot: displayRoot, log: log) else {
+            return Result(tree: AccessTree(root: root), diagnostics: log.diagnostics)
+        }
+        if validate { TreeValidator.validate(&tree, log: log) }
+        return Result(tree: tree, diagnostics: log.diagnostics)
+    }
+}

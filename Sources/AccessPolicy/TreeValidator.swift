@@ -1,0 +1,259 @@
+import AccessFormats
+import AccessModel
+
+/// Checks a decoded tree as a whole: unique ids, references that resolve, no cycles.
+package enum TreeValidator {
+    package static func validate(_ tree: inout AccessTree, log: DiagnosticCollector) {
+        tree.principals = unique(tree.principals, \.header, "principal", log)
+        tree.teams = unique(tree.teams, \.header, "team", log)
+        tree.roles = unique(tree.roles, \.header, "role", log)
+        tree.policies = unique(tree.policies, \.header, "policy", log)
+        tree.bindings = unique(tree.bindings, \.header, "binding", log)
+        tree.requests = unique(tree.requests, \.header, "request", log)
+        tree.resources = uniqueResources(tree.resources, log)
+
+        let principals = Set(tree.principals.map(\.id))
+        let teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let roles = Set(tree.roles.map(\.id))
+        let resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let settings = tree.settings
+        let types = Set(settings?.resourceTypes.map(\.name) ?? [])
+        let actions = settings?.allActions ?? []
+        let requests = Set(tree.requests.map(\.id))
+
+        let unreadable = tree.unreadableIDs
+        func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) {
+            guard !set.contains(ref.value), !unreadable.contains(ref.value) else { return }
+            log.add(file, ref.location, "unknown \(what) '\(ref.value)'" + didYouMean(ref.value, in: Array(set)))
+        }
+        let teamIDs = Set(teams.keys)
+        func checkPattern(_ p: Located<ResourcePattern>, _ file: String) {
+            guard settings != nil, let type = p.value.type, !types.contains(type) else { return }
+            log.add(file, p.location, "unknown resource type '\(type)' in pattern '\(p.value.text)'; declared types: " + types.sorted().joined(separator: ", "))
+        }
+        func checkResource(_ r: Located<ResourceRef>, _ file: String) {
+            guard resources[r.value] == nil, !unreadable.contains(r.value.name) else { return }
+            log.add(file, r.location, "unknown resource '\(r.value)'" + didYouMean(r.value.description, in: resources.keys.map(\.description)))
+        }
+        func checkAction(_ a: Located<String>, _ file: String) {
+            guard settings != nil, a.value != "*", !actions.contains(a.value) else { return }
+            var message = "unknown action '\(a.value)'"
+            if let guess = closestMatch(to: a.value, in: Array(actions)) { message += "; did you mean '\(guess)'?" }
+            else { message += "; actions declared in settings: " + actions.sorted().joined(separator: ", ") }
+            log.add(file, a.location, message)
+        }
+        func checkSubjects(_ s: SubjectSet, _ file: String) {
+            s.principals.forEach { check($0, in: principals, "principal", file) }
+            s.teams.forEach { check($0, in: teamIDs, "team", file) }
+            s.roles.forEach { check($0, in: roles, "role", file) }
+        }
+
+        for p in tree.principals {
+            p.roles.forEach { check($0, in: roles, "role", p.header.file) }
+            p.teams.forEach { check($0, in: teamIDs, "team", p.header.file) }
+            if let by = p.assignedBy { check(by, in: principals, "principal", p.header.file) }
+        }
+        for t in tree.teams {
+            if let parent = t.parent { check(parent, in: teamIDs, "parent team", t.header.file) }
+            t.roles.forEach { check($0, in: roles, "role", t.header.file) }
+            if let by = t.assignedBy { check(by, in: principals, "principal", t.header.file) }
+        }
+        for r in tree.roles {
+            r.assignableBy.forEach { check($0, in: roles, "role", r.header.file) }
+            for rule in r.rules {
+                rule.resources.forEach { checkPattern($0, r.header.file) }
+                rule.actions.forEach { checkAction($0, r.header.file) }
+            }
+        }
+        for r in tree.resources {
+            if settings != nil, !types.contains(r.type.value) {
+                log.add(r.header.file, r.type.location, "unknown resource type '\(r.type.value)'; declared types: " + types.sorted().joined(separator: ", "))
+            }
+            check(r.owner, in: teamIDs, "owner team", r.header.file)
+            if let parent = r.parent { checkResource(parent, r.header.file) }
+        }
+        for p in tree.policies {
+            checkSubjects(p.requesters, p.header.file)
+            checkSubjects(p.approvers.subjects, p.header.file)
+            p.resources.forEach { checkPattern($0, p.header.file) }
+            p.roles.forEach { check($0, in: roles, "role", p.header.file) }
+            p.actions.forEach { checkAction($0, p.header.file) }
+        }
+        for b in tree.bindings {
+            checkSubjects(b.subjects, b.header.file)
+            check(b.role, in: roles, "role", b.header.file)
+            if let by = b.assignedBy { check(by, in: principals, "principal", b.header.file) }
+            b.resources.forEach { checkPattern($0, b.header.file) }
+        }
+        for r in tree.requests {
+            let file = r.header.file
+            check(r.spec.requester, in: principals, "requester", file)
+            r.spec.resources.forEach { checkResource($0, file) }
+            if let role = r.spec.role { check(role, in: roles, "role", file) }
+            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type.value })
+            for action in r.spec.actions where settings != nil {
+                if !actions.contains(action.value) {
+                    checkAction(action, file)
+                } else if !requestedTypes.isEmpty, !requestedTypes.contains(where: { settings?.resourceType($0)?.actions.contains(action.value) == true }) {
+                    log.add(file, action.location, "action '\(action.value)' is not declared by the type of any requested resource (\(requestedTypes.sorted().joined(separator: ", ")))")
+                }
+            }
+            if let renews = r.spec.renews { check(renews, in: requests, "request to renew", file) }
+            for d in r.decisions {
+                check(d.by, in: principals, "principal", file)
+                if let terms = d.terms {
+                    for ref in terms.resources where resources[ref] == nil {
+                        log.add(file, terms.location, "unknown resource '\(ref)' in terms")
+                    }
+                    if let role = terms.role, !roles.contains(role) {
+                        log.add(file, terms.location, "unknown role '\(role)' in terms")
+                    }
+                }
+            }
+        }
+        checkTeamCycles(tree.teams, log)
+        checkResourceCycles(tree.resources, log)
+        // One set of lookups for both checks of who holds which role.
+        let directory = Directory(tree)
+        checkAdministrators(directory, log)
+        checkAssignments(directory, log)
+    }
+
+    /// A role with `assignableBy` may be given (by a principal's or a team's roles, or by a
+    /// binding) only by a principal named in `assignedBy` who holds one of those roles through
+    /// its own roles or its teams. Bindings and requests give no authority to assign: they are
+    /// scoped to resources and times. A manifest cannot be the source of the authority it uses,
+    /// so the roles it gives do not count for its own assigner.
+    static func checkAssignments(_ directory: Directory, _ log: DiagnosticCollector) {
+        let tree = directory.tree
+        let restricted = Dictionary(tree.roles.filter { !$0.assignableBy.isEmpty }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard !restricted.isEmpty else { return }
+        let known = Set(tree.principals.map(\.id))
+        var holders: [String: [String]] = [:]  // role id -> principals who may assign it, worked out on the first error
+
+        /// `Directory.roles(of:)` without the roles the manifest being checked gives.
+        func authority(_ principal: String, exceptPrincipal: String?, exceptTeam: String?) -> Set<String> {
+            var held = Set<String>()
+            if principal != exceptPrincipal { held.formUnion(directory.principal(principal)?.roles.map(\.value) ?? []) }
+            for team in directory.teams(of: principal) where team != exceptTeam { held.formUnion(directory.team(team)?.roles.map(\.value) ?? []) }
+            return held
+        }
+        func whoMay(_ role: Role) -> String {
+            let allowed = Set(role.assignableBy.map(\.value))
+            if holders[role.id] == nil {
+                holders[role.id] = tree.principals.filter { !directory.roles(of: $0.id).isDisjoint(with: allowed) }.map(\.id)
+            }
+            let names = holders[role.id]!
+            let listed = names.isEmpty ? "nobody holds them" : names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+            return "only holders of \(role.assignableBy.map(\.value).joined(separator: ", ")) may (\(listed))"
+        }
+        func check(_ given: Located<String>, _ assignedBy: Located<String>?, _ file: String, exceptPrincipal: String?, exceptTeam: String?) {
+            guard let role = restricted[given.value] else { return }
+            guard let assignedBy else {
+                log.add(file, given.location, "role '\(role.id)' needs spec.assignedBy naming who gave it: \(whoMay(role))")
+                return
+            }
+            guard known.contains(assignedBy.value) else { return }  // reported as an unknown principal
+            let allowed = Set(role.assignableBy.map(\.value))
+            guard authority(assignedBy.value, exceptPrincipal: exceptPrincipal, exceptTeam: exceptTeam).isDisjoint(with: allowed) else { return }
+            var message = "'\(assignedBy.value)' may not assign role '\(role.id)': \(whoMay(role))"
+            if !directory.roles(of: assignedBy.value).isDisjoint(with: allowed) {
+                message += "; the roles this manifest gives do not count toward its own assignment"
+            }
+            log.add(file, assignedBy.location, message)
+        }
+        for p in tree.principals { p.roles.forEach { check($0, p.assignedBy, p.header.file, exceptPrincipal: p.id, exceptTeam: nil) } }
+        for t in tree.teams { t.roles.forEach { check($0, t.assignedBy, t.header.file, exceptPrincipal: nil, exceptTeam: t.id) } }
+        for b in tree.bindings { check(b.role, b.assignedBy, b.header.file, exceptPrincipal: nil, exceptTeam: nil) }
+    }
+
+    /// Administrators are named in every customer report: each must be a person with a name
+    /// and an email, and never an external principal.
+    static func checkAdministrators(_ directory: Directory, _ log: DiagnosticCollector) {
+        let tree = directory.tree
+        let adminRoles = Set(tree.roles.filter(\.administrator).map(\.id))
+        guard !adminRoles.isEmpty else { return }
+        for principal in tree.principals {
+            let held = directory.roles(of: principal.id).union(directory.bindings(naming: principal.id).map(\.role.value)).intersection(adminRoles)
+            guard let role = held.sorted().first else { continue }
+            var problems: [String] = []
+            if principal.kind == .service { problems.append("is a service account") }
+            if principal.external { problems.append("is external") }
+            if principal.email == nil { problems.append("has no email") }
+            if !problems.isEmpty {
+                log.add(principal.header.file, principal.header.name.location,
+                        "'\(principal.id)' holds the administrator role '\(role)' but \(problems.joined(separator: " and ")); administrators must be named people with an email, never external")
+            }
+        }
+    }
+
+    /// Keeps the first manifest of each id (in path order) and reports the others.
+    static func unique<T>(_ items: [T], _ header: KeyPath<T, ManifestHeader>, _ what: String, _ log: DiagnosticCollector) -> [T] {
+        var seen: [String: String] = [:]
+        var kept: [T] = []
+        for item in items {
+            let h = item[keyPath: header]
+            if let first = seen[h.id] {
+                log.add(h.file, h.name.location, "duplicate \(what) id '\(h.id)' (also defined in \(first))")
+                continue
+            }
+            seen[h.id] = h.file
+            kept.append(item)
+        }
+        return kept.sorted { $0[keyPath: header].id < $1[keyPath: header].id }
+    }
+
+    static func uniqueResources(_ items: [Resource], _ log: DiagnosticCollector) -> [Resource] {
+        var seen: [ResourceRef: String] = [:]
+        var kept: [(ref: ResourceRef, index: Int)] = []
+        for (index, r) in items.enumerated() {
+            let ref = r.ref
+            if let first = seen[ref] {
+                log.add(r.header.file, r.header.name.location, "duplicate resource '\(ref)' (also defined in \(first))")
+                continue
+            }
+            seen[ref] = r.header.file
+            kept.append((ref, index))
+        }
+        // Sorted by refs worked out once; comparing resources would build two refs per comparison.
+        return kept.sorted { $0.ref < $1.ref }.map { items[$0.index] }
+    }
+
+    static func checkTeamCycles(_ teams: [Team], _ log: DiagnosticCollector) {
+        let parent = Dictionary(uniqueKeysWithValues: teams.compactMap { t in t.parent.map { (t.id, $0.value) } })
+        let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        reportCycles(Array(parent.keys), parent: { parent[$0] }) { cycle in
+            let first = byID[cycle[0]]!
+            log.add(first.header.file, first.parent!.location, "team parents form a cycle: " + (cycle + [cycle[0]]).joined(separator: " -> "))
+        }
+    }
+
+    static func checkResourceCycles(_ resources: [Resource], _ log: DiagnosticCollector) {
+        let parent = Dictionary(uniqueKeysWithValues: resources.compactMap { r in r.parent.map { (r.ref.description, $0.value.description) } })
+        let byID = Dictionary(resources.map { ($0.ref.description, $0) }, uniquingKeysWith: { a, _ in a })
+        reportCycles(Array(parent.keys), parent: { parent[$0] }) { cycle in
+            let first = byID[cycle[0]]!
+            log.add(first.header.file, first.parent!.location, "resource parents form a cycle: " + (cycle + [cycle[0]]).joined(separator: " -> "))
+        }
+    }
+
+    /// Calls `report` once per cycle, with the cycle rotated to start at its smallest id.
+    static func reportCycles(_ nodes: [String], parent: (String) -> String?, report: ([String]) -> Void) {
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        for start in nodes.sorted() where state[start] == nil {
+            var path: [String] = []
+            var current: String? = start
+            while let node = current, state[node] == nil {
+                state[node] = 1
+                path.append(node)
+                current = parent(node)
+            }
+            if let node = current, state[node] == 1, let index = path.firstIndex(of: node) {
+                let cycle = Array(path[index...])
+                let smallest = cycle.indices.min { cycle[$0] < cycle[$1] }!
+                report(Array(cycle[smallest...] + cycle[..<smallest]))
+            }
+            for node in path { state[node] = 2 }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import AccessFormats
+import AccessModel
+
+/// A loaded tree with every decision verified at one time: what validate, plan and
+/// reconcile share, so each signature is checked once per run.
+public struct VerifiedTree: Sendable {
+    public var tree: AccessTree
+    /// Load, validation and decision problems, in the order found.
+    public var diagnostics: [Diagnostic]
+    /// The state of each request by id; a request whose decisions could not be checked
+    /// (ssh-keygen missing or failing) has none, and so grants nothing.
+    public var statuses: [String: RequestStatus]
+
+    package init(tree: AccessTree, diagnostics: [Diagnostic], statuses: [String: RequestStatus]) {
+        self.tree = tree
+        self.diagnostics = diagnostics
+        self.statuses = statuses
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Loads the tree at `root` and checks every decision as of `now`.
+    /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
+    /// ssh-keygen processes at once.
+    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, parallel: Int = defaultParallelism) -> VerifiedTree {
+        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
+        var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
+        result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel)
+        return result
+    }
+
+    /// One ssh-keygen process per core.
+    public static var defaultParallelism: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
+    /// each request's state.
+    public mutating func verify(
+        now: Timestamp, keygen: SSHKeygen, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SSHKeygen.Verification]]? = nil
+    ) {
+        guard let settings = tree.settings else { return }
+        let signed = tree.requests.contains { !$0.decisions.isEmpty }
+        if signed, !keygen.isAvailable {
+            diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
+        }
+        var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        if let verdicts {
+            verifier.verdicts = verdicts
+        } else if keygen.isAvailable {
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests), namespace: settings.signatureNamespace, time: now, parallel: parallel)
+        }
+        for request in tree.requests {
+            if !request.decisions.isEmpty, !keygen.isAvailable { continue }
+            let status: RequestStatus
+            do {
+                status = try verifier.status(request)
+            } catch {
+                diagnostics.append(Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)"))
+                continue
+            }
+            statuses[request.id] = status
+            diagnostics += Self.problems(of: status)
+        }
+    }
+
+    /// A diagnostic for each decision that does not verify or no longer counts, and for an
+    /// approval that has not reached its threshold.
+    static func problems(of status: RequestStatus) -> [Diagnostic] {
+        let request = status.request
+        var out: [Diagnostic] = []
+        if let missing = status.missingApprovals, status.state == .pending {
+            out.append(Diagnostic(
+                file: request.header.file, location: request.statusLocation ?? .start,
+                message: "threshold not met: \(missing.count) more approval\(missing.count == 1 ? "" : "s") over the same terms needed under policy \(missing.policy)",
+                severity: .warning))
+        }
+        for check in status.checks {
+            let d = check.decision
+            let what = "\(d.kind.value.rawValue) by \(d.by.value)"
+            switch check.outcome {
+            case .valid: break
+            case .invalid(let reason):
+                out.append(Diagnostic(file: request.header.file, location: d.location, message: "\(what): \(reason)"))
+            case .voided(let reason):
+                out.append(Diagnostic(file: request.header.file, location: d.location, message: "\(what) is void: \(reason)", severity: .warning))
+            }
+        }
+        return out
+    }
+}

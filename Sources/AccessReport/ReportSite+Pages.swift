@@ -1,0 +1,418 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+
+/// The data each page's template gets. Every value from the access tree is `text`, which
+/// templates always escape; the only trusted markup is a page's rendered content in the layout.
+extension ReportSite {
+    typealias Context = MustacheObject
+
+    /// Renders one page into the layout.
+    public func render(_ job: Job) throws(Diagnostic) -> Page {
+        let path = path(job)
+        let base = String(repeating: "../", count: path.count { $0 == "/" })
+        let (template, heading, section, context) = page(job, base: base)
+        var data = context
+        data["base"] = .text(base)
+        let content = try library.renderBytes(template, .object(data))
+        var layout = common(base: base, section: section)
+        layout["pageTitle"] = .text(heading)
+        layout["content"] = .html(String(decoding: content, as: UTF8.self))
+        return Page(path: path, bytes: try library.renderBytes("layout", .object(layout)))
+    }
+
+    private func page(_ job: Job, base: String) -> (template: String, heading: String, section: String, context: Context) {
+        switch job {
+        case .requests(let state, let page): return ("index", state.map { "Requests: \(Self.label($0))" } ?? "Requests", "requests", requestList(state, page, base: base))
+        case .request(let i): return ("request", "Request \(requests[i].request.id)", "requests", request(i, base: base))
+        case .resources: return ("resources", "Resources", "resources", ["resources": .list(resources.indices.map { resourceRow($0, base: base) })])
+        case .resource(let i): return ("resource", "Resource \(resources[i].ref)", "resources", resource(i, base: base))
+        case .people: return ("people", "People", "people", ["people": .list(people.map { personRow($0, base: base) })])
+        case .person(let i): return ("principal", people[i].displayName, "people", person(i, base: base))
+        case .administrators: return ("administrators", "Administrators", "administrators", ["administrators": .list(administrators.map { adminRow($0, base: base) })])
+        case .audit(let page): return ("audit", "Audit log", "audit", audit(page, base: base))
+        }
+    }
+
+    /// What the layout shows on every page: title, navigation, scope and generation time.
+    private func common(base: String, section: String) -> Context {
+        let tree = input.verified.tree
+        var out: Context = [
+            "title": .text(title),
+            "organization": .text(tree.settings?.displayName ?? ""),
+            "base": .text(base),
+            "generatedAt": .text(Self.human(input.now)),
+            "generatedAtISO": .text(input.now.description),
+            "nav": .list([("requests", "Requests", "index.html"), ("resources", "Resources", "resources/index.html"), ("people", "People", "people/index.html"),
+                          ("administrators", "Administrators", "administrators.html"), ("audit", "Audit log", "audit.html")].map { key, label, href in
+                .object(["label": .text(label), "href": .text(base + href), "current": .bool(key == section)])
+            }),
+        ]
+        if let team = input.scope.team {
+            out["scope"] = .text(directory.team(team)?.displayName ?? team)
+        }
+        if let state = input.state {
+            out["lastRun"] = .text(Self.human(state.lastRun))
+        }
+        return out
+    }
+
+    // MARK: - Requests
+
+    private func requestList(_ state: RequestState?, _ page: Int, base: String) -> Context {
+        let all = state.map { requestsByState[$0] ?? [] } ?? Array(requests.indices)
+        let rows = all.dropFirst((page - 1) * Self.requestsPerPage).prefix(Self.requestsPerPage).map { requests[$0] }
+        var filters: [MustacheValue] = [.object(["label": .text("All"), "count": .number(Double(requests.count)), "href": .text(base + "index.html"), "current": .bool(state == nil)])]
+        for s in RequestState.allCases {
+            let count = requestsByState[s]?.count ?? 0
+            guard count > 0 else { continue }
+            filters.append(.object(["label": .text(Self.label(s)), "count": .number(Double(count)), "href": .text(base + "requests-\(s.rawValue).html"), "current": .bool(state == s)]))
+        }
+        let prefix = state.map { "requests-\($0.rawValue)" } ?? "index"
+        return [
+            "filters": .list(filters),
+            "requests": .list(rows.map { requestRow($0, base: base) }),
+            "total": .number(Double(all.count)),
+            "pagination": pagination(page, Self.pageCount(all.count, Self.requestsPerPage), base: base, prefix: prefix),
+        ]
+    }
+
+    /// One line of a request table (the index and people's pages).
+    func requestRow(_ status: RequestStatus, base: String) -> MustacheValue {
+        let spec = status.request.spec
+        var row: Context = [
+            "id": .text(status.request.id),
+            "href": .text(base + Self.requestPath(status.request.id)),
+            "requester": personLink(spec.requester.value, base: base),
+            "reason": .text(spec.reason.value),
+            "state": .text(status.state.rawValue),
+            "stateLabel": .text(Self.label(status.state)),
+            "requestedAt": .text(Self.human(spec.requestedAt.value)),
+            "updatedAt": .text(Self.human(status.updatedAt)),
+        ]
+        row.merge(resourceLinks(spec.resources.map(\.value.description), base: base))
+        row["expires"] = expiry(status)
+        return .object(row)
+    }
+
+    /// When a request's access ends: the time and, for access not yet ended, the time left.
+    private func expiry(_ status: RequestStatus) -> MustacheValue {
+        guard let terms = status.terms, [.approved, .active, .expired].contains(status.state) else { return .null }
+        guard let to = terms.validTo else { return .object(["at": .text("no end"), "remaining": .null]) }
+        let left = to.seconds - input.now.seconds
+        return .object([
+            "at": .text(Self.human(to)), "iso": .text(to.description),
+            "remaining": left > 0 ? .text(Self.remaining(left)) : .null,
+            "ended": .bool(left <= 0),
+        ])
+    }
+
+    private func request(_ i: Int, base: String) -> Context {
+        let status = requests[i]
+        let request = status.request
+        let spec = scoped(request.spec)
+        var out: Context = [
+            "id": .text(request.id),
+            "state": .text(status.state.rawValue),
+            "stateLabel": .text(Self.label(status.state)),
+            "stateExplained": .text(explanation(status)),
+            "requester": personLink(spec.requester.value, base: base),
+            "requestedAt": .text(Self.human(spec.requestedAt.value)),
+            "role": .text(spec.role?.value),
+            "actions": .text(spec.actions.isEmpty ? nil : spec.actions.map(\.value).joined(separator: ", ")),
+            "reason": .text(spec.reason.value),
+            "window": .text(Self.window(spec)),
+            "specDigest": .text(request.specDigest),
+            "file": .text(input.scope.team == nil ? relativeFile(request.header.file) : nil),
+            "expires": expiry(status),
+        ]
+        out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base))
+        if let renews = spec.renews?.value {
+            out["renews"] = requestLink(renews, base: base)
+        }
+        if let terms = status.terms {
+            out["terms"] = termsContext(terms, spec: spec, base: base)
+            out["approvers"] = .list(status.approvers.map { personLink($0, base: base) })
+        }
+        if let missing = status.missingApprovals, status.state == .pending {
+            out["missing"] = .text("\(missing.count) more approval\(missing.count == 1 ? "" : "s") over the same terms needed under policy \(missing.policy)")
+        }
+        out["decisions"] = .list(status.checks.map { check in
+            let d = check.decision
+            var row: Context = [
+                "kind": .text(d.kind.value.rawValue),
+                "by": personLink(d.by.value, base: base),
+                "at": .text(Self.human(d.at.value)),
+                "reason": .text(d.reason),
+                "policy": .text(check.policy),
+            ]
+            switch check.outcome {
+            case .valid:
+                row["verified"] = .bool(true)
+                row["verification"] = .text(check.signatureChecked ? "signature verified with the signer's key; the signer may decide under the policy" : "valid when checked; not re-verified: the request closed before the report's time")
+            case .invalid(let why):
+                row["verified"] = .bool(false)
+                row["verification"] = .text("not valid: \(why)")
+            case .voided(let why):
+                row["verified"] = .bool(false)
+                row["verification"] = .text("void: \(why)")
+            }
+            if let terms = d.terms { row["terms"] = termsContext(terms, spec: spec, base: base) }
+            return .object(row)
+        })
+        out["events"] = .list((eventsByRequest[request.id] ?? []).map { eventRow(events[$0], base: base) })
+        return out
+    }
+
+    /// Terms as shown, with how they differ from what was asked.
+    private func termsContext(_ terms: Terms, spec: RequestSpec, base: String) -> MustacheValue {
+        var shown = terms
+        shown.resources = terms.resources.filter(input.scope.includes)
+        var out: Context = [
+            "from": .text(Self.human(terms.validFrom)),
+            "to": .text(terms.validTo.map(Self.human) ?? "no end"),
+            "role": .text(terms.role),
+            "actions": .text(terms.actions.isEmpty ? nil : terms.actions.joined(separator: ", ")),
+            "differences": .list(shown.differences(from: spec).map { .text($0) }),
+        ]
+        out.merge(resourceLinks(terms.resources.map(\.description), base: base))
+        return .object(out)
+    }
+
+    /// A manifest's path inside the access tree.
+    private func relativeFile(_ file: String) -> String {
+        let prefix = input.displayRoot.hasSuffix("/") ? input.displayRoot : input.displayRoot + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+    }
+
+    /// The spec with the resources of other owners left out (a scoped report's view).
+    private func scoped(_ spec: RequestSpec) -> RequestSpec {
+        var out = spec
+        out.resources = spec.resources.filter { input.scope.includes($0.value) }
+        return out
+    }
+
+    /// One sentence on why the request is in its state.
+    private func explanation(_ status: RequestStatus) -> String {
+        switch status.state {
+        case .pending: "Waiting for approval."
+        case .approved: "Approved; access starts at \(status.terms.map { Self.human($0.validFrom) } ?? "the approved time")."
+        case .active: "Approved and in force now."
+        case .expired: "Approved; the access window has ended."
+        case .denied: "Denied by an approver."
+        case .revoked: "Access was revoked by an approver."
+        case .relinquished: "The requester gave the access back."
+        case .stale: "No decision came before the request's time to live ran out; a new request is needed."
+        case .voided: "The request was changed after it was approved, so the approval no longer counts."
+        }
+    }
+
+    // MARK: - Resources
+
+    /// A resource reference, linked to its page when the report has one.
+    private func resourceLink(_ ref: ResourceRef, base: String) -> MustacheValue {
+        let shown = directory.resource(ref) != nil && input.scope.includes(ref)
+        return .object(["ref": .text(ref.description), "href": shown ? .text(base + Self.resourcePath(ref)) : .null])
+    }
+
+    /// A request id, linked to its page when the report has one.
+    private func requestLink(_ id: String, base: String) -> MustacheValue {
+        .object(["id": .text(id), "href": requestIndex[id] != nil ? .text(base + Self.requestPath(id)) : .null])
+    }
+
+    /// Resource references as links; those of other owners are counted, not named.
+    private func resourceLinks(_ texts: [String], base: String) -> Context {
+        resourceLinks(input.scope.visible(texts), base: base)
+    }
+
+    private func resourceLinks(_ visible: (shown: [String], hidden: Int), base: String) -> Context {
+        let (shown, hidden) = visible
+        return [
+            "resources": .list(shown.map { text in
+                guard let ref = ResourceRef(text), !text.contains("*") else { return .object(["ref": .text(text), "href": .null]) }
+                return resourceLink(ref, base: base)
+            }),
+            "hiddenResources": hidden == 0 ? .null : .text("and \(hidden) resource\(hidden == 1 ? "" : "s") of another owner, not shown"),
+        ]
+    }
+
+    private func resourceRow(_ i: Int, base: String) -> MustacheValue {
+        let resource = resources[i]
+        return .object([
+            "ref": .text(resource.ref.description), "href": .text(base + Self.resourcePath(resource.ref)),
+            "displayName": .text(resource.displayName), "owner": .text(directory.team(resource.owner.value)?.displayName ?? resource.owner.value),
+            "holders": .number(Double(Set(holdings[i].map(\.grant.principal)).count)),
+        ])
+    }
+
+    private func resource(_ i: Int, base: String) -> Context {
+        let resource = resources[i]
+        let type = input.verified.tree.settings?.resourceType(resource.ref.type)
+        var out: Context = [
+            "ref": .text(resource.ref.description),
+            "displayName": .text(resource.displayName),
+            "type": .text(resource.ref.type),
+            "typeDescription": .text(type?.description),
+            "owner": .text(directory.team(resource.owner.value)?.displayName ?? resource.owner.value),
+            "attributes": .list(resource.attributes.map { .object(["key": .text($0.key), "value": .text($0.value)]) }),
+            "children": .list((childrenByResource[resource.ref] ?? []).map { resourceLink(resources[$0].ref, base: base) }),
+            "requests": .list((requestsByResource[resource.ref] ?? []).map { requestRow(requests[$0], base: base) }),
+            "events": .list((eventsByResource[resource.ref] ?? []).map { eventRow(events[$0], base: base) }),
+        ]
+        if let parent = resource.parent?.value, input.scope.includes(parent) {
+            out["parent"] = resourceLink(parent, base: base)
+        }
+        out["access"] = .list(holdings[i].map { holdingRow($0, base: base, showResource: nil) })
+        return out
+    }
+
+    /// One line of "who has access": the principal, what they may do, how, and until when.
+    private func holdingRow(_ holding: AccessIndex.Holding, base: String, showResource: Resource?) -> MustacheValue {
+        let grant = holding.grant
+        var row: Context = [
+            "principal": personLink(grant.principal, base: base),
+            "actions": .text(holding.actions.joined(separator: ", ")),
+            "via": .text(Self.via(grant)),
+            "through": .text(holding.through?.description),
+            "until": .text(grant.validTo.map(Self.human) ?? "no end"),
+            "remaining": grant.validTo.map { $0.seconds - input.now.seconds }.flatMap { $0 > 0 ? .text(Self.remaining($0)) : nil } ?? .null,
+            "iso": .text(grant.validTo?.description),
+        ]
+        if case .request(let id, _) = grant.source, requestIndex[id] != nil { row["requestHref"] = .text(base + Self.requestPath(id)) }
+        if let resource = showResource { row["resource"] = resourceLink(resource.ref, base: base) }
+        return .object(row)
+    }
+
+    // MARK: - People
+
+    /// A principal's name, linked to their page when the report has one.
+    func personLink(_ id: String, base: String) -> MustacheValue {
+        let principal = directory.principal(id)
+        return .object([
+            "id": .text(id), "name": .text(principal?.displayName ?? id),
+            "href": shownPeople.contains(id) ? .text(base + Self.personPath(id)) : .null,
+        ])
+    }
+
+    private func personRow(_ principal: Principal, base: String) -> MustacheValue {
+        .object([
+            "person": personLink(principal.id, base: base), "kind": .text(principal.kind.rawValue), "external": .bool(principal.external),
+            "requests": .number(Double(requestsByPerson[principal.id]?.count ?? 0)),
+            "administrator": .bool(administrators.contains { $0.principal.id == principal.id }),
+        ])
+    }
+
+    private func person(_ i: Int, base: String) -> Context {
+        let principal = people[i]
+        let isAdmin = administrators.contains { $0.principal.id == principal.id }
+        return [
+            "id": .text(principal.id), "name": .text(principal.displayName), "kind": .text(principal.kind.rawValue),
+            "external": .bool(principal.external),
+            // Email addresses are shown for administrators, whom customers may need to reach.
+            "email": .text(isAdmin ? principal.email : nil),
+            "administrator": .bool(isAdmin),
+            "teams": .list(input.scope.team == nil ? principal.teams.map { .text(directory.team($0.value)?.displayName ?? $0.value) } : []),
+            "requests": .list((requestsByPerson[principal.id] ?? []).map { requestRow(requests[$0], base: base) }),
+            "access": .list((holdingsByPerson[principal.id] ?? []).map { holdingRow(holdings[$0.resource][$0.holding], base: base, showResource: resources[$0.resource]) }),
+        ]
+    }
+
+    private func adminRow(_ admin: (principal: Principal, grant: Grant), base: String) -> MustacheValue {
+        .object([
+            "person": personLink(admin.principal.id, base: base), "email": .text(admin.principal.email),
+            "role": .text(admin.grant.role), "via": .text(Self.via(admin.grant)),
+        ])
+    }
+
+    // MARK: - Audit
+
+    private func audit(_ page: Int, base: String) -> Context {
+        let rows = events.dropFirst((page - 1) * Self.eventsPerPage).prefix(Self.eventsPerPage)
+        var out: Context = [
+            "events": .list(rows.map { eventRow($0, base: base) }),
+            "shown": .number(Double(events.count)),
+            "total": .number(Double(input.events.count)),
+            "scoped": .bool(input.scope.team != nil),
+            "head": .text(input.events.last?.hash ?? AuditEvent.genesis),
+            "pagination": pagination(page, Self.pageCount(events.count, Self.eventsPerPage), base: base, prefix: "audit"),
+        ]
+        if let problem = input.chainProblem { out["broken"] = .text(problem) } else { out["verifies"] = .bool(true) }
+        return out
+    }
+
+    func eventRow(_ event: AuditEvent, base: String) -> MustacheValue {
+        let visible = input.scope.visible(event.resources)
+        let hidden = visible.hidden
+        var row: Context = [
+            "seq": .number(Double(event.seq)), "time": .text(Self.human(event.time)), "event": .text(event.event),
+            "principal": event.principal.map { personLink($0, base: base) } ?? .null,
+            "actor": event.actor.map { personLink($0, base: base) } ?? .null,
+            // An event that also names another owner's resources keeps its details to itself.
+            "summary": .text(hidden == 0 ? event.summary : "details not shown: this event also concerns resources of another owner"),
+            "hash": .text(event.hash), "shortHash": .text(String(event.hash.dropFirst("sha256:".count).prefix(12))),
+        ]
+        row.merge(resourceLinks(visible, base: base))
+        if let request = event.request {
+            row["request"] = requestLink(request, base: base)
+        }
+        return .object(row)
+    }
+
+    // MARK: - Shared pieces
+
+    private func pagination(_ page: Int, _ count: Int, base: String, prefix: String) -> MustacheValue {
+        guard count > 1 else { return .null }
+        func href(_ p: Int) -> MustacheValue { .text(base + (p == 1 ? "\(prefix).html" : "\(prefix)-\(p).html")) }
+        // The first and last pages and those near this one: a thousand links on every page would not help.
+        let shown = Set([1, count] + Array(max(1, page - 4)...min(count, page + 4))).sorted()
+        var links: [MustacheValue] = []
+        for (i, p) in shown.enumerated() {
+            if i > 0, p > shown[i - 1] + 1 { links.append(.object(["gap": .bool(true)])) }
+            links.append(.object(["number": .number(Double(p)), "href": href(p), "current": .bool(p == page)]))
+        }
+        return .object([
+            "pages": .list(links),
+            "previous": page > 1 ? href(page - 1) : .null,
+            "next": page < count ? href(page + 1) : .null,
+            "page": .number(Double(page)), "count": .number(Double(count)),
+        ])
+    }
+
+    /// The grant's path without the principal in front: `team support-eu → parent team support → role r`.
+    static func via(_ grant: Grant) -> String {
+        let parts = grant.path.components(separatedBy: " -> ")
+        let rest = parts.dropFirst()
+        return rest.isEmpty ? "own role" : rest.joined(separator: " → ")
+    }
+
+    /// `2026-11-22 13:30 UTC` (seconds shown only when not zero).
+    static func human(_ time: Timestamp) -> String {
+        let text = time.description
+        let date = text.prefix(10), clock = text.dropFirst(11).prefix(8)
+        return "\(date) \(clock.hasSuffix(":00") ? String(clock.prefix(5)) : String(clock)) UTC"
+    }
+
+    /// Time left in at most two units: `2d 3h left`, `3h 20m left`, `5m left`.
+    static func remaining(_ seconds: Int64) -> String {
+        let d = seconds / 86_400, h = seconds % 86_400 / 3_600, m = seconds % 3_600 / 60
+        if d > 0 { return h > 0 ? "\(d)d \(h)h left" : "\(d)d left" }
+        if h > 0 { return m > 0 ? "\(h)h \(m)m left" : "\(h)h left" }
+        return m > 0 ? "\(m)m left" : "under a minute left"
+    }
+
+    /// How long was asked for: a duration, a window, or both ends.
+    static func window(_ spec: RequestSpec) -> String? {
+        if let duration = spec.duration?.value { return duration.isPermanent ? "permanent" : "\(duration.text) from approval" }
+        switch (spec.validFrom?.value, spec.validTo?.value) {
+        case (let from?, let to?): return "\(human(from)) to \(human(to))"
+        case (let from?, nil): return "from \(human(from))"
+        case (nil, let to?): return "until \(human(to))"
+        default: return nil
+        }
+    }
+
+    static func label(_ state: RequestState) -> String {
+        state.rawValue.prefix(1).uppercased() + state.rawValue.dropFirst()
+    }
+}

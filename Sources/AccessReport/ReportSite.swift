@@ -1,0 +1,231 @@
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+
+/// The static HTML report (DESIGN.md section 8): what every page shows, worked out once,
+/// and each page rendered from the templates on demand, so pages can be written in parallel.
+public struct ReportSite: Sendable {
+    /// Everything a report is made from.
+    public struct Input: Sendable {
+        public var verified: VerifiedTree
+        public var state: StateFile?
+        /// The audit log's events, oldest first (empty when it does not verify).
+        public var events: [AuditEvent]
+        /// Why the audit log does not verify, if it does not.
+        public var chainProblem: String?
+        public var now: Timestamp
+        public var scope: ReportScope
+        /// The tree's root as file names in diagnostics start with it; pages show paths
+        /// relative to it, so the report does not depend on where it was made.
+        public var displayRoot: String
+
+        public init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String) {
+            self.verified = verified
+            self.state = state
+            self.events = events
+            self.chainProblem = chainProblem
+            self.now = now
+            self.scope = scope
+            self.displayRoot = displayRoot
+        }
+    }
+
+    /// One file of the report: its path inside the output folder and its content.
+    public struct Page: Sendable {
+        public var path: String
+        public var bytes: [UInt8]
+    }
+
+    /// A page to render.
+    public enum Job: Sendable, Hashable {
+        case requests(RequestState?, page: Int)
+        case request(Int)
+        case resources
+        case resource(Int)
+        case people
+        case person(Int)
+        case administrators
+        case audit(page: Int)
+    }
+
+    /// Rows on one page of the request list and of the audit log.
+    public static let requestsPerPage = 100
+    public static let eventsPerPage = 200
+
+    let input: Input
+    let library: MustacheLibrary
+    let directory: Directory
+    let title: String
+    /// Requests in scope, last updated first.
+    package let requests: [RequestStatus]
+    let requestIndex: [String: Int]
+    /// Positions in `requests` of each state's requests, in the same order.
+    let requestsByState: [RequestState: [Int]]
+    /// Positions in `resources` of each resource's children.
+    let childrenByResource: [ResourceRef: [Int]]
+    package let resources: [Resource]
+    let holdings: [[AccessIndex.Holding]]
+    /// Principals with a page, by id.
+    let people: [Principal]
+    let shownPeople: Set<String>
+    let administrators: [(principal: Principal, grant: Grant)]
+    /// Events in scope, newest first.
+    let events: [AuditEvent]
+    let requestsByResource: [ResourceRef: [Int]]
+    let eventsByResource: [ResourceRef: [Int]]
+    let eventsByRequest: [String: [Int]]
+    let requestsByPerson: [String: [Int]]
+    let holdingsByPerson: [String: [(resource: Int, holding: Int)]]
+
+    public init(_ input: Input, library: MustacheLibrary) {
+        self.input = input
+        self.library = library
+        let tree = input.verified.tree
+        let scope = input.scope
+        directory = Directory(tree)
+        let organization = tree.settings?.displayName ?? "accessctl"
+        title = tree.settings?.reportTitle ?? "\(organization): who can reach your data"
+
+        let statuses = tree.requests.compactMap { input.verified.statuses[$0.id] }
+        let inForce = statuses.filter { $0.state == .active }.compactMap { status in
+            status.terms.map { Grant.fromRequest(status.request, terms: $0, approvers: status.approvers) }
+        }
+        let requests = statuses.filter { scope.concerns($0.request, terms: $0.terms) }
+            .sorted { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
+        self.requests = requests
+        var byState: [RequestState: [Int]] = [:]
+        for (i, status) in requests.enumerated() { byState[status.state, default: []].append(i) }
+        requestsByState = byState
+        let requestIndex = Dictionary(requests.enumerated().map { ($1.request.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.requestIndex = requestIndex
+
+        let resources = tree.resources.filter { scope.includes($0.ref) }.sorted { $0.ref < $1.ref }
+        self.resources = resources
+        var children: [ResourceRef: [Int]] = [:]
+        for (i, resource) in resources.enumerated() {
+            if let parent = resource.parent?.value { children[parent, default: []].append(i) }
+        }
+        childrenByResource = children
+        let index = AccessIndex(AccessEvaluator(tree: tree, requestGrants: inForce), at: input.now)
+        let holdings = resources.map { index.holdings($0.ref) }
+        self.holdings = holdings
+
+        let events = input.events.reversed().filter { event in
+            event.resources.contains(where: scope.concerns) || (event.request.map { requestIndex[$0] != nil } ?? false)
+        }
+        self.events = events
+
+        var admins: [(principal: Principal, grant: Grant)] = []
+        let directory = self.directory
+        let adminGrants = scope.team == nil ? index.grants : holdings.flatMap { $0.map(\.grant) }
+        var seen = Set<String>()
+        for grant in adminGrants {
+            guard let role = grant.role.flatMap(directory.role), role.administrator, let principal = directory.principal(grant.principal),
+                seen.insert(grant.path).inserted
+            else { continue }
+            admins.append((principal, grant))
+        }
+        let administrators = admins.sorted { ($0.principal.displayName, $0.principal.id, $0.grant.path) < ($1.principal.displayName, $1.principal.id, $1.grant.path) }
+
+        self.administrators = administrators
+        var requestsByResource: [ResourceRef: [Int]] = [:], requestsByPerson: [String: [Int]] = [:]
+        for (i, status) in requests.enumerated() {
+            for ref in Set(status.request.spec.resources.map(\.value) + (status.terms?.resources ?? [])) where scope.includes(ref) {
+                requestsByResource[ref, default: []].append(i)
+            }
+            requestsByPerson[status.request.spec.requester.value, default: []].append(i)
+        }
+        var eventsByResource: [ResourceRef: [Int]] = [:], eventsByRequest: [String: [Int]] = [:]
+        for (i, event) in events.enumerated() {
+            for ref in Set(event.resources.compactMap { $0.contains("*") ? nil : ResourceRef($0) }) where scope.includes(ref) {
+                eventsByResource[ref, default: []].append(i)
+            }
+            if let request = event.request { eventsByRequest[request, default: []].append(i) }
+        }
+        var holdingsByPerson: [String: [(resource: Int, holding: Int)]] = [:]
+        for (r, list) in holdings.enumerated() {
+            for (h, holding) in list.enumerated() { holdingsByPerson[holding.grant.principal, default: []].append((r, h)) }
+        }
+        self.requestsByResource = requestsByResource
+        self.requestsByPerson = requestsByPerson
+        self.eventsByResource = eventsByResource
+        self.eventsByRequest = eventsByRequest
+        self.holdingsByPerson = holdingsByPerson
+
+        // A scoped report has pages only for people who appear in it.
+        var shown = Set<String>()
+        if scope.team == nil {
+            shown = Set(tree.principals.map(\.id))
+        } else {
+            for status in requests {
+                shown.insert(status.request.spec.requester.value)
+                for d in status.request.decisions { shown.insert(d.by.value) }
+            }
+            shown.formUnion(holdingsByPerson.keys)
+            shown.formUnion(administrators.map(\.principal.id))
+            for event in events { shown.formUnion([event.principal, event.actor].compactMap { $0 }) }
+        }
+        shownPeople = shown
+        people = tree.principals.filter { shown.contains($0.id) }.sorted { $0.id < $1.id }
+    }
+
+    /// Every page of the report, in a fixed order.
+    public var jobs: [Job] {
+        var out: [Job] = (1...Self.pageCount(requests.count, Self.requestsPerPage)).map { .requests(nil, page: $0) }
+        for state in RequestState.allCases {
+            let count = requestsByState[state]?.count ?? 0
+            if count > 0 { out += (1...Self.pageCount(count, Self.requestsPerPage)).map { .requests(state, page: $0) } }
+        }
+        out += requests.indices.map { .request($0) }
+        out.append(.resources)
+        out += resources.indices.map { .resource($0) }
+        out.append(.people)
+        out += people.indices.map { .person($0) }
+        out.append(.administrators)
+        out += (1...Self.pageCount(events.count, Self.eventsPerPage)).map { .audit(page: $0) }
+        return out
+    }
+
+    static func pageCount(_ items: Int, _ perPage: Int) -> Int { max(1, (items + perPage - 1) / perPage) }
+
+    /// A safe file name for an id: ids are already `[a-z0-9][a-z0-9._-]*`; anything else
+    /// (and a leading dot) is spelled `_XX` in hex, which no id can contain, so names never collide.
+    public static func fileName(_ id: String) -> String {
+        var out = ""
+        for (i, byte) in id.utf8.enumerated() {
+            let safe = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || (byte == 0x2E && i > 0)
+            if safe {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "_" + String(byte, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out.isEmpty ? "_" : out
+    }
+
+    /// The path of a page inside the output folder.
+    public func path(_ job: Job) -> String {
+        switch job {
+        case .requests(let state, let page):
+            let base = state.map { "requests-\($0.rawValue)" } ?? "index"
+            return page == 1 ? "\(base).html" : "\(base)-\(page).html"
+        case .request(let i): return Self.requestPath(requests[i].request.id)
+        case .resources: return "resources/index.html"
+        case .resource(let i): return Self.resourcePath(resources[i].ref)
+        case .people: return "people/index.html"
+        case .person(let i): return Self.personPath(people[i].id)
+        case .administrators: return "administrators.html"
+        case .audit(let page): return page == 1 ? "audit.html" : "audit-\(page).html"
+        }
+    }
+
+    static func requestPath(_ id: String) -> String { "requests/\(fileName(id)).html" }
+    static func resourcePath(_ ref: ResourceRef) -> String { "resources/\(fileName(ref.type))/\(fileName(ref.name)).html" }
+    static func personPath(_ id: String) -> String { "people/\(fileName(id)).html" }
+}
+
+extension String {
+    /// The string with zeros in front up to `width` characters.
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
