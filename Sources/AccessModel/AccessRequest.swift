@@ -128,7 +128,7 @@ public struct Terms: Sendable, Equatable {
     }
 }
 
-package extension Terms {
+extension Terms {
     /// How approved terms differ from what was asked, in words; empty when granted as asked.
     public func differences(from spec: RequestSpec) -> [String] {
         var out: [String] = []
