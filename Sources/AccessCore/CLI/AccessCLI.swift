@@ -45,6 +45,11 @@ public struct AccessCLI: Sendable {
             arguments: ["[DIR]"], options: [],
             example: "accessctl init access",
             details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
+            CommandSpec(
+            name: "completion", summary: "Print a shell completion script for bash, zsh or fish.",
+            arguments: ["SHELL"], options: [],
+            example: "accessctl completion bash > ~/.local/share/bash-completion/completions/accessctl",
+            details: "Completes commands, options, their values (choices, folders, files) and request\nnames. bash: source <(accessctl completion bash); zsh: save as _accessctl in a folder of\n$fpath; fish: save as ~/.config/fish/completions/accessctl.fish."),
     ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + [reportCommand] + auditCommands + [checkCommand] + listingCommands + benchCommands + [benchEvaluateCommand]
 
     static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
@@ -101,6 +106,7 @@ public struct AccessCLI: Sendable {
         case "validate": return try validate(arguments)
         case "parse": return parse(arguments)
         case "init": return initialize(arguments)
+        case "completion": return try completion(arguments)
         case "status": return try status(arguments)
         case "check": return try check(arguments)
         case "plan": return try plan(arguments)
