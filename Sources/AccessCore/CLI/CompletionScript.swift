@@ -88,27 +88,7 @@ public enum CompletionScript {
                 case "$cmd" in
 
             """
-        for command in commands {
-            out += "        \"\(command.name)\")\n"
-            out += "            opts=\"\(list(command.options.map(\.name) + ["--help"]))\"\n"
-            out += "            case \"$prev\" in\n"
-            for option in command.options {
-                switch valueKind(option) {
-                case .choices(let choices): out += "                \(option.name)) COMPREPLY=( $(compgen -W \"\(list(choices))\" -- \"$cur\") ); return ;;\n"
-                case .folders: out += "                \(option.name)) COMPREPLY=( $(compgen -d -- \"$cur\") ); return ;;\n"
-                case .files: out += "                \(option.name)) COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n"
-                case .none: if option.value != nil { out += "                \(option.name)) return ;;\n" }
-                }
-            }
-            out += "            esac\n"
-            if command.name == "completion" {
-                out += "            if [[ \"$cur\" != -* ]]; then COMPREPLY=( $(compgen -W \"\(list(shells))\" -- \"$cur\") ); return; fi\n"
-            }
-            if takesRequestName(command) {
-                out += "            if [[ \"$cur\" != -* ]]; then COMPREPLY=( $(compgen -W \"$(\(requestNames))\" -- \"$cur\") ); return; fi\n"
-            }
-            out += "            ;;\n"
-        }
+        out += cases(commands, Dialect.bash)
         out += """
                 esac
                 if [[ "$cur" == -* ]]; then
@@ -155,27 +135,7 @@ public enum CompletionScript {
                 case $cmd in
 
             """
-        for command in commands {
-            out += "        '\(command.name)')\n"
-            out += "            opts=(\(list(command.options.map(\.name) + ["--help"])))\n"
-            out += "            case $prev in\n"
-            for option in command.options {
-                switch valueKind(option) {
-                case .choices(let choices): out += "                \(option.name)) compadd -- \(list(choices)); return ;;\n"
-                case .folders: out += "                \(option.name)) _files -/; return ;;\n"
-                case .files: out += "                \(option.name)) _files; return ;;\n"
-                case .none: if option.value != nil { out += "                \(option.name)) return ;;\n" }
-                }
-            }
-            out += "            esac\n"
-            if command.name == "completion" {
-                out += "            if [[ $PREFIX != -* ]]; then compadd -- \(list(shells)); return; fi\n"
-            }
-            if takesRequestName(command) {
-                out += "            if [[ $PREFIX != -* ]]; then compadd -- ${(f)\"$(\(requestNames))\"}; return; fi\n"
-            }
-            out += "            ;;\n"
-        }
+        out += cases(commands, Dialect.zsh)
         out += """
                 esac
                 if [[ $PREFIX == -* ]]; then
@@ -191,6 +151,54 @@ public enum CompletionScript {
             fi
 
             """
+        return out
+    }
+
+    /// How bash and zsh spell the pieces of a command's `case` branch.
+    struct Dialect: Sendable {
+        var label: @Sendable (String) -> String
+        var options: @Sendable (String) -> String
+        var words: @Sendable (String) -> String
+        var folders: String
+        var files: String
+        var dynamic: @Sendable (String) -> String
+        var notOption: String
+
+        static let bash = Dialect(
+            label: { "\"\($0)\"" }, options: { "opts=\"\($0)\"" }, words: { "COMPREPLY=( $(compgen -W \"\($0)\" -- \"$cur\") )" },
+            folders: "COMPREPLY=( $(compgen -d -- \"$cur\") )", files: "COMPREPLY=( $(compgen -f -- \"$cur\") )",
+            dynamic: { "COMPREPLY=( $(compgen -W \"$(\($0))\" -- \"$cur\") )" }, notOption: "[[ \"$cur\" != -* ]]")
+        static let zsh = Dialect(
+            label: { "'\($0)'" }, options: { "opts=(\($0))" }, words: { "compadd -- \($0)" },
+            folders: "_files -/", files: "_files",
+            dynamic: { "compadd -- ${(f)\"$(\($0))\"}" }, notOption: "[[ $PREFIX != -* ]]")
+    }
+
+    /// One `case` branch per command: its options, what each option's value completes to,
+    /// and what its positional argument completes to.
+    static func cases(_ commands: [CommandSpec], _ d: Dialect) -> String {
+        var out = ""
+        for command in commands {
+            out += "        \(d.label(command.name)))\n"
+            out += "            \(d.options(list(command.options.map(\.name) + ["--help"])))\n"
+            out += "            case $prev in\n"
+            for option in command.options {
+                switch valueKind(option) {
+                case .choices(let choices): out += "                \(option.name)) \(d.words(list(choices))); return ;;\n"
+                case .folders: out += "                \(option.name)) \(d.folders); return ;;\n"
+                case .files: out += "                \(option.name)) \(d.files); return ;;\n"
+                case .none: if option.value != nil { out += "                \(option.name)) return ;;\n" }
+                }
+            }
+            out += "            esac\n"
+            if command.name == "completion" {
+                out += "            if \(d.notOption); then \(d.words(list(shells))); return; fi\n"
+            }
+            if takesRequestName(command) {
+                out += "            if \(d.notOption); then \(d.dynamic(requestNames)); return; fi\n"
+            }
+            out += "            ;;\n"
+        }
         return out
     }
 
