@@ -24,7 +24,7 @@ public enum TreeLoader {
         var tree = AccessTree(root: root)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            log.add(displayRoot, .start, "the access tree '\(displayRoot)' does not exist or is not a folder")
+            log.add(displayRoot, .whole, "the access tree '\(displayRoot)' does not exist or is not a folder")
             return nil
         }
         let files = findManifests(root: root, displayRoot: displayRoot, log: log)
@@ -49,7 +49,7 @@ public enum TreeLoader {
             }
         }
         if tree.settings == nil, !log.diagnostics.contains(where: { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) {
-            log.add(join(displayRoot, ManifestDecoder.settingsFileName), .start, "missing settings: create '\(ManifestDecoder.settingsFileName)' at the root of the tree (accessctl init writes one)")
+            log.add(join(displayRoot, ManifestDecoder.settingsFileName), .whole, "missing settings: create '\(ManifestDecoder.settingsFileName)' at the root of the tree (accessctl init writes one)")
         }
         return tree
     }
@@ -77,7 +77,7 @@ public enum TreeLoader {
         while let folder = pending.popLast() {
             let absolute = folder.isEmpty ? root : join(root, folder)
             guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
-                log.add(join(displayRoot, folder), .start, "cannot read the folder")
+                log.add(join(displayRoot, folder), .whole, "cannot read the folder")
                 continue
             }
             for name in names where !name.hasPrefix(".") {
@@ -89,12 +89,12 @@ public enum TreeLoader {
                     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                     guard target == realRoot || target.hasPrefix(realRoot + "/") else {
                         if isManifest(name) || isFolder(target) {
-                            log.add(join(displayRoot, relative), .start, "symlink leads outside the access tree; it is not read")
+                            log.add(join(displayRoot, relative), .whole, "symlink leads outside the access tree; it is not read")
                         }
                         continue
                     }
                     if isFolder(target) {
-                        log.add(join(displayRoot, relative), .start, "symlinks to folders are not followed; move the folder into the tree")
+                        log.add(join(displayRoot, relative), .whole, "symlinks to folders are not followed; move the folder into the tree")
                         continue
                     }
                     if ManifestReader.isManifest(name) { found.append(relative) }

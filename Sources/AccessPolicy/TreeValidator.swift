@@ -189,30 +189,34 @@ package enum TreeValidator {
 
     /// Keeps the first manifest of each id (in path order) and reports the others.
     static func unique<T>(_ items: [T], _ header: KeyPath<T, ManifestHeader>, _ what: String, _ log: DiagnosticCollector) -> [T] {
-        var seen: [String: String] = [:]
+        var seen: [String: ManifestHeader] = [:]
         var kept: [T] = []
         for item in items {
             let h = item[keyPath: header]
             if let first = seen[h.id] {
-                log.add(h.file, h.name.location, "duplicate \(what) id '\(h.id)' (also defined in \(first))")
+                log.add(Diagnostic(
+                    file: h.file, location: h.name.location, message: "duplicate \(what) id '\(h.id)' (also defined in \(first.file))",
+                    notes: [Diagnostic.Note(file: first.file, location: first.name.location, message: "the first \(what) '\(h.id)' is here")]))
                 continue
             }
-            seen[h.id] = h.file
+            seen[h.id] = h
             kept.append(item)
         }
         return kept.sorted { $0[keyPath: header].id < $1[keyPath: header].id }
     }
 
     static func uniqueResources(_ items: [Resource], _ log: DiagnosticCollector) -> [Resource] {
-        var seen: [ResourceRef: String] = [:]
+        var seen: [ResourceRef: ManifestHeader] = [:]
         var kept: [(ref: ResourceRef, index: Int)] = []
         for (index, r) in items.enumerated() {
             let ref = r.ref
             if let first = seen[ref] {
-                log.add(r.header.file, r.header.name.location, "duplicate resource '\(ref)' (also defined in \(first))")
+                log.add(Diagnostic(
+                    file: r.header.file, location: r.header.name.location, message: "duplicate resource '\(ref)' (also defined in \(first.file))",
+                    notes: [Diagnostic.Note(file: first.file, location: first.name.location, message: "the first resource '\(ref)' is here")]))
                 continue
             }
-            seen[ref] = r.header.file
+            seen[ref] = r.header
             kept.append((ref, index))
         }
         // Sorted by refs worked out once; comparing resources would build two refs per comparison.

@@ -117,6 +117,6 @@ final class CommandLineTests: XCTestCase {
         let tree = try TreeFixture(self)
         let cli = AccessCLI(environment: ["ACCESSCTL_ROOT": "tree"], currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
         XCTAssertEqual(cli.run(["validate"]).standardOutput, "tree: 12 manifests valid.\n")
-        XCTAssertEqual(cli.run(["validate", "--root", "missing"]).standardError, "missing:1:1: error: the access tree 'missing' does not exist or is not a folder\n")
+        XCTAssertEqual(cli.run(["validate", "--root", "missing"]).standardError, "missing: error: the access tree 'missing' does not exist or is not a folder\n")
     }
 }

@@ -83,6 +83,7 @@ final class ValidationTests: XCTestCase {
             tree/teams/owners.yaml:4:9: error: duplicate team id 'owners' (also defined in tree/teams/more/owners.yaml)
               name: owners
                     ^
+            tree/teams/more/owners.yaml:4:9: note: the first team 'owners' is here
 
             """)
     }
@@ -173,7 +174,7 @@ final class ValidationTests: XCTestCase {
 
     func testMissingSettings() throws {
         try expectErrors(["accessctl.yaml": nil], """
-            tree/accessctl.yaml:1:1: error: missing settings: create 'accessctl.yaml' at the root of the tree (accessctl init writes one)
+            tree/accessctl.yaml: error: missing settings: create 'accessctl.yaml' at the root of the tree (accessctl init writes one)
 
             """)
     }

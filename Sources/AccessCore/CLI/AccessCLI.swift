@@ -155,7 +155,7 @@ public struct AccessCLI: Sendable {
         return sorted.map { d in
             if format == "github" { return d.githubAnnotation + "\n" }
             var diagnostic = d
-            if diagnostic.sourceLine == nil {
+            if diagnostic.sourceLine == nil, d.location.isPosition {
                 let path = absolutePath(d.file)
                 if sources[path] == nil, let data = FileManager.default.contents(atPath: path), data.count <= ManifestReader.maximumFileSize {
                     sources[path] = SourceText(file: d.file, bytes: [UInt8](data))
