@@ -24,8 +24,20 @@ public struct Reconciler: Sendable {
     /// What stops a run before it computes anything: a broken audit chain, a state file that
     /// names a line the log lacks, a clock that went back.
     public struct Refusal: Error, Sendable {
-        /// The whole message, starting with `FILE:LINE:COLUMN: error:` or `error:`.
+        /// Where the problem is, when a file is at fault (the broken log, the state file).
+        public var diagnostic: Diagnostic?
+        /// What is wrong, when no file is at fault (a clock that went back).
         public var message: String
+
+        package init(_ diagnostic: Diagnostic) {
+            self.diagnostic = diagnostic
+            self.message = diagnostic.message
+        }
+
+        package init(message: String) {
+            self.diagnostic = nil
+            self.message = message
+        }
     }
 
     /// Everything a run reads.
@@ -59,7 +71,9 @@ public struct Reconciler: Sendable {
         do {
             log = try AuditLog.read(path: logPath)
         } catch {
-            throw Refusal(message: Self.chainProblem(error, file: display(AuditLog.relativePath)) + ". accessctl will not append to a broken log; restore it from git history")
+            var diagnostic = Self.chainProblem(error, file: display(AuditLog.relativePath))
+            diagnostic.message += ". accessctl will not append to a broken log; restore it from git history"
+            throw Refusal(diagnostic)
         }
         var state: StateFile?
         var stateProblems: [Diagnostic] = []
@@ -71,20 +85,20 @@ public struct Reconciler: Sendable {
             stateProblems.append(problem)
         }
         if let state, let problem = Self.headProblem(state, log) {
-            throw Refusal(message: "\(display(StateFile.relativePath)): error: \(problem). Restore both from git history")
+            throw Refusal(Diagnostic(file: display(StateFile.relativePath), message: "\(problem). Restore both from git history"))
         }
         let history = AuditHistory(log.events)
         let last = [state?.lastRun, history.lastTime].compactMap { $0 }.max()
         if let last, now < last {
-            throw Refusal(message: "error: now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
+            throw Refusal(message: "now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
         }
         let empty = VerifiedTree(tree: AccessTree(root: root), diagnostics: [], statuses: [:])
         return Input(verified: empty, state: state, log: log, history: history, stateProblems: stateProblems)
     }
 
     /// `FILE:LINE:1: error: the audit log's chain is broken: ...`.
-    package static func chainProblem(_ problem: AuditLog.Problem, file: String) -> String {
-        Diagnostic(file: file, location: SourceLocation(line: max(1, problem.line), column: 1), message: "the audit log's chain is broken at line \(problem.line): \(problem.message)").headline
+    package static func chainProblem(_ problem: AuditLog.Problem, file: String) -> Diagnostic {
+        Diagnostic(file: file, location: SourceLocation(line: max(1, problem.line), column: 1), message: "the audit log's chain is broken at line \(problem.line): \(problem.message)")
     }
 
     /// Why the state file cannot belong to this log: the line it names is missing or different.

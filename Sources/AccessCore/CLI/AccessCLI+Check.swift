@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 import AccessPolicy
@@ -5,15 +6,30 @@ import AccessLedger
 import AccessReport
 import AccessBench
 
-extension AccessCLI {
-    static let checkCommand = CommandSpec(
+/// `accessctl check PRINCIPAL ACTION RESOURCE`.
+struct CheckCommand: Command {
+    static let spec = CommandSpec(
         name: "check", summary: "Answer whether a principal may do an action on a resource, and why.", arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],
-        options: [
-            rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)"),
-            CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default) or json", choices: ["text", "json"]),
-        ],
+        options: CommandSpec.list([Options.root, Options.askAt, Options.textOrJSON]),
         example: "accessctl check jane.doe read site:acme-prod --at 2026-11-22T10:00:00Z",
         details: "Exits 0 when allowed and 1 when denied, like 'kubectl auth can-i'. An allowed answer\nlists every path that allows it; a denial names the roles that would allow it and the\npolicies under which the principal may request it.")
+
+    var root: String?
+    var at: Timestamp?
+    var json: Bool
+    var principal: String, action: String, resource: String
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        at = try arguments.get(Options.askAt)
+        json = try arguments.get(Options.textOrJSON) == "json"
+        (principal, action, resource) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult { try cli.check(self) }
+}
+
+extension AccessCLI {
 
     /// Grants from approved requests (of one principal, or all; about some resources, or all),
     /// their signatures verified; a revoke or relinquish ends a grant at its own time.
@@ -44,30 +60,23 @@ extension AccessCLI {
         return grants
     }
 
-    /// `accessctl check PRINCIPAL ACTION RESOURCE`.
-    func check(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
-        let root = root(arguments)
-        let clock = try now(arguments)
-        let at = try time("--at", arguments) ?? clock
-        let (principal, action, resourceText) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+    func check(_ command: CheckCommand) throws -> CommandResult {
+        let root = root(command.root)
+        let clock = now(nil)
+        let at = command.at ?? clock
+        let (principal, action, resourceText) = (command.principal, command.action, command.resource)
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let tree = loaded.tree
-        guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
+        guard tree.principals.contains(where: { $0.id == principal }) else { throw unknown("principal", principal, tree.principals.map(\.id)) }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
-            return unknown("resource", resourceText, tree.resources.map(\.ref.description))
+            throw unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
         if let settings = tree.settings, let type = settings.resourceType(resource.type), !type.actions.contains(action) {
-            let message = "error: '\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))"
-            return CommandResult(exitCode: ExitCode.failure, standardError: message + didYouMean(action, in: type.actions) + "\n")
+            throw CommandFailure("'\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))" + didYouMean(action, in: type.actions))
         }
-        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: arguments.value("--format") == "json")
+        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: command.json)
         answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         return answer
-    }
-
-    /// The error for a principal or resource the tree does not have, with a "did you mean" hint.
-    func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandResult {
-        CommandResult(exitCode: ExitCode.failure, standardError: "error: unknown \(what) '\(name)'" + didYouMean(name, in: candidates) + "\n")
     }
 
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.

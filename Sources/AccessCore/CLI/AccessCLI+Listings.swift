@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 import AccessPolicy
@@ -5,41 +6,63 @@ import AccessLedger
 import AccessReport
 import AccessBench
 
-extension AccessCLI {
-    static let listingCommands: [CommandSpec] = [
-        CommandSpec(
-            name: "who-can", summary: "List everyone who may do an action on a resource, with the path for each.", arguments: ["ACTION", "RESOURCE"],
-            options: [rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)")],
-            example: "accessctl who-can console site:acme-prod --at 2026-11-22T10:00:00Z"),
-        CommandSpec(
-            name: "access", summary: "List everything a principal may do, with the path for each.", arguments: ["PRINCIPAL"],
-            options: [rootOption, CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: now)")],
-            example: "accessctl access lena.kraus --at 2026-11-20T10:00:00Z"),
-    ]
+/// `accessctl who-can ACTION RESOURCE`.
+struct WhoCanCommand: Command {
+    static let spec = CommandSpec(
+        name: "who-can", summary: "List everyone who may do an action on a resource, with the path for each.", arguments: ["ACTION", "RESOURCE"],
+        options: CommandSpec.list([Options.root, Options.askAt]),
+        example: "accessctl who-can console site:acme-prod --at 2026-11-22T10:00:00Z")
 
-    /// `who-can ACTION RESOURCE` and `access PRINCIPAL`.
-    func listing(_ command: String, _ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
-        let root = root(arguments)
-        let clock = try now(arguments)
-        let at = try time("--at", arguments) ?? clock
-        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
-        let out: String
-        if command == "who-can" {
-            let action = arguments.positional[0]
-            guard let resource = ResourceRef(arguments.positional[1]), tree.resources.contains(where: { $0.ref == resource }) else {
-                return unknown("resource", arguments.positional[1], tree.resources.map(\.ref.description))
-            }
-            out = whoCanListing(tree, action, resource, at: at, clock: clock)
-        } else {
-            let principal = arguments.positional[0]
-            guard tree.principals.contains(where: { $0.id == principal }) else {
-                return unknown("principal", principal, tree.principals.map(\.id))
-            }
-            out = accessListing(tree, principal, at: at, clock: clock)
-        }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: out)
+    var root: String?
+    var at: Timestamp?
+    var action: String, resource: String
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        at = try arguments.get(Options.askAt)
+        (action, resource) = (arguments.positional[0], arguments.positional[1])
     }
 
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        let root = cli.root(root)
+        let clock = cli.now(nil)
+        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
+        guard let ref = ResourceRef(resource), tree.resources.contains(where: { $0.ref == ref }) else {
+            throw cli.unknown("resource", resource, tree.resources.map(\.ref.description))
+        }
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.whoCanListing(tree, action, ref, at: at ?? clock, clock: clock))
+    }
+}
+
+/// `accessctl access PRINCIPAL`.
+struct AccessCommand: Command {
+    static let spec = CommandSpec(
+        name: "access", summary: "List everything a principal may do, with the path for each.", arguments: ["PRINCIPAL"],
+        options: CommandSpec.list([Options.root, Options.askAt]),
+        example: "accessctl access lena.kraus --at 2026-11-20T10:00:00Z")
+
+    var root: String?
+    var at: Timestamp?
+    var principal: String
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        at = try arguments.get(Options.askAt)
+        principal = arguments.positional[0]
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        let root = cli.root(root)
+        let clock = cli.now(nil)
+        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
+        guard tree.principals.contains(where: { $0.id == principal }) else {
+            throw cli.unknown("principal", principal, tree.principals.map(\.id))
+        }
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.accessListing(tree, principal, at: at ?? clock, clock: clock))
+    }
+}
+
+extension AccessCLI {
     /// The text of `who-can` on a loaded tree, every request's grants verified.
     func whoCanListing(_ tree: AccessTree, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp) -> String {
         // Only requests about the resource or one of its parents can grant anything on it.

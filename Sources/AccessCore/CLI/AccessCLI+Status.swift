@@ -6,48 +6,62 @@ import AccessLedger
 import AccessReport
 import AccessBench
 
-extension AccessCLI {
-    static let statusCommand = CommandSpec(
+/// `accessctl status [NAME]`.
+struct StatusCommand: Command {
+    static let spec = CommandSpec(
         name: "status", summary: "List requests with their state, or show one request's decisions in detail.", arguments: ["[NAME]"],
-        options: [
-            rootOption, CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default) or json", choices: ["text", "json"]), nowOption,
-        ],
+        options: CommandSpec.list([Options.root, Options.textOrJSON, Options.now]),
         example: "accessctl status acme-backup-debug-2026-11-22",
         details: "States: pending, approved (not started yet), active, expired, denied, revoked,\nrelinquished, stale (too old to approve), voided (spec changed after signing).\nRequests are sorted by their last update, newest first.")
 
-    /// `accessctl status [NAME]`.
-    func status(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
-        let root = root(arguments)
-        let now = try now(arguments)
+    var root: String?
+    var json: Bool
+    var now: Timestamp?
+    var name: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        json = try arguments.get(Options.textOrJSON) == "json"
+        now = try arguments.get(Options.now)
+        name = arguments.positional.first
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult { try cli.status(self) }
+}
+
+extension AccessCLI {
+    func status(_ command: StatusCommand) throws -> CommandResult {
+        let root = root(command.root)
+        let now = now(command.now)
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         guard let settings = loaded.tree.settings else {
             return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
         }
         let keygen = SSHKeygen(environment: environment)
         guard keygen.isAvailable else {
-            return CommandResult(exitCode: ExitCode.failure, standardError: "error: ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified\n")
+            throw CommandFailure("ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")
         }
         let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: keygen)
         var requests = loaded.tree.requests
-        if let name = arguments.positional.first {
+        if let name = command.name {
             requests = requests.filter { $0.id == name }
             if requests.isEmpty {
-                return CommandResult(exitCode: ExitCode.failure, standardError: "error: no request named '\(name)'" + didYouMean(name, in: loaded.tree.requests.map(\.id)) + "\n")
+                throw CommandFailure("no request named '\(name)'" + didYouMean(name, in: loaded.tree.requests.map(\.id)))
             }
         }
         var statuses: [RequestStatus] = []
         do {
             statuses = try requests.map { try verifier.status($0) }
         } catch {
-            return CommandResult(exitCode: ExitCode.failure, standardError: "error: cannot run ssh-keygen: \(error)\n")
+            throw CommandFailure("cannot run ssh-keygen: \(error)")
         }
         statuses.sort { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
         let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
-        if arguments.value("--format") == "json" {
+        if command.json {
             let json = JSONValue.array(statuses.map(statusJSON))
             return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(json, sortKeys: false), standardError: warning)
         }
-        let text = arguments.positional.isEmpty ? statusTable(statuses) : statusDetail(statuses[0], verifier)
+        let text = command.name == nil ? statusTable(statuses) : statusDetail(statuses[0], verifier)
         return CommandResult(exitCode: ExitCode.success, standardOutput: text, standardError: warning)
     }
 

@@ -23,52 +23,18 @@ public struct AccessCLI: Sendable {
         self.clock = clock
     }
 
-    /// Every subcommand that exists in this release.
-    public static let commands: [CommandSpec] = [
-        CommandSpec(
-            name: "validate", summary: "Check every manifest of the access tree and report all problems.",
-            arguments: [],
-            options: [
-                rootOption, CommandSpec.Option(name: "--format", value: "FORMAT", help: "text (default), or github for pull request annotations", choices: ["text", "github"]),
-                nowOption,
-            ],
-            example: "accessctl validate --root access --format github",
-            details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning."),
-        CommandSpec(
-            name: "parse", summary: "Print the data accessctl reads from a YAML or JSON file, as JSON.",
-            arguments: ["FILE"],
-            options: [CommandSpec.Option(name: "--canonical", value: nil, help: "print exactly the RFC 8785 canonical JSON bytes (the form that is hashed and signed), without a final newline")],
-            example: "accessctl parse access/requests/support/acme-backup-debug.yaml",
-            details: "Shows how a file is read before any schema check: every YAML scalar is a string,\nan empty value is null. Keys keep their order unless --canonical sorts them."),
-        CommandSpec(
-            name: "init", summary: "Create a new access tree with settings and commented examples.",
-            arguments: ["[DIR]"], options: [],
-            example: "accessctl init access",
-            details: "DIR defaults to ./access. Nothing is overwritten: a folder that already holds\naccessctl.yaml is refused."),
-            CommandSpec(
-            name: "completion", summary: "Print a shell completion script for bash, zsh or fish.",
-            arguments: ["SHELL"], options: [],
-            example: "accessctl completion bash > ~/.local/share/bash-completion/completions/accessctl",
-            details: "Completes commands, options, their values (choices, folders, files) and request\nnames. bash: source <(accessctl completion bash); zsh: save as _accessctl in a folder of\n$fpath; fish: save as ~/.config/fish/completions/accessctl.fish."),
-    ] + requestCommands + decisionCommands + [statusCommand] + reconcileCommands + [reportCommand] + auditCommands + [checkCommand] + listingCommands + benchCommands + [benchEvaluateCommand]
+    /// Every subcommand, in the order `--help` lists them.
+    static let commandTypes: [any Command.Type] = [
+        ValidateCommand.self, ParseCommand.self, InitCommand.self, CompletionCommand.self,
+        RequestNewCommand.self, RequestExtendCommand.self,
+        ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, PayloadCommand.self, AttachCommand.self,
+        StatusCommand.self, PlanCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
+        CheckCommand.self, WhoCanCommand.self, AccessCommand.self,
+        BenchGenerateCommand.self, BenchRunCommand.self, BenchEvaluateCommand.self,
+    ]
 
-    static let nowOption = CommandSpec.Option(name: "--now", value: "TIME", help: "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
-
-    /// The RFC 3339 time given to `option`, if any.
-    func time(_ option: String, _ arguments: ParsedArguments) throws(UsageError) -> Timestamp? {
-        guard let text = arguments.value(option) else { return nil }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError(message: "\(option) needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got '\(text)'", command: arguments.command)
-        }
-        return time
-    }
-
-    /// `--now`, or the clock.
-    func now(_ arguments: ParsedArguments) throws(UsageError) -> Timestamp {
-        try time("--now", arguments) ?? clock()
-    }
-
-    static let rootOption = CommandSpec.Option(name: "--root", value: "DIR", help: "the access tree (default: $ACCESSCTL_ROOT, else ./access)")
+    /// The declarations of every subcommand in this release.
+    public static let commands: [CommandSpec] = commandTypes.map { $0.spec }
 
     /// Runs one command line (without the program name).
     public func run(_ arguments: [String]) -> CommandResult {
@@ -84,43 +50,15 @@ public struct AccessCLI: Sendable {
         do {
             var words = arguments
             if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
-            let (command, rest) = try ArgumentParser.command(for: words, in: Self.commands)
+            let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
             if rest.contains("--help") || rest.contains("-h") {
-                return CommandResult(exitCode: ExitCode.success, standardOutput: command.help)
+                return CommandResult(exitCode: ExitCode.success, standardOutput: spec.help)
             }
-            let parsed = try ArgumentParser.parse(rest, for: command)
-            return try execute(command.name, parsed)
+            let type = Self.commandTypes[Self.commands.firstIndex { $0.name == spec.name }!]
+            let command = try type.init(try ArgumentParser.parse(rest, for: spec))
+            return try command.run(self)
         } catch {
-            var text = "error: \(error.message)\n"
-            if let command = error.command {
-                text += "\(command.usage)\nSee 'accessctl \(command.name) --help'.\n"
-            } else {
-                text += "See 'accessctl --help'.\n"
-            }
-            return CommandResult(exitCode: ExitCode.usage, standardError: text)
-        }
-    }
-
-    private func execute(_ name: String, _ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
-        switch name {
-        case "validate": return try validate(arguments)
-        case "parse": return parse(arguments)
-        case "init": return initialize(arguments)
-        case "completion": return try completion(arguments)
-        case "status": return try status(arguments)
-        case "check": return try check(arguments)
-        case "plan": return try plan(arguments)
-        case "reconcile": return try reconcile(arguments)
-        case "report": return try report(arguments)
-        case "audit verify": return auditVerify(arguments)
-        case "audit show": return try auditShow(arguments)
-        case "bench generate": return try benchGenerate(arguments)
-        case "bench run": return try benchRun(arguments)
-        case "bench evaluate": return try benchEvaluate(arguments)
-        case "who-can", "access": return try listing(name, arguments)
-        case "request new", "request extend": return try request(name, arguments)
-        case "approve", "deny", "revoke", "relinquish", "payload", "attach": return try decide(name, arguments)
-        default: preconditionFailure("command \(name) is listed but not dispatched")
+            return present(error)
         }
     }
 
@@ -136,14 +74,18 @@ public struct AccessCLI: Sendable {
 
     // MARK: - Shared helpers
 
+    /// `--now` as given, or the clock.
+    func now(_ given: Timestamp?) -> Timestamp { given ?? clock() }
+
     /// An absolute path for a path given on the command line.
     func absolutePath(_ path: String) -> String {
         path.hasPrefix("/") ? path : TreeLoader.join(currentDirectory, path)
     }
 
-    /// The tree root as given (for messages) and as an absolute path.
-    func root(_ arguments: ParsedArguments) -> (display: String, path: String) {
-        let given = arguments.value("--root") ?? environment["ACCESSCTL_ROOT"] ?? "access"
+    /// The tree root as given (for messages) and as an absolute path: `--root`, else
+    /// `$ACCESSCTL_ROOT`, else `./access`.
+    func root(_ given: String?) -> (display: String, path: String) {
+        let given = given ?? environment["ACCESSCTL_ROOT"] ?? "access"
         let display = given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
         return (display, absolutePath(display))
     }
@@ -170,4 +112,9 @@ public struct AccessCLI: Sendable {
 
     /// "1 error" or "3 errors".
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// The error for a principal or resource the tree does not have, with a "did you mean" hint.
+    func unknown(_ what: String, _ name: String, _ candidates: [String]) -> CommandFailure {
+        CommandFailure("unknown \(what) '\(name)'" + didYouMean(name, in: candidates))
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 import AccessPolicy
@@ -63,16 +64,13 @@ public struct CommandSpec: Sendable {
 }
 
 /// Arguments after parsing: option values by name and positional arguments in order.
+/// Commands read options only through their typed declarations (`get(Options.root)`).
 public struct ParsedArguments: Sendable {
     /// The command these arguments were parsed for.
     public var command: CommandSpec?
     public var values: [String: [String]] = [:]
     public var flags: Set<String> = []
     public var positional: [String] = []
-
-    public func value(_ name: String) -> String? { values[name]?.last }
-    public func all(_ name: String) -> [String] { values[name] ?? [] }
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
 }
 
 /// A mistake on the command line; exits 64 with the command's usage.

@@ -1,3 +1,11 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
 /// Shell completion scripts written from the command declarations, so a new command or
 /// option completes as soon as it is declared.
 public enum CompletionScript {

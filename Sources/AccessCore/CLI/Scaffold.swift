@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 import AccessPolicy

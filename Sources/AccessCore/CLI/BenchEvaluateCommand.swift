@@ -6,26 +6,39 @@ import AccessLedger
 import AccessReport
 import AccessBench
 
-extension AccessCLI {
-    static let benchEvaluateCommand = CommandSpec(
+/// `accessctl bench evaluate PRINCIPAL ACTION RESOURCE`: check, who-can and access timed.
+struct BenchEvaluateCommand: Command {
+    static let spec = CommandSpec(
         name: "bench evaluate", summary: "Time check, who-can and access in-process on a loaded tree, against reading its files.",
         arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],
-        options: [
-            rootOption, nowOption,
-            CommandSpec.Option(name: "--at", value: "TIME", help: "ask about this RFC 3339 time (default: --now)"),
-            CommandSpec.Option(name: "--repeat", value: "N", help: "answer each question N times and keep the median (default 5)"),
-        ],
+        options: CommandSpec.list([Options.root, Options.now, Options.benchAt, Options.repeats]),
         example: "accessctl bench evaluate agent-5 read site:c3-s7 --root /tmp/bench-eval --now 2026-11-23T00:00:00Z",
         details: "Times `check PRINCIPAL ACTION RESOURCE`, `who-can ACTION RESOURCE` and `access PRINCIPAL`\nwith the same code as the commands, once the tree is loaded; request grants are verified\nwith ssh-keygen inside each answer, as the commands do. The baseline is reading the bytes\nof every manifest, which every command that loads the tree pays.")
 
-    /// `accessctl bench evaluate PRINCIPAL ACTION RESOURCE`.
-    func benchEvaluate(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
-        let root = root(arguments)
-        let clock = try now(arguments)
-        let at = try time("--at", arguments) ?? clock
-        let repeats = Int(arguments.value("--repeat") ?? "5") ?? 0
-        guard repeats > 0 else { throw UsageError(message: "--repeat needs a whole number above 0", command: arguments.command) }
-        let (principal, action, resourceText) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+    var root: String?
+    var now: Timestamp?
+    var at: Timestamp?
+    var repeats: Int
+    var principal: String, action: String, resource: String
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        now = try arguments.get(Options.now)
+        at = try arguments.get(Options.benchAt)
+        repeats = try arguments.get(Options.repeats) ?? 5
+        (principal, action, resource) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult { try cli.benchEvaluate(self) }
+}
+
+extension AccessCLI {
+    func benchEvaluate(_ command: BenchEvaluateCommand) throws -> CommandResult {
+        let root = root(command.root)
+        let clock = now(command.now)
+        let at = command.at ?? clock
+        let repeats = command.repeats
+        let (principal, action, resourceText) = (command.principal, command.action, command.resource)
 
         func seconds<T>(_ work: () -> T) -> (T, Double) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -57,11 +70,11 @@ extension AccessCLI {
         let log = DiagnosticCollector()
         let (_, validate) = seconds { TreeValidator.validate(&tree, log: log) }
         if let error = (loaded.diagnostics + log.diagnostics).first(where: { $0.severity == .error }) {
-            return CommandResult(exitCode: ExitCode.failure, standardError: render([error]))
+            throw error
         }
-        guard tree.principals.contains(where: { $0.id == principal }) else { return unknown("principal", principal, tree.principals.map(\.id)) }
+        guard tree.principals.contains(where: { $0.id == principal }) else { throw unknown("principal", principal, tree.principals.map(\.id)) }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
-            return unknown("resource", resourceText, tree.resources.map(\.ref.description))
+            throw unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
 
         let (check, checkTime) = median { checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: false) }

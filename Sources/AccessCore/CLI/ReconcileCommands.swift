@@ -1,0 +1,131 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
+/// `accessctl plan`: what reconcile would change, and why; writes nothing.
+struct PlanCommand: Command {
+    static let spec = CommandSpec(
+        name: "plan", summary: "Show which grants reconcile would add, change or remove, and why.", arguments: [],
+        options: CommandSpec.list([Options.root, Options.now, Options.planFormat, Options.detailedExitcode]),
+        example: "accessctl plan --root access --format markdown",
+        details: "Compares the grants that should be in force now (bindings in their window, requests\nwith verified approvals whose terms contain now) with state/grants.json, checked against\nthe audit log. Nothing is written. Exits 1 when the tree has errors (those parts grant\nnothing) or the audit log does not verify.")
+
+    var root: String?
+    var now: Timestamp?
+    var format: String
+    var detailedExitcode: Bool
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        now = try arguments.get(Options.now)
+        format = try arguments.get(Options.planFormat) ?? "text"
+        detailedExitcode = arguments.isSet(Options.detailedExitcode)
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        let (_, input, plan) = try cli.prepare(root: root, now: now)
+        let errors = input.diagnostics.filter { $0.severity == .error }.count
+        let code = errors > 0 ? ExitCode.failure : (plan.hasChanges && detailedExitcode ? ExitCode.changes : ExitCode.success)
+        let output: String
+        switch format {
+        case "json": output = CanonicalJSON.pretty(Self.json(plan, errors: errors), sortKeys: false)
+        case "markdown": output = PlanText.markdown(plan, errors: errors)
+        default: output = PlanText.text(plan)
+        }
+        return CommandResult(exitCode: code, standardOutput: output, standardError: cli.render(input.diagnostics))
+    }
+
+    static func json(_ plan: Plan, errors: Int) -> JSONValue {
+        .object([
+            ("now", .string(plan.now.description)), ("lastRun", plan.lastRun.map { .string($0.description) } ?? .null),
+            ("changes", .array(plan.changes.map { $0.json(now: plan.now) })),
+            ("summary", .object([("grant", .number(Double(plan.count(.grant)))), ("change", .number(Double(plan.count(.change)))), ("remove", .number(Double(plan.count(.remove))))])),
+            ("notices", .array(plan.notices.map { .string($0) })), ("errors", .number(Double(errors))),
+        ])
+    }
+}
+
+/// `accessctl reconcile`: apply the plan, append the audit log, write the state.
+struct ReconcileCommand: Command {
+    static let spec = CommandSpec(
+        name: "reconcile", summary: "Apply the plan: run the hook, append the audit log, write the state.", arguments: [],
+        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates]),
+        example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh",
+        details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.")
+
+    var root: String?
+    var now: Timestamp?
+    var hook: String?
+    var lockTimeout: Double
+    var report: String?
+    var templates: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        now = try arguments.get(Options.now)
+        hook = try arguments.get(Options.hook)
+        lockTimeout = try arguments.get(Options.lockTimeout) ?? 120
+        report = try arguments.get(Options.reportInto)
+        templates = try arguments.get(Options.templates)
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        let root = cli.root(root)
+        let lock: FileLock
+        do {
+            lock = try FileLock(path: TreeLoader.join(root.path, "state/.lock"), timeout: lockTimeout)
+        } catch {
+            throw CommandFailure(error.message)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now)
+        let hook = hook.map { ApplyHook(command: $0, environment: cli.environment, directory: cli.currentDirectory) }
+        let outcome: Reconciler.Outcome
+        do {
+            outcome = try reconciler.apply(plan, input, hook: hook)
+        } catch {
+            throw CommandFailure(
+                "could not write the state or the audit log: \(error)",
+                after: CommandResult(exitCode: ExitCode.failure, standardOutput: PlanText.text(plan), standardError: cli.render(input.diagnostics)))
+        }
+        var out = PlanText.text(plan)
+        var errors = cli.render(input.diagnostics)
+        for (change, problem) in outcome.failed {
+            errors += ErrorPresenter.line("\(change.key): \(problem); not applied, tried again on the next run")
+        }
+        let applied = outcome.applied
+        out += "Applied at \(plan.now): \(applied.filter { $0.action == .grant }.count) granted, \(applied.filter { $0.action == .change }.count) changed, \(applied.filter { $0.action == .remove }.count) removed"
+        if !outcome.failed.isEmpty { out += ", \(outcome.failed.count) failed" }
+        out += "; \(AccessCLI.count(outcome.events.count, "audit event")) appended"
+        out += outcome.events.isEmpty ? ".\n" : " (head \(outcome.state.auditHash)).\n"
+        var failedRun = input.diagnostics.contains { $0.severity == .error } || !outcome.failed.isEmpty
+        if let report {
+            // The report shows what this run left behind: its state and the log with its new events.
+            let reportInput = ReportSite.Input(
+                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything, displayRoot: root.display)
+            do {
+                out += try cli.writeReport(reportInput, out: report, templates: templates)
+            } catch {
+                errors += cli.text(of: error)
+                failedRun = true
+            }
+        }
+        return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors)
+    }
+}
+
+extension AccessCLI {
+    /// Reads, checks and plans; throws the reconciler's refusal.
+    func prepare(root given: String?, now: Timestamp?) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
+        let root = root(given)
+        let reconciler = Reconciler(
+            root: root.path, displayRoot: root.display, now: self.now(now), keygen: SSHKeygen(environment: environment),
+            crashPoint: environment["ACCESSCTL_TEST_CRASH_AT"].flatMap(Reconciler.CrashPoint.init(rawValue:)))
+        let input = try reconciler.read()
+        return (reconciler, input, reconciler.plan(input))
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
+/// `accessctl report --out DIR`: the static HTML report.
+struct ReportCommand: Command {
+    static let spec = CommandSpec(
+        name: "report", summary: "Render the static HTML report: requests, resources, people, administrators, audit log.", arguments: [],
+        options: CommandSpec.list([Options.root, Options.reportOut, Options.now, Options.forTeam, Options.templates]),
+        example: "accessctl report --root access --out public --for acme-admins",
+        details: "Every value from the access tree is HTML-escaped; the same tree, state, audit log and\n--now give the same bytes. The folder is written beside --out and then renamed into\nplace; a non-empty --out that holds no earlier report is refused. Exits 1 when the tree\nhas errors or the audit log does not verify (the report is still written and says so).")
+
+    var root: String?
+    var out: String
+    var now: Timestamp?
+    var team: String?
+    var templates: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        guard let out = try arguments.get(Options.reportOut) else { throw UsageError(message: "report needs --out DIR, the folder to write", command: arguments.command) }
+        self.out = out
+        root = try arguments.get(Options.root)
+        now = try arguments.get(Options.now)
+        team = try arguments.get(Options.forTeam)
+        templates = try arguments.get(Options.templates)
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        let root = cli.root(root)
+        let now = cli.now(now)
+        let verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: SSHKeygen(environment: cli.environment))
+        var errors = cli.render(verified.diagnostics)
+        let scope: ReportScope
+        do {
+            scope = try cli.reportScope(team, verified.tree)
+        } catch {
+            throw CommandFailure(error.message, after: CommandResult(exitCode: ExitCode.failure, standardError: errors))
+        }
+        var state: StateFile?
+        do {
+            state = try StateFile.read(path: TreeLoader.join(root.path, StateFile.relativePath), display: TreeLoader.join(root.display, StateFile.relativePath))
+        } catch {
+            errors += error.rendered + "\n"
+        }
+        let (events, problem) = cli.reportEvents(root: root)
+        if let problem { errors += problem + "\n" }
+        let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
+        do {
+            let line = try cli.writeReport(input, out: out, templates: templates)
+            let failed = verified.hasErrors || problem != nil
+            return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors)
+        } catch {
+            return CommandResult(exitCode: ExitCode.failure, standardError: errors + cli.text(of: error))
+        }
+    }
+}
+
+extension AccessCLI {
+    /// The templates folder as given and as an absolute path: `--templates`, else
+    /// `$ACCESSCTL_TEMPLATES`, else `./templates`.
+    func templates(_ given: String?) -> (display: String, path: String) {
+        let given = given ?? environment["ACCESSCTL_TEMPLATES"] ?? "templates"
+        return (given, absolutePath(given))
+    }
+
+    /// The scope `--for` names; a failure naming an unknown team.
+    func reportScope(_ team: String?, _ tree: AccessTree) throws(CommandFailure) -> ReportScope {
+        guard let team else { return .everything }
+        guard tree.teams.contains(where: { $0.id == team }) else {
+            throw CommandFailure("unknown team '\(team)' for --for" + didYouMean(team, in: tree.teams.map(\.id)))
+        }
+        return ReportScope(team: team, directory: Directory(tree))
+    }
+
+    /// Loads the templates, renders the report and installs it at `out`; returns the line to print.
+    func writeReport(_ input: ReportSite.Input, out: String, templates given: String?) throws -> String {
+        let folder = templates(given)
+        let loaded = try ReportTemplates.load(directory: folder.path, display: folder.display)
+        let missing = loaded.missingPages
+        guard missing.isEmpty else {
+            throw Diagnostic(file: folder.display, message: "missing template\(missing.count == 1 ? "" : "s") " + missing.joined(separator: ", "))
+        }
+        let site = ReportSite(input, library: loaded.library)
+        let pages = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism)
+        let scope = input.scope.team.map { " for team \($0)" } ?? ""
+        return "Report\(scope) written to \(out): \(Self.count(pages, "page")), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n"
+    }
+
+    /// The audit log's events, or why it does not verify.
+    func reportEvents(root: (display: String, path: String)) -> (events: [AuditEvent], problem: String?) {
+        do {
+            return (try AuditLog.read(path: TreeLoader.join(root.path, AuditLog.relativePath)).events, nil)
+        } catch {
+            return ([], Reconciler.chainProblem(error, file: TreeLoader.join(root.display, AuditLog.relativePath)).headline)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+import AccessLedger
+import AccessReport
+import AccessBench
+
+/// `accessctl validate`: load the whole tree, verify every decision, print every problem.
+struct ValidateCommand: Command {
+    static let spec = CommandSpec(
+        name: "validate", summary: "Check every manifest of the access tree and report all problems.",
+        arguments: [], options: CommandSpec.list([Options.root, Options.validateFormat, Options.now]),
+        example: "accessctl validate --root access --format github",
+        details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning.")
+
+    var root: String?
+    var format: String
+    var now: Timestamp?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        format = try arguments.get(Options.validateFormat) ?? "text"
+        now = try arguments.get(Options.now)
+    }
+
+    func run(_ cli: AccessCLI) -> CommandResult {
+        let root = cli.root(root)
+        let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: SSHKeygen(environment: cli.environment))
+        let problems = result.diagnostics
+        let errors = problems.filter { $0.severity == .error }.count
+        let warnings = problems.count - errors
+        let manifests = AccessCLI.count(result.tree.manifestCount, "manifest")
+        let warningText = warnings == 0 ? "" : ", \(AccessCLI.count(warnings, "warning"))"
+        let summary = errors == 0
+            ? "\(root.display): \(manifests) valid\(warningText).\n"
+            : "\(root.display): \(AccessCLI.count(errors, "error"))\(warningText) in \(AccessCLI.count(result.tree.fileCount, "file")).\n"
+        let code = errors == 0 ? ExitCode.success : ExitCode.failure
+        if format == "github" {
+            return CommandResult(exitCode: code, standardOutput: cli.render(problems, format: format) + summary)
+        }
+        return CommandResult(exitCode: code, standardOutput: summary, standardError: cli.render(problems))
+    }
+}
