@@ -9,11 +9,11 @@ public struct Reconciler: Sendable {
     public var root: String
     public var displayRoot: String
     public var now: Timestamp
-    public var keygen: SSHKeygen
+    public var keygen: any SignatureTool
     /// Where to crash on purpose; tests only.
     public var crashPoint: CrashPoint?
 
-    public init(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, crashPoint: CrashPoint? = nil) {
+    public init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, crashPoint: CrashPoint? = nil) {
         self.crashPoint = crashPoint
         self.root = root
         self.displayRoot = displayRoot

@@ -28,18 +28,18 @@ public struct DecisionVerifier: Sendable {
     public let directory: Directory
     public let settings: Settings
     public let now: Timestamp
-    public let keygen: SSHKeygen
+    public let keygen: any SignatureTool
     /// A request that cannot affect a grant at or after this time is closed (default: now).
     public var liveFrom: Timestamp
     /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
-    public var verdicts: [String: [Int: SSHKeygen.Verification]] = [:]
+    public var verdicts: [String: [Int: SignatureVerdict]] = [:]
 
-    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
+    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
         self.init(directory: Directory(tree), settings: settings, now: now, keygen: keygen, liveFrom: liveFrom)
     }
 
     /// A verifier over lookups already built.
-    public init(directory: Directory, settings: Settings, now: Timestamp, keygen: SSHKeygen, liveFrom: Timestamp? = nil) {
+    public init(directory: Directory, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
         self.directory = directory
         self.settings = settings
         self.now = now
@@ -60,12 +60,12 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
-    public func signatureJobs(_ requests: [AccessRequest]) -> [SSHKeygen.Job] {
-        var jobs: [SSHKeygen.Job] = []
+    public func signatureJobs(_ requests: [AccessRequest]) -> [SignatureJob] {
+        var jobs: [SignatureJob] = []
         for request in requests where !request.decisions.isEmpty && !isClosed(request) {
             for (index, decision) in request.decisions.enumerated() {
                 let by = decision.by.value
-                jobs.append(SSHKeygen.Job(
+                jobs.append(SignatureJob(
                     request: request.id, index: index, message: DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision),
                     armor: decision.signature.value, signer: by, publicKeys: directory.principal(by)?.sshKeys.map(\.value) ?? []))
             }

@@ -4,24 +4,7 @@ import AccessModel
 
 /// Signing and verifying through OpenSSH's `ssh-keygen -Y` (SSHSIG), as git does for
 /// SSH-signed commits. accessctl never reads a private key itself.
-public struct SSHKeygen: Sendable {
-    /// Why a signature did not verify, or that it did.
-    public enum Verification: Sendable, Equatable {
-        case good
-        /// The signer has no keys in the tree.
-        case unknownKey
-        case bad(String)
-
-        /// What went wrong, for messages.
-        public func problem(signer: String) -> String? {
-            switch self {
-            case .good: nil
-            case .unknownKey: "unknown key: principal '\(signer)' has no sshKeys"
-            case .bad(let reason): "bad signature: \(reason)"
-            }
-        }
-    }
-
+public struct SSHKeygen: SignatureTool {
     public var executable: String
 
     /// Uses `ssh-keygen` from `PATH` (from `environment`), else `/usr/bin/ssh-keygen`.
@@ -35,7 +18,7 @@ public struct SSHKeygen: Sendable {
 
     /// Signs `message` with the key at `keyPath` (a private key, or a public key whose private
     /// half is in ssh-agent) and returns the armored signature.
-    public func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]? = nil) throws -> String {
+    public func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String {
         let folder = try PrivateFolder()
         defer { folder.remove() }
         let output = try ProcessRunner.run(executable, ["-Y", "sign", "-f", keyPath, "-n", namespace], input: message, in: folder, environment: environment)
@@ -47,7 +30,7 @@ public struct SSHKeygen: Sendable {
 
     /// Verifies that `armor` is `signer`'s signature of `message` in `namespace`, with one of
     /// `publicKeys`, as of `time` (never the signer's claimed time).
-    public func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> Verification {
+    public func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
         // allowed_signers treats its principals field as a pattern list ("*" matches anyone),
         // so only a valid id, which cannot hold pattern characters, may name a signer.
         guard Identifier.isValid(signer) else { return .bad("'\(signer)' is not a valid principal id") }
@@ -68,31 +51,6 @@ public struct SSHKeygen: Sendable {
         if output.status == 0, output.standardOutput.hasPrefix("Good") { return .good }
         let reason = output.standardError.split(separator: "\n").first { !$0.isEmpty && !$0.hasPrefix("Could not verify") }
         return .bad(reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "signature does not verify")
-    }
-
-    /// One signature to verify, named by its request and decision index.
-    public struct Job: Sendable {
-        public var request: String
-        public var index: Int
-        public var message: [UInt8]
-        public var armor: String
-        public var signer: String
-        public var publicKeys: [String]
-    }
-
-    /// Verifies `jobs` with up to `parallel` ssh-keygen processes at once, as of `time`.
-    /// A job whose process could not run gets a `.bad` verdict saying so.
-    public func verifyAll(_ jobs: [Job], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: Verification]] {
-        let verdicts = Parallel.map(jobs, workers: parallel) { job -> Verification in
-            do {
-                return try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)
-            } catch {
-                return .bad("ssh-keygen could not run: \(error)")
-            }
-        }
-        var out: [String: [Int: Verification]] = [:]
-        for (job, verdict) in zip(jobs, verdicts) { out[job.request, default: [:]][job.index] = verdict }
-        return out
     }
 
     /// The armor as ssh-keygen wrote it: no indentation, LF line ends, one final newline.

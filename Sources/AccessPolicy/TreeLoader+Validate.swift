@@ -4,9 +4,14 @@ import AccessModel
 extension TreeLoader {
     /// Loads the tree at `root` and checks it as a whole; `displayRoot` prefixes file names in messages.
     public static func load(root: String, displayRoot: String, validate: Bool = true) -> Result {
+        load(FileSystemTreeSource(root: root), displayRoot: displayRoot, validate: validate)
+    }
+
+    /// Loads the tree `source` holds (files on disk, or in memory for logic tests) and checks it.
+    package static func load(_ source: any TreeSource, displayRoot: String, validate: Bool = true) -> Result {
         let log = DiagnosticCollector()
-        guard var tree = read(root: root, displayRoot: displayRoot, log: log) else {
-            return Result(tree: AccessTree(root: root), diagnostics: log.diagnostics)
+        guard var tree = read(source, displayRoot: displayRoot, log: log) else {
+            return Result(tree: AccessTree(root: source.root), diagnostics: log.diagnostics)
         }
         if validate { TreeValidator.validate(&tree, log: log) }
         return Result(tree: tree, diagnostics: log.diagnostics)

@@ -23,7 +23,7 @@ public struct VerifiedTree: Sendable {
     /// Loads the tree at `root` and checks every decision as of `now`.
     /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
     /// ssh-keygen processes at once.
-    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: SSHKeygen, parallel: Int = defaultParallelism) -> VerifiedTree {
+    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism) -> VerifiedTree {
         let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel)
@@ -36,7 +36,7 @@ public struct VerifiedTree: Sendable {
     /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
     /// each request's state.
     public mutating func verify(
-        now: Timestamp, keygen: SSHKeygen, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SSHKeygen.Verification]]? = nil
+        now: Timestamp, keygen: any SignatureTool, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SignatureVerdict]]? = nil
     ) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }

@@ -37,7 +37,7 @@ extension AccessCLI {
     func requestGrants(_ directory: Directory, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil, about resources: Set<ResourceRef>? = nil) -> [Grant] {
         let tree = directory.tree
         guard let settings = tree.settings else { return [] }
-        let keygen = SSHKeygen(environment: environment)
+        let keygen = signatures
         var verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
         let relevant = tree.requests.filter { request in
             guard principal == nil || request.spec.requester.value == principal, request.decisions.contains(where: { $0.kind.value == .approve }) else { return false }

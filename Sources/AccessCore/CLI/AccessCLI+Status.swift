@@ -37,7 +37,7 @@ extension AccessCLI {
         guard let settings = loaded.tree.settings else {
             return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
         }
-        let keygen = SSHKeygen(environment: environment)
+        let keygen = signatures
         guard keygen.isAvailable else {
             throw CommandFailure("ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")
         }

@@ -16,11 +16,17 @@ public struct AccessCLI: Sendable {
     public var currentDirectory: String
     /// The time when no `--now` is given; the wall clock unless a test pins it.
     public var clock: @Sendable () -> Timestamp
+    /// Signs and verifies; ssh-keygen unless a test gives a fake.
+    public var signatures: any SignatureTool
 
-    public init(environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }) {
+    public init(
+        environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) },
+        signatures: (any SignatureTool)? = nil
+    ) {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.clock = clock
+        self.signatures = signatures ?? SSHKeygen(environment: environment)
     }
 
     /// Every subcommand, in the order `--help` lists them.

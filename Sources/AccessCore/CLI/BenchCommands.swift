@@ -66,7 +66,7 @@ extension AccessCLI {
         let root = root(command.root)
         let now = now(command.now)
         let jobs = command.jobs ?? VerifiedTree.defaultParallelism
-        let keygen = SSHKeygen(environment: environment)
+        let keygen = signatures
         var rows: [(String, Double, String)] = []
         func timed<T>(_ name: String, _ note: @autoclosure () -> String = "", _ work: () throws -> T) rethrows -> T {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -59,7 +59,7 @@ extension AccessCLI {
 
         // The baseline: find and read every manifest's bytes, as the loader does, without parsing.
         let ((fileCount, byteCount), read) = seconds { () -> (Int, Int) in
-            let files = TreeLoader.findManifests(root: root.path, displayRoot: root.display, log: DiagnosticCollector())
+            let files = FileSystemTreeSource(root: root.path).manifests(displayRoot: root.display, log: DiagnosticCollector())
             let sizes = Parallel.map(files, workers: ProcessInfo.processInfo.activeProcessorCount) { relative in
                 ManifestReader.readBytes(path: TreeLoader.join(root.path, relative), limit: ManifestReader.maximumFileSize + 1)?.count ?? 0
             }

@@ -149,7 +149,7 @@ extension AccessCLI {
         if kind == .approve {
             decision.terms = terms(for: request, at: at, o)
         }
-        let keygen = SSHKeygen(environment: environment)
+        let keygen = signatures
         let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: clock, keygen: keygen)
         if let problem = verifier.authorityProblem(request, decision) {
             throw CommandFailure("\(by) cannot \(kind.rawValue) \(request.id): \(problem)")

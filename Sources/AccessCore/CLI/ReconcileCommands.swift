@@ -123,7 +123,7 @@ extension AccessCLI {
     func prepare(root given: String?, now: Timestamp?) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
         let root = root(given)
         let reconciler = Reconciler(
-            root: root.path, displayRoot: root.display, now: self.now(now), keygen: SSHKeygen(environment: environment),
+            root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
             crashPoint: environment["ACCESSCTL_TEST_CRASH_AT"].flatMap(Reconciler.CrashPoint.init(rawValue:)))
         let input = try reconciler.read()
         return (reconciler, input, reconciler.plan(input))

@@ -32,7 +32,7 @@ struct ReportCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let now = cli.now(now)
-        let verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: SSHKeygen(environment: cli.environment))
+        let verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures)
         var errors = cli.render(verified.diagnostics)
         let scope: ReportScope
         do {

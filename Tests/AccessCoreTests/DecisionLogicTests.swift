@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import AccessFormats
+@testable import AccessModel
+@testable import AccessPolicy
+
+/// The rules around signed decisions, run in memory: the tree comes from an in-memory
+/// source and signatures from `FakeSignatures`, so these need neither a disk nor ssh-keygen.
+@Suite struct DecisionLogicTests {
+    let signatures = FakeSignatures(["ann", "sam", "olga"])
+    var files: [String: String]
+
+    init() {
+        var files = TreeFixture.files
+        for (path, content) in TreeFixture.signers(["ann": FakeSignatures.publicKey("ann"), "sam": FakeSignatures.publicKey("sam"), "olga": FakeSignatures.publicKey("olga")]) {
+            files[path] = content
+        }
+        self.files = files
+    }
+
+    private func load(_ files: [String: String]) -> TreeLoader.Result {
+        TreeLoader.load(InMemoryTreeSource(files: files), displayRoot: "tree")
+    }
+
+    /// `files` with a decision on sam-debug signed by `key` (claiming to be `by`).
+    private func deciding(_ kind: Decision.Kind, by: String, key: String? = nil, at: String, in files: [String: String]) throws -> [String: String] {
+        let loaded = load(files)
+        let request = try #require(loaded.tree.requests.first { $0.id == "sam-debug" })
+        let time = Timestamp(rfc3339: at)!
+        var decision = Decision(
+            kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(time, at: .start),
+            terms: kind == .approve ? Terms(validFrom: time, validTo: time.adding(4 * 3600), resources: request.spec.resources.map(\.value), role: "reader", actions: [], location: .start) : nil,
+            reason: kind == .revoke ? "Ticket closed" : nil, specDigest: Located(request.spec.digest, at: .start), signature: Located("", at: .start), location: .start)
+        let payload = DecisionPayload.bytes(organization: "testorg", request: request, decision: decision)
+        decision.signature.value = try signatures.sign(payload, keyPath: "key/\(key ?? by)", namespace: "accessctl")
+        var changed = files
+        changed["requests/sam-debug.yaml"] = try StatusWriter.appending(decision, to: files["requests/sam-debug.yaml"]!, file: "tree/requests/sam-debug.yaml")
+        return changed
+    }
+
+    private func status(_ files: [String: String], at: String) throws -> RequestStatus {
+        let loaded = load(files)
+        #expect(loaded.diagnostics.filter { $0.severity == .error } == [])
+        let verifier = DecisionVerifier(tree: loaded.tree, settings: try #require(loaded.tree.settings), now: Timestamp(rfc3339: at)!, keygen: signatures)
+        return try verifier.status(try #require(loaded.tree.requests.first { $0.id == "sam-debug" }))
+    }
+
+    @Test func anOwnersApprovalMakesTheRequestActiveForItsWindow() throws {
+        let approved = try deciding(.approve, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        #expect(try status(files, at: "2026-11-22T10:00:00Z").state == .pending)
+        #expect(try status(approved, at: "2026-11-22T10:00:00Z").state == .active)
+        #expect(try status(approved, at: "2026-11-22T10:00:00Z").approvers == ["ann"])
+        #expect(try status(approved, at: "2026-11-22T13:30:00Z").state == .expired)
+    }
+
+    @Test func aSignatureMadeWithAnotherKeyCountsForNothing() throws {
+        let forged = try deciding(.approve, by: "ann", key: "olga", at: "2026-11-22T09:30:00Z", in: files)
+        let status = try status(forged, at: "2026-11-22T10:00:00Z")
+        #expect(status.state == .pending)
+        #expect(status.checks.map(\.outcome) == [.invalid("bad signature: signature does not verify")])
+    }
+
+    @Test func theRequesterCannotApproveTheirOwnRequest() throws {
+        let own = try deciding(.approve, by: "sam", at: "2026-11-22T09:30:00Z", in: files)
+        let status = try status(own, at: "2026-11-22T10:00:00Z")
+        #expect(status.state == .pending)
+        guard case .invalid(let why) = status.checks.first?.outcome else { Issue.record("sam's own approval was not refused"); return }
+        #expect(why.contains("sam"), "\(why)")
+    }
+
+    @Test func aRevokeEndsTheGrant() throws {
+        let approved = try deciding(.approve, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        let withRevoke = try deciding(.revoke, by: "olga", at: "2026-11-22T10:30:00Z", in: approved)
+        #expect(try status(withRevoke, at: "2026-11-22T11:00:00Z").state == .revoked)
+    }
+}
