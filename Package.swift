@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "AccessBench", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"]),
         .target(name: "AccessCore", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench"]),
         .executableTarget(name: "accessctl", dependencies: ["AccessCore"]),
+        // accessctl with a write observer that kills it at a chosen step: for the crash tests.
+        .executableTarget(name: "accessctl-crashing", dependencies: ["AccessCore", "AccessFormats", "AccessLedger"], path: "Tests/CrashingAccessctl"),
         .testTarget(
             name: "AccessCoreTests",
             dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench", "AccessCore"],

@@ -4,15 +4,28 @@ import AccessModel
 import AccessPolicy
 
 extension Reconciler {
-    /// Places where the crash tests make a run kill itself with SIGKILL, to prove that a crash
-    /// at each step of writing leaves state and audit consistent (set through the
-    /// `ACCESSCTL_TEST_CRASH_AT` environment variable; never set in normal use).
-    public enum CrashPoint: String, Sendable, CaseIterable {
+    /// The steps of writing a run's results, in order.
+    public enum WriteStep: String, Sendable, CaseIterable {
         case beforeAppend = "before-append", midAppend = "mid-append", afterAppend = "after-append", afterState = "after-state"
     }
 
-    func crash(at point: CrashPoint) {
-        if crashPoint == point { Platform.killSelf() }
+    /// Hears each step of writing. The crash tests inject one that kills the process at a
+    /// step, to prove that a crash anywhere leaves state and audit consistent; normal runs
+    /// have none.
+    public struct WriteObserver: Sendable {
+        /// Whether to write only half of the log's new lines and report `.midAppend`, as a
+        /// crash in the middle of the write would leave them.
+        public var tearsAppend: Bool
+        public var reached: @Sendable (WriteStep) -> Void
+
+        public init(tearsAppend: Bool = false, reached: @escaping @Sendable (WriteStep) -> Void) {
+            self.tearsAppend = tearsAppend
+            self.reached = reached
+        }
+    }
+
+    private func reach(_ step: WriteStep) {
+        observer?.reached(step)
     }
 
     /// What a run did.
@@ -51,23 +64,23 @@ extension Reconciler {
             previous = events[i]
         }
         removeLeftoverTemporaryFiles()
-        crash(at: .beforeAppend)
+        reach(.beforeAppend)
         if !events.isEmpty || !input.log.partialTail.isEmpty {
-            if crashPoint == .midAppend {
+            if observer?.tearsAppend == true {
                 let length = events.map { $0.line.utf8.count + 1 }.reduce(0, +)
                 try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength, stopAfter: length / 2)
-                crash(at: .midAppend)
+                reach(.midAppend)
             }
             try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength)
         }
-        crash(at: .afterAppend)
+        reach(.afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
         let bytes = Array(state.text.utf8)
         if FileManager.default.contents(atPath: statePath).map({ [UInt8]($0) }) != bytes {
             try FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try AtomicFile.write(bytes, to: statePath)
         }
-        crash(at: .afterState)
+        reach(.afterState)
         return Outcome(applied: applied, failed: failed, events: events, state: state)
     }
 

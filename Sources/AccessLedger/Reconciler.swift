@@ -10,11 +10,11 @@ public struct Reconciler: Sendable {
     public var displayRoot: String
     public var now: Timestamp
     public var keygen: any SignatureTool
-    /// Where to crash on purpose; tests only.
-    public var crashPoint: CrashPoint?
+    /// Hears each step of writing (the crash tests'); nil in normal runs.
+    public var observer: WriteObserver?
 
-    public init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, crashPoint: CrashPoint? = nil) {
-        self.crashPoint = crashPoint
+    public init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, observer: WriteObserver? = nil) {
+        self.observer = observer
         self.root = root
         self.displayRoot = displayRoot
         self.now = now

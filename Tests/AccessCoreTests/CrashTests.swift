@@ -27,17 +27,14 @@ final class CrashTests: ReconcileTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        executable = try TestSupport.executable()
+        executable = try TestSupport.executable("accessctl-crashing")
     }
 
     /// Starts reconcile in its own process; returns it running.
-    private func start(_ root: URL, now: String, crashAt: Reconciler.CrashPoint? = nil) throws -> Process {
+    private func start(_ root: URL, now: String, crashAt: Reconciler.WriteStep? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["reconcile", "--root", root.path, "--now", now]
-        var environment = ProcessInfo.processInfo.environment
-        environment["ACCESSCTL_TEST_CRASH_AT"] = crashAt?.rawValue
-        process.environment = environment
+        process.arguments = [crashAt?.rawValue ?? "none", "reconcile", "--root", root.path, "--now", now]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -68,7 +65,7 @@ final class CrashTests: ReconcileTestCase {
             let fullRun = Date().timeIntervalSince(started)
             let expected = files(reference)
 
-            var attempts: [(Reconciler.CrashPoint?, Double)] = Reconciler.CrashPoint.allCases.map { ($0, 0) }
+            var attempts: [(Reconciler.WriteStep?, Double)] = Reconciler.WriteStep.allCases.map { ($0, 0) }
             attempts += (0..<3).map { _ in (nil, random(fullRun)) }
             for (point, delay) in attempts {
                 let process = try start(tree.root, now: now, crashAt: point)
@@ -87,7 +84,7 @@ final class CrashTests: ReconcileTestCase {
             XCTAssertEqual(files(tree.root), expected, "after recovery at \(now)")
             XCTAssertEqual(verify().standardError, "", "no interrupted run is left over at \(now)")
         }
-        XCTAssertGreaterThanOrEqual(kills, nows.count * Reconciler.CrashPoint.allCases.count, "every crash point killed its run")
+        XCTAssertGreaterThanOrEqual(kills, nows.count * Reconciler.WriteStep.allCases.count, "every crash point killed its run")
         XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"], "all six requests expired in the end")
     }
 }

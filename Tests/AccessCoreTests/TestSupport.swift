@@ -75,11 +75,11 @@ enum TestSupport {
         return (paths, lines)
     }
 
-    /// The `accessctl` executable that `swift test` builds beside the test bundle.
-    static func executable() throws -> URL {
+    /// An executable of the package (`accessctl` unless named) that `swift test` builds beside the test bundle.
+    static func executable(_ name: String = "accessctl") throws -> URL {
         let folders = [Bundle.main.executableURL, Bundle(for: BundleToken.self).bundleURL].compactMap { $0?.deletingLastPathComponent() }
-        guard let found = folders.map({ $0.appendingPathComponent("accessctl") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the accessctl executable was not found beside the tests in \(folders.map(\.path))"])
+        guard let found = folders.map({ $0.appendingPathComponent(name) }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the \(name) executable was not found beside the tests in \(folders.map(\.path))"])
         }
         return found
     }

@@ -3,6 +3,7 @@ import AccessFormats
 import AccessModel
 import AccessPolicy
 import AccessLedger
+import AccessLedger
 import AccessReport
 import AccessBench
 
@@ -18,15 +19,18 @@ public struct AccessCLI: Sendable {
     public var clock: @Sendable () -> Timestamp
     /// Signs and verifies; ssh-keygen unless a test gives a fake.
     public var signatures: any SignatureTool
+    /// Hears each step of reconcile's writes; only the crash tests give one.
+    public var writeObserver: Reconciler.WriteObserver?
 
     public init(
         environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) },
-        signatures: (any SignatureTool)? = nil
+        signatures: (any SignatureTool)? = nil, writeObserver: Reconciler.WriteObserver? = nil
     ) {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.clock = clock
         self.signatures = signatures ?? SSHKeygen(environment: environment)
+        self.writeObserver = writeObserver
     }
 
     /// Every subcommand, in the order `--help` lists them.

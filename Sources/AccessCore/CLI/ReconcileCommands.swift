@@ -124,7 +124,7 @@ extension AccessCLI {
         let root = root(given)
         let reconciler = Reconciler(
             root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
-            crashPoint: environment["ACCESSCTL_TEST_CRASH_AT"].flatMap(Reconciler.CrashPoint.init(rawValue:)))
+            observer: writeObserver)
         let input = try reconciler.read()
         return (reconciler, input, reconciler.plan(input))
     }
