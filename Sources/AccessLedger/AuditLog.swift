@@ -35,16 +35,9 @@ public struct AuditLog: Sendable {
     /// The hash of the last line, or the genesis hash of an empty log.
     public var head: String { events.last?.hash ?? AuditEvent.genesis }
 
-    /// Reads and checks the log at `path`; a missing file is an empty log. Each line must be
-    /// the canonical JSON of its event, continue `seq`, name the previous line's hash in
-    /// `prev`, and carry its own hash: so editing, deleting or reordering a line shows.
-    public static func read(path: String) throws(Problem) -> AuditLog {
-        guard FileManager.default.fileExists(atPath: path) else { return AuditLog() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Problem("cannot read the audit log", line: 1) }
-        return try parse([UInt8](data))
-    }
-
-    /// Checks log bytes; see `read(path:)`.
+    /// Checks log bytes. Each line must be the canonical JSON of its event, continue `seq`,
+    /// name the previous line's hash in `prev`, and carry its own hash: so editing, deleting
+    /// or reordering a line shows.
     public static func parse(_ bytes: [UInt8]) throws(Problem) -> AuditLog {
         var log = AuditLog()
         var start = 0
@@ -93,26 +86,5 @@ public struct AuditLog: Sendable {
             throw Problem("time \(event.time) is earlier than line \(number - 1)'s \(previous.time)", line: number)
         }
         return event
-    }
-
-    /// Appends `events` (already chained after `head`) in one write, then flushes to disk.
-    /// A partial tail left by an interrupted run is cut off first; it was never committed.
-    /// `stopAfter` writes only that many bytes and returns: the crash tests use it to leave the
-    /// torn line a crash in the middle of the write would.
-    public static func append(_ events: [AuditEvent], to path: String, replacingFrom offset: Int, stopAfter: Int? = nil) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.truncate(atOffset: UInt64(offset))
-        try handle.seek(toOffset: UInt64(offset))
-        let bytes = Data(events.map { $0.line + "\n" }.joined().utf8)
-        try handle.write(contentsOf: stopAfter.map { bytes.prefix($0) } ?? bytes)
-        try handle.synchronize()
     }
 }

@@ -63,33 +63,20 @@ extension Reconciler {
             events[i].chain(after: previous)
             previous = events[i]
         }
-        removeLeftoverTemporaryFiles()
+        store.removeLeftoverTemporaryFiles()
         reach(.beforeAppend)
         if !events.isEmpty || !input.log.partialTail.isEmpty {
             if observer?.tearsAppend == true {
                 let length = events.map { $0.line.utf8.count + 1 }.reduce(0, +)
-                try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength, stopAfter: length / 2)
+                try store.append(events, replacingFrom: input.log.completeLength, stopAfter: length / 2)
                 reach(.midAppend)
             }
-            try AuditLog.append(events, to: logPath, replacingFrom: input.log.completeLength)
+            try store.append(events, replacingFrom: input.log.completeLength)
         }
         reach(.afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
-        let bytes = Array(state.text.utf8)
-        if FileManager.default.contents(atPath: statePath).map({ [UInt8]($0) }) != bytes {
-            try FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try AtomicFile.write(bytes, to: statePath)
-        }
+        try store.write(state)
         reach(.afterState)
         return Outcome(applied: applied, failed: failed, events: events, state: state)
-    }
-
-    /// Temporary state files a crash left between writing and renaming; never committed.
-    private func removeLeftoverTemporaryFiles() {
-        let folder = (statePath as NSString).deletingLastPathComponent
-        let prefix = ".\((statePath as NSString).lastPathComponent).tmp-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
-            try? FileManager.default.removeItem(atPath: TreeLoader.join(folder, name))
-        }
     }
 }

@@ -53,9 +53,8 @@ public struct Reconciler: Sendable {
         public var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
     }
 
-    public var statePath: String { TreeLoader.join(root, StateFile.relativePath) }
-    public var logPath: String { TreeLoader.join(root, AuditLog.relativePath) }
-    public var lockPath: String { TreeLoader.join(root, "state/.lock") }
+    /// Where state and audit are read and written.
+    public var store: LedgerStore { LedgerStore(root: root, displayRoot: displayRoot) }
     func display(_ relative: String) -> String { TreeLoader.join(displayRoot, relative) }
 
     /// Reads the tree, the state file and the audit log, and checks they fit together.
@@ -69,7 +68,7 @@ public struct Reconciler: Sendable {
     public func readRecords() throws(Refusal) -> Input {
         let log: AuditLog
         do {
-            log = try AuditLog.read(path: logPath)
+            log = try store.readLog()
         } catch {
             var diagnostic = Self.chainProblem(error, file: display(AuditLog.relativePath))
             diagnostic.message += ". accessctl will not append to a broken log; restore it from git history"
@@ -78,7 +77,7 @@ public struct Reconciler: Sendable {
         var state: StateFile?
         var stateProblems: [Diagnostic] = []
         do {
-            state = try StateFile.read(path: statePath, display: display(StateFile.relativePath))
+            state = try store.readState()
         } catch {
             var problem = error
             problem.message += "; the state is rebuilt from the audit log"

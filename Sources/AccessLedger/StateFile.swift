@@ -32,11 +32,9 @@ public struct StateFile: Sendable, Equatable {
             ]), sortKeys: false)
     }
 
-    /// Reads the file at `path`: nil if it does not exist, a diagnostic if it cannot be read.
-    public static func read(path: String, display: String) throws(Diagnostic) -> StateFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Diagnostic(file: display, message: "cannot read the state file") }
-        let node = try JSONParser.parse(bytes: [UInt8](data), file: display)
+    /// Decodes the file's bytes; `display` names it in errors.
+    public static func decode(_ bytes: [UInt8], display: String) throws(Diagnostic) -> StateFile {
+        let node = try JSONParser.parse(bytes: bytes, file: display)
         func fail(_ message: String, _ at: Node? = nil) -> Diagnostic {
             Diagnostic(file: display, location: at?.location ?? node.location, message: message)
         }

@@ -32,7 +32,7 @@ final class AuditLogTests: XCTestCase {
         }
         for k in 0..<30 { add("grant.activated", k) }
         for k in 0..<20 { add("grant.expired", k) }
-        try AuditLog.append(events, to: root.appendingPathComponent(AuditLog.relativePath).path, replacingFrom: 0)
+        try LedgerStore(root: root.path, displayRoot: "").append(events, replacingFrom: 0)
         let state = StateFile(lastRun: events.last!.time, auditSeq: 50, auditHash: events.last!.hash, grants: Array(history.grants.values))
         try FileManager.default.createDirectory(at: root.appendingPathComponent("state"), withIntermediateDirectories: true)
         try AtomicFile.write(Array(state.text.utf8), to: root.appendingPathComponent(StateFile.relativePath).path)

@@ -35,7 +35,7 @@ final class BundledTreeReconcileTests: XCTestCase {
         try TestSupport.copyBundledManifests(to: replay, from: source)
         let result = run(["reconcile", "--root", "access", "--now", TestSupport.bundledRunTime], in: replay)
         XCTAssertEqual(result.exitCode, 0, result.standardError, line: line)
-        let head = try XCTUnwrap(try StateFile.read(path: replay.appendingPathComponent("access").appendingPathComponent(StateFile.relativePath).path, display: "")).auditHash
+        let head = try XCTUnwrap(try LedgerStore(root: replay.appendingPathComponent("access").path, displayRoot: "").readState()).auditHash
         XCTAssertTrue(
             result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 11 granted, 0 changed, 0 removed; 36 audit events appended (head \(head)).\n"),
             result.standardOutput, line: line)
@@ -107,7 +107,7 @@ final class BundledTreeReconcileTests: XCTestCase {
                 why        expired at 2026-12-01T16:00:00Z
 
             Plan: 0 to grant, 0 to change, 1 to remove.
-            Applied at 2026-12-02T04:00:00Z: 0 granted, 0 changed, 1 removed; 2 audit events appended (head \(try StateFile.read(path: work.appendingPathComponent("access").appendingPathComponent(StateFile.relativePath).path, display: "")!.auditHash)).
+            Applied at 2026-12-02T04:00:00Z: 0 granted, 0 changed, 1 removed; 2 audit events appended (head \(try LedgerStore(root: work.appendingPathComponent("access").path, displayRoot: "").readState()!.auditHash)).
 
             """)
         let markdown = run(["plan", "--root", "access", "--now", "2026-12-20T00:00:00Z", "--format", "markdown"])

@@ -41,12 +41,12 @@ class ReconcileTestCase: XCTestCase {
 
     /// The `event` names of the audit log, in order.
     func events() throws -> [String] {
-        try AuditLog.read(path: tree.root.appendingPathComponent(AuditLog.relativePath).path).events.map { "\($0.event) \($0.request ?? $0.principal ?? "")" }
+        try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events.map { "\($0.event) \($0.request ?? $0.principal ?? "")" }
     }
 
     /// The keys of state/grants.json.
     func grantKeys() throws -> [String] {
-        try StateFile.read(path: tree.root.appendingPathComponent(StateFile.relativePath).path, display: "state")?.grants.map(\.key) ?? []
+        try LedgerStore(root: tree.root.path, displayRoot: "").readState()?.grants.map(\.key) ?? []
     }
 }
 
@@ -67,7 +67,7 @@ final class ReconcileTests: ReconcileTestCase {
         XCTAssertEqual(plan("2026-11-22T09:10:00Z", ["--detailed-exitcode"]).exitCode, 2)
         let first = reconcile("2026-11-22T09:10:00Z")
         XCTAssertEqual(first.exitCode, 0, first.standardError)
-        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 1 granted, 0 changed, 0 removed; 2 audit events appended (head \(try StateFile.read(path: tree.root.appendingPathComponent(StateFile.relativePath).path, display: "")!.auditHash)).\n"), first.standardOutput)
+        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 1 granted, 0 changed, 0 removed; 2 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), first.standardOutput)
         XCTAssertEqual(try events(), ["request.submitted sam-debug", "grant.activated ann"])
 
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
@@ -87,7 +87,7 @@ final class ReconcileTests: ReconcileTestCase {
         assertText(plan("2026-11-22T10:00:00Z").standardOutput, approved)
         XCTAssertEqual(reconcile("2026-11-22T10:00:00Z").exitCode, 0)
         XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "request/sam-debug"])
-        let log = try AuditLog.read(path: tree.root.appendingPathComponent(AuditLog.relativePath).path)
+        let log = try LedgerStore(root: tree.root.path, displayRoot: "").readLog()
         let approval = try XCTUnwrap(log.events.first { $0.event == "request.approved" })
         XCTAssertEqual(approval.actor, "ann")
         XCTAssertEqual(approval.detail("modifications"), .array([.string("duration: asked 4h, granted 2h")]))
@@ -238,7 +238,7 @@ final class ReconcileTests: ReconcileTestCase {
 
             """), result.standardOutput)
         XCTAssertEqual(try events().last, "grant.drift sam")
-        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 2", with: "\"seq\": 3").replacingOccurrences(of: try AuditLog.read(path: tree.root.appendingPathComponent(AuditLog.relativePath).path).events[1].hash, with: try AuditLog.read(path: tree.root.appendingPathComponent(AuditLog.relativePath).path).events[2].hash))
+        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 2", with: "\"seq\": 3").replacingOccurrences(of: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[1].hash, with: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[2].hash))
         XCTAssertEqual(verify().exitCode, 0)
     }
 
@@ -259,7 +259,7 @@ final class ReconcileTests: ReconcileTestCase {
         let failed = reconcile("2026-11-22T10:00:00Z", ["--hook", hook])
         XCTAssertEqual(failed.exitCode, 1)
         assertText(failed.standardError, "error: request/sam-debug: the hook exited with status 3: sam is not provisioned yet; not applied, tried again on the next run\n")
-        XCTAssertTrue(failed.standardOutput.hasSuffix("1 granted, 0 changed, 0 removed, 1 failed; 3 audit events appended (head \(try StateFile.read(path: tree.root.appendingPathComponent(StateFile.relativePath).path, display: "")!.auditHash)).\n"), failed.standardOutput)
+        XCTAssertTrue(failed.standardOutput.hasSuffix("1 granted, 0 changed, 0 removed, 1 failed; 3 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
         XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
         let lines = try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
@@ -319,7 +319,7 @@ final class ReconcileTests: ReconcileTestCase {
         let log = try read(AuditLog.relativePath)
         let lines = log.split(separator: "\n")
         try write(AuditLog.relativePath, lines.dropLast().map { $0 + "\n" }.joined())
-        let head = try StateFile.read(path: tree.root.appendingPathComponent(StateFile.relativePath).path, display: "")!.auditHash
+        let head = try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash
         XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 2 with hash \(head), but the log has only 1 complete line: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
     }
 
@@ -347,7 +347,7 @@ final class ReconcileThresholdTests: ReconcileTestCase {
         decide("approve", by: "olga", at: "2026-11-22T10:10:00Z", window)
         let result = reconcile("2026-11-22T10:15:00Z")
         XCTAssertTrue(result.standardOutput.contains("+ request/sam-debug\n") && result.standardOutput.contains("source     request sam-debug, approved by ann, olga\n"), result.standardOutput)
-        let approval = try XCTUnwrap(AuditLog.read(path: tree.root.appendingPathComponent(AuditLog.relativePath).path).events.first { $0.event == "request.approved" })
+        let approval = try XCTUnwrap(LedgerStore(root: tree.root.path, displayRoot: "").readLog().events.first { $0.event == "request.approved" })
         XCTAssertEqual(approval.actor, "olga")
         XCTAssertEqual(approval.detail("approvers"), .array([.string("ann"), .string("olga")]))
     }

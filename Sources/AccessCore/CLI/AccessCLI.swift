@@ -100,6 +100,12 @@ public struct AccessCLI: Sendable {
         return (display, absolutePath(display))
     }
 
+    /// Where the tree's state and audit log are read and written.
+    func store(_ given: String?) -> LedgerStore {
+        let root = root(given)
+        return LedgerStore(root: root.path, displayRoot: root.display)
+    }
+
     /// Renders diagnostics in file and position order, with source lines read from disk.
     func render(_ diagnostics: [Diagnostic], format: String = "text") -> String {
         let sorted = diagnostics.sorted { ($0.file, $0.location) < ($1.file, $1.location) }

@@ -21,15 +21,15 @@ struct AuditVerifyCommand: Command {
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
-        let root = cli.root(root)
-        let logFile = TreeLoader.join(root.display, AuditLog.relativePath), stateFile = TreeLoader.join(root.display, StateFile.relativePath)
+        let store = cli.store(root)
+        let logFile = store.logDisplay, stateFile = store.stateDisplay
         let log: AuditLog
         do {
-            log = try AuditLog.read(path: TreeLoader.join(root.path, AuditLog.relativePath))
+            log = try store.readLog()
         } catch {
             throw Reconciler.Refusal(Reconciler.chainProblem(error, file: logFile))
         }
-        let state = try StateFile.read(path: TreeLoader.join(root.path, StateFile.relativePath), display: stateFile)
+        let state = try store.readState()
         var out = "\(logFile): \(AccessCLI.count(log.events.count, "event")), chain verified"
         out += log.events.isEmpty ? ".\n" : "; head \(log.head) (line \(log.events.count)).\n"
         var notes = ""
@@ -79,12 +79,12 @@ struct AuditShowCommand: Command {
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
-        let root = cli.root(root)
+        let store = cli.store(root)
         let log: AuditLog
         do {
-            log = try AuditLog.read(path: TreeLoader.join(root.path, AuditLog.relativePath))
+            log = try store.readLog()
         } catch {
-            throw Reconciler.Refusal(Reconciler.chainProblem(error, file: TreeLoader.join(root.display, AuditLog.relativePath)))
+            throw Reconciler.Refusal(Reconciler.chainProblem(error, file: store.logDisplay))
         }
         let shown = log.events.filter { event in
             (request.map { event.request == $0 } ?? true) && (principal.map { event.principal == $0 || event.actor == $0 } ?? true)

@@ -77,7 +77,7 @@ struct ReconcileCommand: Command {
         let root = cli.root(root)
         let lock: FileLock
         do {
-            lock = try FileLock(path: TreeLoader.join(root.path, "state/.lock"), timeout: lockTimeout)
+            lock = try FileLock(path: cli.store(self.root).lockPath, timeout: lockTimeout)
         } catch {
             throw CommandFailure(error.message)
         }

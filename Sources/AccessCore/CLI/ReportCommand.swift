@@ -42,11 +42,11 @@ struct ReportCommand: Command {
         }
         var state: StateFile?
         do {
-            state = try StateFile.read(path: TreeLoader.join(root.path, StateFile.relativePath), display: TreeLoader.join(root.display, StateFile.relativePath))
+            state = try cli.store(self.root).readState()
         } catch {
             errors += error.rendered + "\n"
         }
-        let (events, problem) = cli.reportEvents(root: root)
+        let (events, problem) = cli.reportEvents(cli.store(self.root))
         if let problem { errors += problem + "\n" }
         let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
         do {
@@ -91,11 +91,11 @@ extension AccessCLI {
     }
 
     /// The audit log's events, or why it does not verify.
-    func reportEvents(root: (display: String, path: String)) -> (events: [AuditEvent], problem: String?) {
+    func reportEvents(_ store: LedgerStore) -> (events: [AuditEvent], problem: String?) {
         do {
-            return (try AuditLog.read(path: TreeLoader.join(root.path, AuditLog.relativePath)).events, nil)
+            return (try store.readLog().events, nil)
         } catch {
-            return ([], Reconciler.chainProblem(error, file: TreeLoader.join(root.display, AuditLog.relativePath)).headline)
+            return ([], Reconciler.chainProblem(error, file: store.logDisplay).headline)
         }
     }
 }
