@@ -29,10 +29,17 @@ let package = Package(
         .executableTarget(name: "accessctl", dependencies: ["AccessCore"]),
         // accessctl with a write observer that kills it at a chosen step: for the crash tests.
         .executableTarget(name: "accessctl-crashing", dependencies: ["AccessCore", "AccessFormats", "AccessLedger"], path: "Tests/CrashingAccessctl"),
+        // What the tests share: fixture paths, the fixed clock, the small tree, fake signatures.
+        .target(name: "AccessTestSupport", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"], path: "Tests/AccessTestSupport"),
+        // Logic tests: in memory, no ssh-keygen (formats, model values, decision rules, diagnostics, the error presenter).
         .testTarget(
-            name: "AccessCoreTests",
-            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench", "AccessCore"],
-            exclude: ["Fixtures"]
+            name: "AccessLogicTests",
+            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessCore", "AccessTestSupport"]
+        ),
+        // End-to-end command tests on temporary trees, and integration tests with the real ssh-keygen.
+        .testTarget(
+            name: "AccessCommandTests",
+            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench", "AccessCore", "AccessTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -54,7 +54,7 @@ public struct SSHKeygen: SignatureTool {
     }
 
     /// The armor as ssh-keygen wrote it: no indentation, LF line ends, one final newline.
-    static func normalizedArmor(_ armor: String) -> String {
+    package static func normalizedArmor(_ armor: String) -> String {
         armor.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
     }

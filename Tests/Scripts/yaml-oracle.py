@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the YAML fixtures against an independent YAML 1.2 parser (ruamel.yaml).
 
-For every case in Tests/AccessCoreTests/Fixtures/yaml/accept, ruamel.yaml composes the
+For every case in Tests/Fixtures/yaml/accept, ruamel.yaml composes the
 document and the result is read with the failsafe schema (every scalar a string, an empty
 plain value null), which is what accessctl promises to give. With --write the expected
 .json files are (re)written from ruamel's answer; without it they are compared.
@@ -12,7 +12,7 @@ import json, pathlib, sys
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-root = pathlib.Path(__file__).resolve().parents[1] / "AccessCoreTests" / "Fixtures" / "yaml"
+root = pathlib.Path(__file__).resolve().parents[1] / "Fixtures" / "yaml"
 
 def data(node):
     if isinstance(node, ScalarNode):

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AccessTestSupport
 
 @testable import AccessFormats
 @testable import AccessModel

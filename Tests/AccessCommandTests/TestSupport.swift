@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -11,20 +12,10 @@ import XCTest
 
 /// Test helpers shared by all suites.
 enum TestSupport {
-    /// The Fixtures folder beside this file.
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    /// The repository root (for the bundled `access/` tree and templates).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The time of the bundled run: the committed `access/state` and `access/audit` (and the
-    /// golden copies in `Fixtures/bundled`) are what reconcile writes at this `--now`.
-    static let bundledRunTime = "2026-12-01T04:00:00Z"
-
-    /// The clock every in-process command gets: tests never read the wall clock, so a
-    /// command run without `--now` answers the same on any date.
-    static let clock: @Sendable () -> Timestamp = { Timestamp(rfc3339: bundledRunTime)! }
+    static let fixtures = Fixtures.folder
+    static let repositoryRoot = Fixtures.repositoryRoot
+    static let bundledRunTime = Fixtures.bundledRunTime
+    static let clock = Fixtures.clock
 
     /// Copies the bundled tree's manifests to `folder/access` and returns that URL. Never
     /// `state/` or `audit/`: the README's main job rewrites them in the working tree, so
@@ -114,16 +105,5 @@ private final class BundleToken {}
 
 /// Compares two texts in full and, when they differ, shows a line diff that is easy to read.
 func assertText(_ actual: String, _ expected: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    guard actual != expected else { return }
-    let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
-    var diff = ""
-    for i in 0..<max(a.count, e.count) {
-        let x = i < a.count ? a[i] : "<missing>", y = i < e.count ? e[i] : "<missing>"
-        if x == y {
-            diff += "   \(y)\n"
-        } else {
-            diff += " - \(y)\n + \(x)\n"
-        }
-    }
-    XCTFail("\(message)\ntext differs (- expected, + actual):\n\(diff)", file: file, line: line)
+    if let difference = textDifference(actual, expected) { XCTFail("\(message)\n\(difference)", file: file, line: line) }
 }

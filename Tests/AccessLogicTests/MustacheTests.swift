@@ -1,4 +1,5 @@
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore

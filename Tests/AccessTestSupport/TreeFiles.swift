@@ -1,17 +1,6 @@
-import Foundation
-import XCTest
-
-@testable import AccessBench
-@testable import AccessCore
-@testable import AccessFormats
-@testable import AccessLedger
-@testable import AccessModel
-@testable import AccessPolicy
-@testable import AccessReport
-
-/// A small valid access tree written to a temporary folder; tests change one file at a time.
-struct TreeFixture {
-    static let files: [String: String] = [
+/// The small valid access tree the tests share, as file contents by relative path.
+public enum TreeFiles {
+    public static let files: [String: String] = [
         "accessctl.yaml": """
             apiVersion: accessctl/v1
             kind: Settings
@@ -156,7 +145,7 @@ struct TreeFixture {
 
     /// ann and sam with their public keys, and olga, a second owner, with hers: the signers
     /// the decision and reconcile tests share.
-    static func signers(_ publicKeys: [String: String]) -> [String: String?] {
+    public static func signers(_ publicKeys: [String: String]) -> [String: String?] {
         [
             "principals/ann.yaml": files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n",
             "principals/sam.yaml": files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n",
@@ -174,22 +163,4 @@ struct TreeFixture {
                 """,
         ]
     }
-
-    let root: URL
-
-    /// Writes the tree, with `changes` replacing or adding files (nil removes one).
-    init(_ test: XCTestCase, changes: [String: String?] = [:]) throws {
-        root = try TestSupport.temporaryDirectory(test).appendingPathComponent("tree")
-        var files = Self.files
-        for (path, content) in changes { files[path] = content }
-        try TestSupport.write(files, under: root)
-    }
-
-    /// Runs accessctl in-process with the tree's parent as working directory, so paths print as `tree/...`.
-    func run(_ arguments: [String]) -> CommandResult {
-        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(arguments)
-    }
-
-    /// `validate --root tree`.
-    func validate() -> CommandResult { run(["validate", "--root", "tree"]) }
 }

@@ -1,4 +1,5 @@
 import Testing
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore

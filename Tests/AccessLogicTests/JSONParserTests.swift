@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -63,10 +64,11 @@ final class JSONParserTests: XCTestCase {
              "spec": {"duration": "4h", "reason": "Debug ticket 1", "role": "reader", "resources": ["site:acme-prod"],
                       "requestedAt": "2026-11-22T09:00:00Z", "requester": "sam"}}
             """
-        let yamlTree = try TreeFixture(self)
-        let jsonTree = try TreeFixture(self, changes: ["requests/sam-debug.yaml": nil, "requests/sam-debug.json": json])
-        let a = TreeLoader.load(root: yamlTree.root.path, displayRoot: "tree")
-        let b = TreeLoader.load(root: jsonTree.root.path, displayRoot: "tree")
+        var jsonFiles = TreeFixture.files
+        jsonFiles["requests/sam-debug.yaml"] = nil
+        jsonFiles["requests/sam-debug.json"] = json
+        let a = TreeLoader.load(InMemoryTreeSource(files: TreeFixture.files), displayRoot: "tree")
+        let b = TreeLoader.load(InMemoryTreeSource(files: jsonFiles), displayRoot: "tree")
         XCTAssertEqual(a.diagnostics, [])
         XCTAssertEqual(b.diagnostics, [])
         XCTAssertEqual(a.tree.requests.first?.spec.digest, b.tree.requests.first?.spec.digest)
