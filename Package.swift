@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "AccessCore", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench"]),
         .executableTarget(name: "accessctl", dependencies: ["AccessCore"]),
         // accessctl with a write observer that kills it at a chosen step: for the crash tests.
-        .executableTarget(name: "accessctl-crashing", dependencies: ["AccessCore", "AccessFormats", "AccessLedger"], path: "Tests/CrashingAccessctl"),
+        .executableTarget(name: "accessctl-crashing", dependencies: ["AccessCore", "AccessFormats", "AccessModel", "AccessLedger"], path: "Tests/CrashingAccessctl"),
         // What the tests share: fixture paths, the fixed clock, the small tree, fake signatures.
         .target(name: "AccessTestSupport", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"], path: "Tests/AccessTestSupport"),
         // Logic tests: in memory, no ssh-keygen (formats, model values, decision rules, diagnostics, the error presenter).

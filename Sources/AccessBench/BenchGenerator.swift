@@ -7,18 +7,18 @@ import AccessPolicy
 /// resource hierarchy per customer, a policy, and requests in realistic states. The same
 /// options and seed give the same tree, except the live signatures (ssh-keygen's keys are
 /// random), which are real.
-public struct BenchGenerator: Sendable {
-    public var requests: Int
-    public var principals: Int
-    public var resources: Int
-    public var live: Int
-    public var seed: UInt64
+package struct BenchGenerator: Sendable {
+    package var requests: Int
+    package var principals: Int
+    package var resources: Int
+    package var live: Int
+    package var seed: UInt64
     /// The time the tree is made for: live approvals contain it, closed ones ended before it.
-    public var now: Timestamp
+    package var now: Timestamp
 
-    public static let defaultNow = Timestamp(rfc3339: "2026-11-23T00:00:00Z")!
+    package static let defaultNow = Timestamp(rfc3339: "2026-11-23T00:00:00Z")!
 
-    public init(requests: Int, principals: Int? = nil, resources: Int? = nil, live: Int? = nil, seed: UInt64 = 1, now: Timestamp = defaultNow) {
+    package init(requests: Int, principals: Int? = nil, resources: Int? = nil, live: Int? = nil, seed: UInt64 = 1, now: Timestamp = defaultNow) {
         self.requests = requests
         self.principals = principals ?? max(40, requests / 10)
         self.resources = resources ?? max(20, requests / 5)
@@ -40,13 +40,13 @@ public struct BenchGenerator: Sendable {
         """
 
     /// What was written.
-    public struct Summary: Sendable {
-        public var files: Int
-        public var principals: Int
-        public var teams: Int
-        public var resources: Int
-        public var requests: Int
-        public var liveSigned: Int
+    package struct Summary: Sendable {
+        package var files: Int
+        package var principals: Int
+        package var teams: Int
+        package var resources: Int
+        package var requests: Int
+        package var liveSigned: Int
     }
 
     /// A small deterministic generator (SplitMix64), so a seed always gives the same tree.
@@ -64,7 +64,7 @@ public struct BenchGenerator: Sendable {
 
     /// Writes the tree into `out`, which must not exist or be empty. Private keys go to
     /// `out/.bench-keys/` (a dot folder, never read as manifests).
-    public func write(to out: String, keygen: SSHKeygen) throws -> Summary {
+    package func write(to out: String, keygen: SSHKeygen) throws -> Summary {
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: out), !existing.isEmpty {
             throw SigningError(message: "\(out) is not empty; bench generate writes a new tree")

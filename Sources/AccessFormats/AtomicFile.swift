@@ -1,9 +1,9 @@
 import Foundation
 
 /// Writes files so that a crash leaves either the old or the new content, never a mix.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = Paths.join(directory.isEmpty ? "." : directory, ".\((path as NSString).lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {

@@ -1,22 +1,22 @@
 /// JSON text output: RFC 8785 (JCS) canonical bytes, and pretty output for people.
-public enum CanonicalJSON {
+package enum CanonicalJSON {
     /// The RFC 8785 canonical form: no white space, members sorted by UTF-16 code units,
     /// ECMAScript number formatting, minimal string escapes.
-    public static func encode(_ value: JSONValue) -> String {
+    package static func encode(_ value: JSONValue) -> String {
         var out = ""
         write(value, to: &out, indent: nil, sortKeys: true, level: 0)
         return out
     }
 
     /// Indented JSON (two spaces) with a final newline; members sorted or in source order.
-    public static func pretty(_ value: JSONValue, sortKeys: Bool) -> String {
+    package static func pretty(_ value: JSONValue, sortKeys: Bool) -> String {
         var out = ""
         write(value, to: &out, indent: "  ", sortKeys: sortKeys, level: 0)
         return out + "\n"
     }
 
     /// Orders keys by their UTF-16 code units, as RFC 8785 section 3.2.3 requires.
-    public static func utf16Less(_ a: String, _ b: String) -> Bool {
+    package static func utf16Less(_ a: String, _ b: String) -> Bool {
         a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 
@@ -65,14 +65,14 @@ public enum CanonicalJSON {
     }
 
     /// `s` as a JSON string literal, which is also a YAML double-quoted scalar with the same value.
-    public static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out = ""
         writeString(s, to: &out)
         return out
     }
 
     /// Escapes only what RFC 8785 section 3.2.2.2 requires.
-    public static func writeString(_ s: String, to out: inout String) {
+    package static func writeString(_ s: String, to out: inout String) {
         out += "\""
         // Most strings need no escape at all: copy them whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
@@ -101,7 +101,7 @@ public enum CanonicalJSON {
     }
 
     /// ECMAScript `Number.prototype.toString` for a finite double (RFC 8785 section 3.2.2.3).
-    public static func formatNumber(_ d: Double) -> String {
+    package static func formatNumber(_ d: Double) -> String {
         precondition(d.isFinite, "canonical JSON has no NaN or infinity")
         if d == 0 { return "0" }
         if d < 0 { return "-" + formatNumber(-d) }

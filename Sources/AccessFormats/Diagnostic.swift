@@ -1,26 +1,26 @@
 /// One user-facing problem: where it is, what is wrong, and the source line to show.
-public struct Diagnostic: Error, Sendable, Hashable {
-    public enum Severity: String, Sendable, Hashable {
+package struct Diagnostic: Error, Sendable, Hashable {
+    package enum Severity: String, Sendable, Hashable {
         case error, warning
     }
 
     /// The file the problem is in, as the user named it (relative to the working directory).
-    public var file: String
-    public var location: SourceLocation
-    public var message: String
-    public var severity: Severity
+    package var file: String
+    package var location: SourceLocation
+    package var message: String
+    package var severity: Severity
     /// The text of the offending line, shown under the message with a caret.
-    public var sourceLine: String?
+    package var sourceLine: String?
     /// Other places that explain this one, for example the first of two duplicate names.
-    public var notes: [Note]
+    package var notes: [Note]
 
     /// A secondary position printed after a diagnostic as `file:line:column: note: message`.
-    public struct Note: Sendable, Hashable {
-        public var file: String
-        public var location: SourceLocation
-        public var message: String
+    package struct Note: Sendable, Hashable {
+        package var file: String
+        package var location: SourceLocation
+        package var message: String
 
-        public init(file: String, location: SourceLocation, message: String) {
+        package init(file: String, location: SourceLocation, message: String) {
             self.file = file
             self.location = location
             self.message = message
@@ -28,7 +28,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
     }
 
     /// A problem in `file`; without a `location` it is about the whole file or folder.
-    public init(
+    package init(
         file: String, location: SourceLocation = .whole, message: String,
         severity: Severity = .error, sourceLine: String? = nil, notes: [Note] = []
     ) {
@@ -42,7 +42,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
 
     /// `file:line:column: error: message`, the form compilers use, so editors can jump to
     /// it; just `file: error: message` when there is no position.
-    public var headline: String {
+    package var headline: String {
         Self.line(file, location, severity.rawValue, message)
     }
 
@@ -51,7 +51,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
     }
 
     /// The headline, then the source line and a caret under the column, then the notes.
-    public var rendered: String {
+    package var rendered: String {
         var out = headline
         if let sourceLine, location.isPosition {
             let shown = sourceLine.replacingOccurrences(of: "\t", with: " ")
@@ -62,7 +62,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
     }
 
     /// A GitHub Actions workflow command, which annotates the pull request diff.
-    public var githubAnnotation: String {
+    package var githubAnnotation: String {
         func escapeData(_ s: String) -> String {
             s.replacingOccurrences(of: "%", with: "%25")
                 .replacingOccurrences(of: "\r", with: "%0D")
@@ -79,7 +79,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
 }
 
 /// Several diagnostics at once: validation reports every problem, not only the first.
-public struct DiagnosticList: Error, Sendable {
-    public var diagnostics: [Diagnostic]
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+package struct DiagnosticList: Error, Sendable {
+    package var diagnostics: [Diagnostic]
+    package init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }

@@ -1,14 +1,14 @@
 /// HTML escaping: the one function that turns text into markup in the report.
-public enum HTML {
+package enum HTML {
     /// Escapes `& < > " '`, so text is safe in element content and in quoted attributes.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out: [UInt8] = []
         escape(text, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends `text`, escaped, to `out` as UTF-8.
-    public static func escape(_ text: String, into out: inout [UInt8]) {
+    package static func escape(_ text: String, into out: inout [UInt8]) {
         var copy = text
         copy.withUTF8 { bytes in
             var start = 0

@@ -2,19 +2,19 @@
 ///
 /// Foundation's `JSONSerialization` keeps the last of two equal keys silently and reports
 /// no line or column, so manifests are read here; tests check it agrees with Foundation.
-public struct JSONParser {
+package struct JSONParser {
     private let source: SourceText
     private var bytes: [UInt8] { source.bytes }
     private var pos = 0
     private var depth = 0
 
     /// Parses `text` as one JSON value.
-    public static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
+    package static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
         try parse(bytes: Array(text.utf8), file: file)
     }
 
     /// Parses UTF-8 bytes as one JSON value.
-    public static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
+    package static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
         var parser = JSONParser(source: SourceText(file: file, bytes: bytes))
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.pos = 3 }
         parser.skipSpace()

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Reads one YAML or JSON file into a node tree, enforcing the input limits.
-public enum ManifestReader {
+package enum ManifestReader {
     /// Files larger than this are refused.
-    public static let maximumFileSize = 1 << 20
+    package static let maximumFileSize = 1 << 20
 
     /// Whether `path` names a manifest (by its extension).
-    public static func isManifest(_ path: String) -> Bool {
+    package static func isManifest(_ path: String) -> Bool {
         path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json")
     }
 
     /// Parses bytes by the file's extension: `.json` as JSON, anything else as YAML.
-    public static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
+    package static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
         if bytes.count > maximumFileSize {
             throw Diagnostic(file: file, message: "file is larger than 1 MiB (\(bytes.count) bytes)")
         }
@@ -27,7 +27,7 @@ public enum ManifestReader {
     }
 
     /// Reads and parses the file at `path`; `display` is the name used in errors.
-    public static func read(path: String, display: String) throws(Diagnostic) -> Node {
+    package static func read(path: String, display: String) throws(Diagnostic) -> Node {
         guard let bytes = readBytes(path: path, limit: maximumFileSize + 1) else {
             throw Diagnostic(file: display, message: "cannot read the file")
         }

@@ -1,15 +1,15 @@
 /// Named templates that can include one another as partials, and the renderer over them.
-public struct MustacheLibrary: Sendable {
-    public var templates: [String: MustacheTemplate]
+package struct MustacheLibrary: Sendable {
+    package var templates: [String: MustacheTemplate]
     /// When set, `{{{x}}}` and `{{& x}}` print only trusted markup (`MustacheValue.html`);
     /// on any other value rendering fails, so a template cannot print manifest text unescaped.
-    public var rawNeedsTrustedHTML: Bool
+    package var rawNeedsTrustedHTML: Bool
     /// When set, a missing name `hasX` is true when `x` is a list that is not empty, so a
     /// template can say "none" instead of printing an empty table (the report's one addition
     /// to the spec).
-    public var listFlags: Bool
+    package var listFlags: Bool
 
-    public init(templates: [String: MustacheTemplate], rawNeedsTrustedHTML: Bool = true, listFlags: Bool = true) {
+    package init(templates: [String: MustacheTemplate], rawNeedsTrustedHTML: Bool = true, listFlags: Bool = true) {
         self.templates = templates
         self.rawNeedsTrustedHTML = rawNeedsTrustedHTML
         self.listFlags = listFlags
@@ -19,12 +19,12 @@ public struct MustacheLibrary: Sendable {
     static let maximumDepth = 64
 
     /// Renders the template `name` with `context` as the whole context stack.
-    public func render(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> String {
+    package func render(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> String {
         String(decoding: try renderBytes(name, context), as: UTF8.self)
     }
 
     /// `render`, as UTF-8 bytes: what the report writes to its files, without a copy.
-    public func renderBytes(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> [UInt8] {
+    package func renderBytes(_ name: String, _ context: MustacheValue) throws(Diagnostic) -> [UInt8] {
         guard let template = templates[name] else {
             throw Diagnostic(file: name, message: "no template named '\(name)'")
         }

@@ -1,6 +1,6 @@
 /// One parsed Mustache template (the spec's interpolation, sections, inverted sections,
 /// comments, partials and set-delimiter tags; no lambdas).
-public struct MustacheTemplate: Sendable {
+package struct MustacheTemplate: Sendable {
     indirect enum Node: Sendable {
         case text([UInt8])
         /// The start of a template line: where a standalone partial's indentation goes.
@@ -12,13 +12,13 @@ public struct MustacheTemplate: Sendable {
     }
 
     /// The file name shown in errors.
-    public let file: String
+    package let file: String
     let nodes: [Node]
     /// The source, for the line shown under a rendering error.
     let source: SourceText
 
     /// Parses `source`; errors carry `file:line:column`.
-    public init(_ source: String, file: String) throws(Diagnostic) {
+    package init(_ source: String, file: String) throws(Diagnostic) {
         self.file = file
         let text = SourceText(file: file, bytes: Array(source.utf8))
         self.source = text

@@ -1,6 +1,6 @@
 /// The data a Mustache template renders. Text from the access tree is `text` and is always
 /// escaped; only markup the report builds itself is `html`, which raw tags may print as is.
-public indirect enum MustacheValue: Sendable {
+package indirect enum MustacheValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,7 +12,7 @@ public indirect enum MustacheValue: Sendable {
     case object(MustacheObject)
 
     /// `text`, or null for nil.
-    public static func text(_ value: String?) -> MustacheValue { value.map { .text($0) } ?? .null }
+    package static func text(_ value: String?) -> MustacheValue { value.map { .text($0) } ?? .null }
 
     /// Whether a section renders (and an inverted section does not): false for null, false,
     /// an empty list and empty text.
@@ -40,22 +40,22 @@ public indirect enum MustacheValue: Sendable {
 
 /// Named values, in the order given. A few keys searched in order beat a hashed dictionary
 /// here: a report builds and reads hundreds of thousands of small objects.
-public struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
+package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
     var keys: [String]
     var values: [MustacheValue]
 
-    public init(dictionaryLiteral elements: (String, MustacheValue)...) {
+    package init(dictionaryLiteral elements: (String, MustacheValue)...) {
         keys = elements.map(\.0)
         values = elements.map(\.1)
     }
 
     /// The members of a dictionary, keys sorted.
-    public init(_ dictionary: [String: MustacheValue]) {
+    package init(_ dictionary: [String: MustacheValue]) {
         keys = dictionary.keys.sorted()
         values = keys.map { dictionary[$0]! }
     }
 
-    public subscript(key: String) -> MustacheValue? {
+    package subscript(key: String) -> MustacheValue? {
         get { keys.firstIndex(of: key).map { values[$0] } }
         set {
             if let i = keys.firstIndex(of: key) {
@@ -68,7 +68,7 @@ public struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// Adds the members of `other` whose keys this object lacks.
-    public mutating func merge(_ other: MustacheObject) {
+    package mutating func merge(_ other: MustacheObject) {
         for (key, value) in zip(other.keys, other.values) where !keys.contains(key) {
             keys.append(key)
             values.append(value)

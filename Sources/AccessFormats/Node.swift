@@ -2,8 +2,8 @@
 ///
 /// YAML scalars are always `.string`: the schema decides what they mean. JSON keeps its
 /// own types, so `parse` can show exactly what was read.
-public struct Node: Sendable, Equatable {
-    public enum Value: Sendable, Equatable {
+package struct Node: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case null
         case bool(Bool)
         /// A JSON number: its literal as written and its IEEE 754 value.
@@ -14,34 +14,34 @@ public struct Node: Sendable, Equatable {
     }
 
     /// One key and value of a mapping, in source order.
-    public struct Entry: Sendable, Equatable {
-        public var key: String
-        public var keyLocation: SourceLocation
-        public var value: Node
+    package struct Entry: Sendable, Equatable {
+        package var key: String
+        package var keyLocation: SourceLocation
+        package var value: Node
 
-        public init(key: String, keyLocation: SourceLocation, value: Node) {
+        package init(key: String, keyLocation: SourceLocation, value: Node) {
             self.key = key
             self.keyLocation = keyLocation
             self.value = value
         }
     }
 
-    public var value: Value
-    public var location: SourceLocation
+    package var value: Value
+    package var location: SourceLocation
 
-    public init(_ value: Value, at location: SourceLocation) {
+    package init(_ value: Value, at location: SourceLocation) {
         self.value = value
         self.location = location
     }
 
     /// The value of `key` if this is a mapping that has it.
-    public subscript(key: String) -> Node? {
+    package subscript(key: String) -> Node? {
         guard case .mapping(let entries) = value else { return nil }
         return entries.first { $0.key == key }?.value
     }
 
     /// A short name of the node's type for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch value {
         case .null: "null"
         case .bool: "a boolean"
@@ -53,7 +53,7 @@ public struct Node: Sendable, Equatable {
     }
 
     /// The node as a position-free JSON value.
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch value {
         case .null: .null
         case .bool(let b): .bool(b)

@@ -1,7 +1,7 @@
 /// Joins paths the way every file listing of accessctl spells them.
-public enum Paths {
+package enum Paths {
     /// `a/b`, without a doubled slash, and just `b` when `a` is empty or `.`.
-    public static func join(_ a: String, _ b: String) -> String {
+    package static func join(_ a: String, _ b: String) -> String {
         if a.isEmpty || a == "." { return b }
         return a.hasSuffix("/") ? a + b : a + "/" + b
     }

@@ -1,5 +1,5 @@
 /// SHA-256 as FIPS 180-4 defines it, for spec digests and the audit chain.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -17,10 +17,10 @@ public struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var processedBlocks: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     /// Adds bytes to the message.
-    public mutating func update<S: Sequence>(_ data: S) where S.Element == UInt8 {
+    package mutating func update<S: Sequence>(_ data: S) where S.Element == UInt8 {
         buffer.append(contentsOf: data)
         guard buffer.count >= 64 else { return }
         let whole = buffer.count - buffer.count % 64
@@ -35,7 +35,7 @@ public struct SHA256: Sendable {
     }
 
     /// The 32-byte digest of everything added.
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var copy = self
         return copy.finish()
     }
@@ -101,7 +101,7 @@ public struct SHA256: Sendable {
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     /// The digest of `data` as lower-case hex.
-    public static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
+    package static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data)
         let digits = Array("0123456789abcdef".utf8)
@@ -115,5 +115,5 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+    package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 }

@@ -1,12 +1,12 @@
 /// The bytes of one file with a line table, so any byte offset maps to `line:column`.
-public struct SourceText: Sendable {
+package struct SourceText: Sendable {
     /// The file name shown in errors.
-    public let file: String
-    public let bytes: [UInt8]
+    package let file: String
+    package let bytes: [UInt8]
     /// Byte offset of the first byte of each line.
-    public let lineStarts: [Int]
+    package let lineStarts: [Int]
 
-    public init(file: String, bytes: [UInt8]) {
+    package init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
         var starts = [0]
@@ -18,7 +18,7 @@ public struct SourceText: Sendable {
     }
 
     /// The 0-based index of the line holding `offset`.
-    public func lineIndex(of offset: Int) -> Int {
+    package func lineIndex(of offset: Int) -> Int {
         var lo = 0
         var hi = lineStarts.count - 1
         while lo < hi {
@@ -29,7 +29,7 @@ public struct SourceText: Sendable {
     }
 
     /// The 1-based line and column of a byte offset; columns count Unicode scalars.
-    public func location(of offset: Int) -> SourceLocation {
+    package func location(of offset: Int) -> SourceLocation {
         let index = lineIndex(of: offset)
         var column = 1
         var i = lineStarts[index]
@@ -42,7 +42,7 @@ public struct SourceText: Sendable {
     }
 
     /// The text of a 1-based line without its line break.
-    public func line(_ number: Int) -> String {
+    package func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
@@ -51,7 +51,7 @@ public struct SourceText: Sendable {
     }
 
     /// An error at a byte offset, with the source line for the caret display.
-    public func error(_ message: String, at offset: Int) -> Diagnostic {
+    package func error(_ message: String, at offset: Int) -> Diagnostic {
         let location = location(of: offset)
         return Diagnostic(
             file: file, location: location, message: message, sourceLine: line(location.line))

@@ -5,9 +5,9 @@
 /// leading `---`. Everything else is an error with a position, never a silent misreading.
 /// Every scalar is a string; an empty value is null. Each accepted input gives the same
 /// data as a YAML 1.2 parser using the failsafe schema.
-public struct YAMLParser {
+package struct YAMLParser {
     /// How deep collections may nest before the input is refused.
-    public static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     let source: SourceText
     var bytes: [UInt8] { source.bytes }
@@ -15,12 +15,12 @@ public struct YAMLParser {
     var depth = 0
 
     /// Parses `text` as one YAML document; `file` names it in errors.
-    public static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
+    package static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
         try parse(bytes: Array(text.utf8), file: file)
     }
 
     /// Parses UTF-8 bytes as one YAML document.
-    public static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
+    package static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
         var parser = YAMLParser(source: SourceText(file: file, bytes: normalizeLineBreaks(bytes)))
         return try parser.parseDocument()
     }

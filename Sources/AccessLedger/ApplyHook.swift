@@ -6,19 +6,19 @@ import AccessPolicy
 /// The command `reconcile --hook` runs once per change, with the change as JSON on standard
 /// input. The command line comes from whoever runs CI, not from the repository, so it runs
 /// through `/bin/sh -c`; nothing from a manifest is ever put into it.
-public struct ApplyHook: Sendable {
-    public var command: String
-    public var environment: [String: String]
-    public var directory: String
+package struct ApplyHook: Sendable {
+    package var command: String
+    package var environment: [String: String]
+    package var directory: String
 
-    public init(command: String, environment: [String: String], directory: String) {
+    package init(command: String, environment: [String: String], directory: String) {
         self.command = command
         self.environment = environment
         self.directory = directory
     }
 
     /// Runs the hook for `change`; nil on success (exit 0), else what went wrong.
-    public func run(_ change: Plan.Change, now: Timestamp) -> String? {
+    package func run(_ change: Plan.Change, now: Timestamp) -> String? {
         do {
             let folder = try PrivateFolder()
             defer { folder.remove() }
@@ -37,7 +37,7 @@ public struct ApplyHook: Sendable {
 
 extension Plan.Change {
     /// The change as the hook and `plan --format json` show it.
-    public func json(now: Timestamp) -> JSONValue {
+    package func json(now: Timestamp) -> JSONValue {
         var members: [(String, JSONValue)] = [("action", .string(action.rawValue)), ("key", .string(key))]
         if let cause { members.append(("cause", .string(cause.rawValue))) }
         if let reason { members.append(("reason", .string(reason))) }

@@ -4,7 +4,7 @@ import AccessPolicy
 
 extension AuditEvent {
     /// One readable line about the event, for `audit show` and the report.
-    public var summary: String {
+    package var summary: String {
         func text(_ key: String) -> String? { detail(key)?.stringValue }
         let grant = detail("grant").flatMap(GrantRecord.init(json:))
         let key = text("key") ?? ""

@@ -3,39 +3,39 @@ import AccessModel
 import AccessPolicy
 
 /// One line of the audit log (DESIGN.md section 6).
-public struct AuditEvent: Sendable, Equatable {
+package struct AuditEvent: Sendable, Equatable {
     /// The event names accessctl writes.
-    public enum Name {
-        public static let submitted = "request.submitted"
-        public static let updated = "request.updated"
-        public static let approved = "request.approved"
-        public static let denied = "request.denied"
-        public static let revoked = "request.revoked"
-        public static let relinquished = "request.relinquished"
-        public static let expired = "request.expired"
-        public static let voided = "decision.voided"
-        public static let activated = "grant.activated"
-        public static let changed = "grant.changed"
-        public static let drift = "grant.drift"
+    package enum Name {
+        package static let submitted = "request.submitted"
+        package static let updated = "request.updated"
+        package static let approved = "request.approved"
+        package static let denied = "request.denied"
+        package static let revoked = "request.revoked"
+        package static let relinquished = "request.relinquished"
+        package static let expired = "request.expired"
+        package static let voided = "decision.voided"
+        package static let activated = "grant.activated"
+        package static let changed = "grant.changed"
+        package static let drift = "grant.drift"
         /// `grant.` + a removal cause: grant.expired, grant.revoked, ...
-        public static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
+        package static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
     }
 
     /// The hash `prev` holds on the first line.
-    public static let genesis = "sha256:" + String(repeating: "0", count: 64)
+    package static let genesis = "sha256:" + String(repeating: "0", count: 64)
 
-    public var seq: Int
-    public var time: Timestamp
-    public var event: String
-    public var request: String?
-    public var principal: String?
-    public var resources: [String]
-    public var actor: String?
-    public var details: [(String, JSONValue)]
-    public var prev: String
-    public var hash: String
+    package var seq: Int
+    package var time: Timestamp
+    package var event: String
+    package var request: String?
+    package var principal: String?
+    package var resources: [String]
+    package var actor: String?
+    package var details: [(String, JSONValue)]
+    package var prev: String
+    package var hash: String
 
-    public init(
+    package init(
         seq: Int = 0, time: Timestamp, event: String, request: String? = nil, principal: String? = nil, resources: [String] = [],
         actor: String? = nil, details: [(String, JSONValue)] = [], prev: String = "", hash: String = ""
     ) {
@@ -51,7 +51,7 @@ public struct AuditEvent: Sendable, Equatable {
         self.hash = hash
     }
 
-    public static func == (a: AuditEvent, b: AuditEvent) -> Bool { a.line == b.line }
+    package static func == (a: AuditEvent, b: AuditEvent) -> Bool { a.line == b.line }
 
     /// The event without `hash`: what `hash` is the SHA-256 of.
     var unhashed: JSONValue {
@@ -66,24 +66,24 @@ public struct AuditEvent: Sendable, Equatable {
     }
 
     /// `sha256:` + hex SHA-256 of the canonical JSON without `hash`.
-    public var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encode(unhashed)) }
+    package var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encode(unhashed)) }
 
     /// The line as written: RFC 8785 canonical JSON, so each event has exactly one spelling.
-    public var line: String {
+    package var line: String {
         guard case .object(var members) = unhashed else { return "" }
         members.append(("hash", .string(hash)))
         return CanonicalJSON.encode(.object(members))
     }
 
     /// Sets `seq`, `prev` and `hash` to follow `previous` (nil for the first line).
-    public mutating func chain(after previous: AuditEvent?) {
+    package mutating func chain(after previous: AuditEvent?) {
         seq = (previous?.seq ?? 0) + 1
         prev = previous?.hash ?? Self.genesis
         hash = computedHash
     }
 
     /// A member of `details`.
-    public func detail(_ key: String) -> JSONValue? { details.first { $0.0 == key }?.1 }
+    package func detail(_ key: String) -> JSONValue? { details.first { $0.0 == key }?.1 }
 }
 
 extension AuditEvent {

@@ -4,28 +4,28 @@ import AccessPolicy
 
 /// What the audit log says happened, replayed line by line: the grants in force, the
 /// requests that ended, and which lifecycle events were already logged.
-public struct AuditHistory: Sendable {
+package struct AuditHistory: Sendable {
     /// Grants by key, as the logged activations and removals leave them.
-    public var grants: [String: GrantRecord] = [:]
+    package var grants: [String: GrantRecord] = [:]
     /// Requests the log shows as expired, revoked or relinquished: never granted again.
-    public var ended: [String: (cause: RemovalCause, time: Timestamp)] = [:]
+    package var ended: [String: (cause: RemovalCause, time: Timestamp)] = [:]
     /// Identities of lifecycle events already logged (see `identity(of:)`).
-    public var logged: Set<String> = []
+    package var logged: Set<String> = []
     /// The spec digest last logged for each request.
-    public var specDigests: [String: String] = [:]
-    public var lastTime: Timestamp?
+    package var specDigests: [String: String] = [:]
+    package var lastTime: Timestamp?
 
-    public init() {}
+    package init() {}
 
     /// Replays `events` in order.
-    public init<S: Sequence>(_ events: S) where S.Element == AuditEvent {
+    package init<S: Sequence>(_ events: S) where S.Element == AuditEvent {
         for event in events { apply(event) }
     }
 
     /// The causes whose `grant.<cause>` event removes a grant.
     static let removals = Dictionary(uniqueKeysWithValues: RemovalCause.allCases.filter { $0 != .drift }.map { (AuditEvent.Name.removed($0), $0) })
 
-    public mutating func apply(_ event: AuditEvent) {
+    package mutating func apply(_ event: AuditEvent) {
         lastTime = event.time
         if let identity = Self.identity(of: event) { logged.insert(identity) }
         let key = event.detail("key")?.stringValue
@@ -52,7 +52,7 @@ public struct AuditHistory: Sendable {
 
     /// What makes a lifecycle event the same as one logged before, so it is logged once;
     /// nil for grant events, which follow from the state instead.
-    public static func identity(of event: AuditEvent) -> String? {
+    package static func identity(of event: AuditEvent) -> String? {
         let request = event.request ?? ""
         switch event.event {
         case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired:

@@ -4,14 +4,14 @@ import AccessModel
 import AccessPolicy
 
 /// The hash-chained audit log `audit/log.jsonl`: read, checked line by line, and appended.
-public struct AuditLog: Sendable {
+package struct AuditLog: Sendable {
     /// Where the log lives, relative to the tree root.
-    public static let relativePath = "audit/log.jsonl"
+    package static let relativePath = "audit/log.jsonl"
 
     /// What is wrong with a line; `line` is 1-based.
-    public struct Problem: Error, Sendable {
-        public var message: String
-        public var line: Int
+    package struct Problem: Error, Sendable {
+        package var message: String
+        package var line: Int
 
         init(_ message: String, line: Int = 0) {
             self.message = message
@@ -20,25 +20,25 @@ public struct AuditLog: Sendable {
     }
 
     /// Every complete, verified line in order.
-    public var events: [AuditEvent]
+    package var events: [AuditEvent]
     /// Bytes after the last newline: what an append cut short by a crash leaves behind.
-    public var partialTail: [UInt8]
+    package var partialTail: [UInt8]
     /// Length of the complete lines in bytes (where a partial tail starts).
-    public var completeLength: Int
+    package var completeLength: Int
 
-    public init(events: [AuditEvent] = [], partialTail: [UInt8] = [], completeLength: Int = 0) {
+    package init(events: [AuditEvent] = [], partialTail: [UInt8] = [], completeLength: Int = 0) {
         self.events = events
         self.partialTail = partialTail
         self.completeLength = completeLength
     }
 
     /// The hash of the last line, or the genesis hash of an empty log.
-    public var head: String { events.last?.hash ?? AuditEvent.genesis }
+    package var head: String { events.last?.hash ?? AuditEvent.genesis }
 
     /// Checks log bytes. Each line must be the canonical JSON of its event, continue `seq`,
     /// name the previous line's hash in `prev`, and carry its own hash: so editing, deleting
     /// or reordering a line shows.
-    public static func parse(_ bytes: [UInt8]) throws(Problem) -> AuditLog {
+    package static func parse(_ bytes: [UInt8]) throws(Problem) -> AuditLog {
         var log = AuditLog()
         var start = 0
         var number = 0

@@ -5,16 +5,16 @@ import AccessPolicy
 
 /// An exclusive `flock` on a file, so two reconcile runs on one tree cannot interleave.
 /// The kernel releases it when the process ends, even on SIGKILL, so it never goes stale.
-public final class FileLock: @unchecked Sendable {
+package final class FileLock: @unchecked Sendable {
     private let descriptor: Int32
 
     /// Why the lock could not be taken.
-    public struct Failure: Error, Sendable {
-        public var message: String
+    package struct Failure: Error, Sendable {
+        package var message: String
     }
 
     /// Waits up to `timeout` seconds for the lock on `path`, creating the file if needed.
-    public init(path: String, timeout: Double) throws(Failure) {
+    package init(path: String, timeout: Double) throws(Failure) {
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fd = Platform.openLockFile(path)
         guard fd >= 0 else { throw Failure(message: "cannot open the lock file \(path): \(Platform.describe(Platform.lastError))") }

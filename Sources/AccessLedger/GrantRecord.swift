@@ -3,29 +3,29 @@ import AccessModel
 import AccessPolicy
 
 /// One grant the reconciler applies: what `state/grants.json` lists and the apply hook receives.
-public struct GrantRecord: Sendable, Equatable {
-    public enum SourceKind: String, Sendable {
+package struct GrantRecord: Sendable, Equatable {
+    package enum SourceKind: String, Sendable {
         case binding, request
     }
 
     /// Stable identity across runs: `request/ID`, or `binding/ID/PRINCIPAL` (a binding to a
     /// team gives one grant per member, so a member who leaves loses exactly their grant).
-    public var key: String
-    public var principal: String
-    public var sourceKind: SourceKind
-    public var sourceID: String
-    public var role: String?
-    public var actions: [String]
+    package var key: String
+    package var principal: String
+    package var sourceKind: SourceKind
+    package var sourceID: String
+    package var role: String?
+    package var actions: [String]
     /// Resource references or patterns, as written.
-    public var resources: [String]
-    public var validFrom: Timestamp?
-    public var validTo: Timestamp?
+    package var resources: [String]
+    package var validFrom: Timestamp?
+    package var validTo: Timestamp?
     /// Who approved (requests only).
-    public var approvers: [String]
+    package var approvers: [String]
     /// The policy the approval was valid under (requests only).
-    public var policy: String?
+    package var policy: String?
 
-    public init(
+    package init(
         key: String, principal: String, sourceKind: SourceKind, sourceID: String, role: String?, actions: [String], resources: [String],
         validFrom: Timestamp?, validTo: Timestamp?, approvers: [String] = [], policy: String? = nil
     ) {
@@ -43,7 +43,7 @@ public struct GrantRecord: Sendable, Equatable {
     }
 
     /// `role X` and/or `actions a, b`, for listings.
-    public var permissions: String {
+    package var permissions: String {
         var parts: [String] = []
         if let role { parts.append("role \(role)") }
         if !actions.isEmpty { parts.append("actions \(actions.joined(separator: ", "))") }
@@ -51,7 +51,7 @@ public struct GrantRecord: Sendable, Equatable {
     }
 
     /// `FROM to TO`, `from FROM`, `until TO` or `always`.
-    public var window: String {
+    package var window: String {
         switch (validFrom, validTo) {
         case (let from?, let to?): "\(from) to \(to)"
         case (let from?, nil): "from \(from), no end"
@@ -61,7 +61,7 @@ public struct GrantRecord: Sendable, Equatable {
     }
 
     /// `request ID, approved by A, B` or `binding ID`.
-    public var sourceDescription: String {
+    package var sourceDescription: String {
         switch sourceKind {
         case .binding: "binding \(sourceID)"
         case .request: "request \(sourceID)" + (approvers.isEmpty ? "" : ", approved by \(approvers.joined(separator: ", "))")
@@ -71,7 +71,7 @@ public struct GrantRecord: Sendable, Equatable {
 
 extension GrantRecord {
     /// The record as JSON, members in a fixed order; absent values are left out.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: [(String, JSONValue)] = [
             ("key", .string(key)), ("principal", .string(principal)),
             ("source", .object([("kind", .string(sourceKind.rawValue)), ("id", .string(sourceID))])),
@@ -87,7 +87,7 @@ extension GrantRecord {
     }
 
     /// Reads a record written by `json`; nil if anything is missing or of the wrong type.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         func strings(_ key: String) -> [String]? {
             guard let value = json[key] else { return [] }
             guard case .array(let items) = value else { return nil }

@@ -4,33 +4,33 @@ import AccessModel
 
 /// The one place that reads and writes `state/` and `audit/`. `StateFile` and `AuditLog`
 /// only encode and decode; this does the file work, atomically where it matters.
-public struct LedgerStore: Sendable {
+package struct LedgerStore: Sendable {
     /// The tree's root on disk, and as messages name it.
-    public var root: String
-    public var displayRoot: String
+    package var root: String
+    package var displayRoot: String
 
-    public init(root: String, displayRoot: String) {
+    package init(root: String, displayRoot: String) {
         self.root = root
         self.displayRoot = displayRoot
     }
 
-    public var statePath: String { TreeLoader.join(root, StateFile.relativePath) }
-    public var logPath: String { TreeLoader.join(root, AuditLog.relativePath) }
-    public var lockPath: String { TreeLoader.join(root, "state/.lock") }
+    package var statePath: String { TreeLoader.join(root, StateFile.relativePath) }
+    package var logPath: String { TreeLoader.join(root, AuditLog.relativePath) }
+    package var lockPath: String { TreeLoader.join(root, "state/.lock") }
     /// The state file as messages name it.
-    public var stateDisplay: String { TreeLoader.join(displayRoot, StateFile.relativePath) }
+    package var stateDisplay: String { TreeLoader.join(displayRoot, StateFile.relativePath) }
     /// The audit log as messages name it.
-    public var logDisplay: String { TreeLoader.join(displayRoot, AuditLog.relativePath) }
+    package var logDisplay: String { TreeLoader.join(displayRoot, AuditLog.relativePath) }
 
     /// The state file: nil if it does not exist, a diagnostic if it cannot be read or decoded.
-    public func readState() throws(Diagnostic) -> StateFile? {
+    package func readState() throws(Diagnostic) -> StateFile? {
         guard FileManager.default.fileExists(atPath: statePath) else { return nil }
         guard let data = FileManager.default.contents(atPath: statePath) else { throw Diagnostic(file: stateDisplay, message: "cannot read the state file") }
         return try StateFile.decode([UInt8](data), display: stateDisplay)
     }
 
     /// The audit log, checked; a missing file is an empty log.
-    public func readLog() throws(AuditLog.Problem) -> AuditLog {
+    package func readLog() throws(AuditLog.Problem) -> AuditLog {
         guard FileManager.default.fileExists(atPath: logPath) else { return AuditLog() }
         guard let data = FileManager.default.contents(atPath: logPath) else { throw AuditLog.Problem("cannot read the audit log", line: 1) }
         return try AuditLog.parse([UInt8](data))
@@ -40,7 +40,7 @@ public struct LedgerStore: Sendable {
     /// disk. A partial tail left by an interrupted run is cut off first; it was never
     /// committed. `stopAfter` writes only that many bytes: the crash tests use it to leave
     /// the torn line a crash in the middle of the write would.
-    public func append(_ events: [AuditEvent], replacingFrom offset: Int, stopAfter: Int? = nil) throws {
+    package func append(_ events: [AuditEvent], replacingFrom offset: Int, stopAfter: Int? = nil) throws {
         try FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: logPath) {
             guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
@@ -57,7 +57,7 @@ public struct LedgerStore: Sendable {
     }
 
     /// Replaces the state file atomically, unless it already holds exactly these bytes.
-    public func write(_ state: StateFile) throws {
+    package func write(_ state: StateFile) throws {
         let bytes = Array(state.text.utf8)
         if FileManager.default.contents(atPath: statePath).map({ [UInt8]($0) }) != bytes {
             try FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -66,7 +66,7 @@ public struct LedgerStore: Sendable {
     }
 
     /// Removes temporary state files a crash left between writing and renaming; never committed.
-    public func removeLeftoverTemporaryFiles() {
+    package func removeLeftoverTemporaryFiles() {
         let folder = (statePath as NSString).deletingLastPathComponent
         let prefix = ".\((statePath as NSString).lastPathComponent).tmp-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {

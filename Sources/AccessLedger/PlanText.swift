@@ -4,9 +4,9 @@ import AccessPolicy
 
 /// The plan as people read it: plain text for terminals and CI logs, Markdown for a pull
 /// request comment.
-public enum PlanText {
+package enum PlanText {
     /// terraform-like text: one block per change, then the summary line.
-    public static func text(_ plan: Plan) -> String {
+    package static func text(_ plan: Plan) -> String {
         var out = "Plan at \(plan.now)" + (plan.lastRun.map { " (last run \($0))" } ?? " (first run)") + ":\n"
         for change in plan.changes {
             let grant = change.grant
@@ -23,7 +23,7 @@ public enum PlanText {
     }
 
     /// A Markdown table for a pull request comment; every cell is escaped.
-    public static func markdown(_ plan: Plan, errors: Int) -> String {
+    package static func markdown(_ plan: Plan, errors: Int) -> String {
         var out = "### accessctl plan\n\nAt `\(plan.now)`: **\(plan.summary)**\n"
         if errors > 0 {
             out += "\n> **\(errors) error\(errors == 1 ? "" : "s") in the access tree**: the affected manifests grant nothing. See the validate output.\n"

@@ -5,20 +5,20 @@ import AccessPolicy
 
 extension Reconciler {
     /// The steps of writing a run's results, in order.
-    public enum WriteStep: String, Sendable, CaseIterable {
+    package enum WriteStep: String, Sendable, CaseIterable {
         case beforeAppend = "before-append", midAppend = "mid-append", afterAppend = "after-append", afterState = "after-state"
     }
 
     /// Hears each step of writing. The crash tests inject one that kills the process at a
     /// step, to prove that a crash anywhere leaves state and audit consistent; normal runs
     /// have none.
-    public struct WriteObserver: Sendable {
+    package struct WriteObserver: Sendable {
         /// Whether to write only half of the log's new lines and report `.midAppend`, as a
         /// crash in the middle of the write would leave them.
-        public var tearsAppend: Bool
-        public var reached: @Sendable (WriteStep) -> Void
+        package var tearsAppend: Bool
+        package var reached: @Sendable (WriteStep) -> Void
 
-        public init(tearsAppend: Bool = false, reached: @escaping @Sendable (WriteStep) -> Void) {
+        package init(tearsAppend: Bool = false, reached: @escaping @Sendable (WriteStep) -> Void) {
             self.tearsAppend = tearsAppend
             self.reached = reached
         }
@@ -29,13 +29,13 @@ extension Reconciler {
     }
 
     /// What a run did.
-    public struct Outcome: Sendable {
-        public var applied: [Plan.Change]
+    package struct Outcome: Sendable {
+        package var applied: [Plan.Change]
         /// Changes whose hook failed, with why: not recorded, retried next run.
-        public var failed: [(change: Plan.Change, problem: String)]
+        package var failed: [(change: Plan.Change, problem: String)]
         /// The events appended to the audit log, chained.
-        public var events: [AuditEvent]
-        public var state: StateFile
+        package var events: [AuditEvent]
+        package var state: StateFile
     }
 
     /// Applies `plan`: runs the hook for each change, appends the events of those that
@@ -44,7 +44,7 @@ extension Reconciler {
     /// A crash after the append leaves the state one run behind the log; the next run
     /// reads the log as the truth and completes it. A crash before it loses nothing but the
     /// hook calls, which run again (hooks must be idempotent).
-    public func apply(_ plan: Plan, _ input: Input, hook: ApplyHook?) throws -> Outcome {
+    package func apply(_ plan: Plan, _ input: Input, hook: ApplyHook?) throws -> Outcome {
         var grants = plan.current
         var applied: [Plan.Change] = []
         var failed: [(change: Plan.Change, problem: String)] = []

@@ -5,15 +5,15 @@ import AccessPolicy
 
 /// Computes and applies the plan of DESIGN.md section 5: desired grants from the verified
 /// tree, current grants from the state file checked against the audit log.
-public struct Reconciler: Sendable {
-    public var root: String
-    public var displayRoot: String
-    public var now: Timestamp
-    public var keygen: any SignatureTool
+package struct Reconciler: Sendable {
+    package var root: String
+    package var displayRoot: String
+    package var now: Timestamp
+    package var keygen: any SignatureTool
     /// Hears each step of writing (the crash tests'); nil in normal runs.
-    public var observer: WriteObserver?
+    package var observer: WriteObserver?
 
-    public init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, observer: WriteObserver? = nil) {
+    package init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, observer: WriteObserver? = nil) {
         self.observer = observer
         self.root = root
         self.displayRoot = displayRoot
@@ -23,11 +23,11 @@ public struct Reconciler: Sendable {
 
     /// What stops a run before it computes anything: a broken audit chain, a state file that
     /// names a line the log lacks, a clock that went back.
-    public struct Refusal: Error, Sendable {
+    package struct Refusal: Error, Sendable {
         /// Where the problem is, when a file is at fault (the broken log, the state file).
-        public var diagnostic: Diagnostic?
+        package var diagnostic: Diagnostic?
         /// What is wrong, when no file is at fault (a clock that went back).
-        public var message: String
+        package var message: String
 
         package init(_ diagnostic: Diagnostic) {
             self.diagnostic = diagnostic
@@ -41,31 +41,31 @@ public struct Reconciler: Sendable {
     }
 
     /// Everything a run reads.
-    public struct Input: Sendable {
-        public var verified: VerifiedTree
-        public var state: StateFile?
-        public var log: AuditLog
-        public var history: AuditHistory
+    package struct Input: Sendable {
+        package var verified: VerifiedTree
+        package var state: StateFile?
+        package var log: AuditLog
+        package var history: AuditHistory
         /// Problems with the state file (it is then rebuilt from the audit log).
-        public var stateProblems: [Diagnostic]
+        package var stateProblems: [Diagnostic]
 
         /// Every error and warning of the run's input.
-        public var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
+        package var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
     }
 
     /// Where state and audit are read and written.
-    public var store: LedgerStore { LedgerStore(root: root, displayRoot: displayRoot) }
+    package var store: LedgerStore { LedgerStore(root: root, displayRoot: displayRoot) }
     func display(_ relative: String) -> String { TreeLoader.join(displayRoot, relative) }
 
     /// Reads the tree, the state file and the audit log, and checks they fit together.
-    public func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
+    package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
         var input = try readRecords()
         input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel)
         return input
     }
 
     /// Reads and checks the state file and the audit log; the tree is left empty.
-    public func readRecords() throws(Refusal) -> Input {
+    package func readRecords() throws(Refusal) -> Input {
         let log: AuditLog
         do {
             log = try store.readLog()
@@ -110,9 +110,9 @@ public struct Reconciler: Sendable {
     }
 
     /// One grant on which the state file and the audit log disagree (nil: not there).
-    public struct Drift: Sendable {
-        public var stateFile: GrantRecord?
-        public var auditLog: GrantRecord?
+    package struct Drift: Sendable {
+        package var stateFile: GrantRecord?
+        package var auditLog: GrantRecord?
     }
 
     /// Grants on which the state file disagrees with the audit log replayed up to the line the
@@ -129,7 +129,7 @@ public struct Reconciler: Sendable {
     }
 
     /// The plan: every grant to add, change or remove, with causes and the events to log.
-    public func plan(_ input: Input) -> Plan {
+    package func plan(_ input: Input) -> Plan {
         let history = input.history
         let applied = history.grants
         var current = applied

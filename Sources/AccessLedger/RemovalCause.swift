@@ -3,7 +3,7 @@ import AccessModel
 import AccessPolicy
 
 /// Why a grant is taken away; each cause has its own audit event, `grant.<cause>`.
-public enum RemovalCause: String, Sendable, CaseIterable {
+package enum RemovalCause: String, Sendable, CaseIterable {
     /// Its window has passed.
     case expired
     /// An approver revoked the request.

@@ -5,17 +5,17 @@ import AccessPolicy
 
 /// `state/grants.json`: the grants the last successful run applied, the time of that run,
 /// and the audit line it ended on. Written only by `reconcile`, always atomically.
-public struct StateFile: Sendable, Equatable {
-    public static let relativePath = "state/grants.json"
+package struct StateFile: Sendable, Equatable {
+    package static let relativePath = "state/grants.json"
 
-    public var lastRun: Timestamp
+    package var lastRun: Timestamp
     /// `seq` and `hash` of the last audit line this state includes (0 and the genesis hash before any).
-    public var auditSeq: Int
-    public var auditHash: String
+    package var auditSeq: Int
+    package var auditHash: String
     /// Sorted by key.
-    public var grants: [GrantRecord]
+    package var grants: [GrantRecord]
 
-    public init(lastRun: Timestamp, auditSeq: Int, auditHash: String, grants: [GrantRecord]) {
+    package init(lastRun: Timestamp, auditSeq: Int, auditHash: String, grants: [GrantRecord]) {
         self.lastRun = lastRun
         self.auditSeq = auditSeq
         self.auditHash = auditHash
@@ -23,7 +23,7 @@ public struct StateFile: Sendable, Equatable {
     }
 
     /// Pretty JSON with a fixed member order, so each change is one readable diff in git.
-    public var text: String {
+    package var text: String {
         CanonicalJSON.pretty(
             .object([
                 ("apiVersion", .string("accessctl/v1")), ("kind", .string("GrantState")), ("lastRun", .string(lastRun.description)),
@@ -33,7 +33,7 @@ public struct StateFile: Sendable, Equatable {
     }
 
     /// Decodes the file's bytes; `display` names it in errors.
-    public static func decode(_ bytes: [UInt8], display: String) throws(Diagnostic) -> StateFile {
+    package static func decode(_ bytes: [UInt8], display: String) throws(Diagnostic) -> StateFile {
         let node = try JSONParser.parse(bytes: bytes, file: display)
         func fail(_ message: String, _ at: Node? = nil) -> Diagnostic {
             Diagnostic(file: display, location: at?.location ?? node.location, message: message)

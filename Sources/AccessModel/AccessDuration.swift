@@ -1,17 +1,17 @@
 import AccessFormats
 
 /// A length of time such as `30m`, `4h`, `1d`, `1w`, `2d12h`, or `permanent`.
-public struct AccessDuration: Sendable, Hashable, CustomStringConvertible {
+package struct AccessDuration: Sendable, Hashable, CustomStringConvertible {
     /// The text as written; it is part of signed specs, so it is kept exactly.
-    public var text: String
+    package var text: String
     /// Length in seconds; nil for `permanent`.
-    public var seconds: Int64?
+    package var seconds: Int64?
 
-    public var isPermanent: Bool { seconds == nil }
-    public var description: String { text }
+    package var isPermanent: Bool { seconds == nil }
+    package var description: String { text }
 
     /// Parses units in decreasing order (w, d, h, m), each at most once, total above zero.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         self.text = text
         if text == "permanent" {
             seconds = nil
@@ -38,7 +38,7 @@ public struct AccessDuration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Renders seconds in the largest units, for example `1d4h`.
-    public static func format(seconds: Int64) -> String {
+    package static func format(seconds: Int64) -> String {
         var rest = seconds
         var out = ""
         for (unit, size) in [("w", Int64(604_800)), ("d", 86_400), ("h", 3_600), ("m", 60)] where rest >= size {

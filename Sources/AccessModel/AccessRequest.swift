@@ -1,18 +1,18 @@
 import AccessFormats
 
 /// One request for access, with the decisions signed on it.
-public struct AccessRequest: Sendable {
-    public var header: ManifestHeader
-    public var spec: RequestSpec {
+package struct AccessRequest: Sendable {
+    package var header: ManifestHeader
+    package var spec: RequestSpec {
         didSet { specDigest = spec.digest }
     }
-    public var decisions: [Decision]
+    package var decisions: [Decision]
     /// Where `status:` begins, if present (decisions are appended there).
-    public var statusLocation: SourceLocation?
+    package var statusLocation: SourceLocation?
     /// `spec.digest`, worked out once: every run compares it with each decision.
-    public private(set) var specDigest: String
+    package private(set) var specDigest: String
 
-    public init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
+    package init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
         self.header = header
         self.spec = spec
         self.decisions = decisions
@@ -20,23 +20,23 @@ public struct AccessRequest: Sendable {
         specDigest = spec.digest
     }
 
-    public var id: String { header.id }
+    package var id: String { header.id }
 }
 
 /// What was asked for: the part of the request every signature covers.
-public struct RequestSpec: Sendable {
-    public var requester: Located<String>
-    public var requestedAt: Located<Timestamp>
-    public var resources: [Located<ResourceRef>]
-    public var role: Located<String>?
-    public var actions: [Located<String>]
-    public var reason: Located<String>
+package struct RequestSpec: Sendable {
+    package var requester: Located<String>
+    package var requestedAt: Located<Timestamp>
+    package var resources: [Located<ResourceRef>]
+    package var role: Located<String>?
+    package var actions: [Located<String>]
+    package var reason: Located<String>
     /// Length of access once approved; the clock starts at approval.
-    public var duration: Located<AccessDuration>?
-    public var validFrom: Located<Timestamp>?
-    public var validTo: Located<Timestamp>?
+    package var duration: Located<AccessDuration>?
+    package var validFrom: Located<Timestamp>?
+    package var validTo: Located<Timestamp>?
     /// The request this one extends.
-    public var renews: Located<String>?
+    package var renews: Located<String>?
 
     package init(requester: Located<String>, requestedAt: Located<Timestamp>, resources: [Located<ResourceRef>], role: Located<String>? = nil, actions: [Located<String>], reason: Located<String>, duration: Located<AccessDuration>? = nil, validFrom: Located<Timestamp>? = nil, validTo: Located<Timestamp>? = nil, renews: Located<String>? = nil) {
         self.requester = requester
@@ -52,7 +52,7 @@ public struct RequestSpec: Sendable {
     }
 
     /// The spec as JSON typed by the schema: the same for YAML and JSON files.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: [(String, JSONValue)] = [
             ("requester", .string(requester.value)),
             ("requestedAt", .string(requestedAt.value.description)),
@@ -69,28 +69,28 @@ public struct RequestSpec: Sendable {
     }
 
     /// `sha256:` and the hex SHA-256 of the spec's RFC 8785 canonical JSON.
-    public var digest: String {
+    package var digest: String {
         "sha256:" + SHA256.hex(CanonicalJSON.encode(json))
     }
 }
 
 /// One signed decision in a request's status.
-public struct Decision: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct Decision: Sendable {
+    package enum Kind: String, Sendable, CaseIterable {
         case approve, deny, revoke, relinquish
     }
 
-    public var kind: Located<Kind>
-    public var by: Located<String>
-    public var at: Located<Timestamp>
+    package var kind: Located<Kind>
+    package var by: Located<String>
+    package var at: Located<Timestamp>
     /// What is granted; approve only.
-    public var terms: Terms?
-    public var reason: String?
+    package var terms: Terms?
+    package var reason: String?
     /// The spec digest the signer saw; if the spec changed since, the decision is void.
-    public var specDigest: Located<String>
+    package var specDigest: Located<String>
     /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
-    public var signature: Located<String>
-    public var location: SourceLocation
+    package var signature: Located<String>
+    package var location: SourceLocation
 
     package init(kind: Located<Kind>, by: Located<String>, at: Located<Timestamp>, terms: Terms? = nil, reason: String? = nil, specDigest: Located<String>, signature: Located<String>, location: SourceLocation) {
         self.kind = kind
@@ -105,13 +105,13 @@ public struct Decision: Sendable {
 }
 
 /// What an approval grants; may be narrower than what was requested.
-public struct Terms: Sendable, Equatable {
-    public var validFrom: Timestamp
-    public var validTo: Timestamp?
-    public var resources: [ResourceRef]
-    public var role: String?
-    public var actions: [String]
-    public var location: SourceLocation
+package struct Terms: Sendable, Equatable {
+    package var validFrom: Timestamp
+    package var validTo: Timestamp?
+    package var resources: [ResourceRef]
+    package var role: String?
+    package var actions: [String]
+    package var location: SourceLocation
 
     package init(validFrom: Timestamp, validTo: Timestamp? = nil, resources: [ResourceRef], role: String? = nil, actions: [String], location: SourceLocation) {
         self.validFrom = validFrom
@@ -122,7 +122,7 @@ public struct Terms: Sendable, Equatable {
         self.location = location
     }
 
-    public static func == (a: Terms, b: Terms) -> Bool {
+    package static func == (a: Terms, b: Terms) -> Bool {
         a.validFrom == b.validFrom && a.validTo == b.validTo && a.resources == b.resources && a.role == b.role
             && a.actions == b.actions
     }
@@ -130,7 +130,7 @@ public struct Terms: Sendable, Equatable {
 
 extension Terms {
     /// How approved terms differ from what was asked, in words; empty when granted as asked.
-    public func differences(from spec: RequestSpec) -> [String] {
+    package func differences(from spec: RequestSpec) -> [String] {
         var out: [String] = []
         let asked = spec.resources.map(\.value.description), granted = resources.map(\.description)
         if asked != granted { out.append("resources: asked \(asked.joined(separator: ", ")), granted \(granted.joined(separator: ", "))") }

@@ -1,17 +1,17 @@
 import AccessFormats
 
 /// A standing grant: subjects get a role on resources, optionally within a window.
-public struct Binding: Sendable {
-    public var header: ManifestHeader
-    public var description: String?
+package struct Binding: Sendable {
+    package var header: ManifestHeader
+    package var description: String?
     /// Principals and teams; roles are not allowed as binding subjects.
-    public var subjects: SubjectSet
-    public var role: Located<String>
+    package var subjects: SubjectSet
+    package var role: Located<String>
     /// Who gave the role; checked against the role's `assignableBy`.
-    public var assignedBy: Located<String>? = nil
-    public var resources: [Located<ResourcePattern>]
-    public var validFrom: Located<Timestamp>?
-    public var validTo: Located<Timestamp>?
+    package var assignedBy: Located<String>? = nil
+    package var resources: [Located<ResourcePattern>]
+    package var validFrom: Located<Timestamp>?
+    package var validTo: Located<Timestamp>?
 
-    public var id: String { header.id }
+    package var id: String { header.id }
 }

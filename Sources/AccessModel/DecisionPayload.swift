@@ -1,12 +1,12 @@
 import AccessFormats
 
 /// The exact bytes an approver signs for one decision (DESIGN.md section 4).
-public enum DecisionPayload {
+package enum DecisionPayload {
     /// The `type` that names this payload format.
-    public static let type = "accessctl.decision/v1"
+    package static let type = "accessctl.decision/v1"
 
     /// The payload as JSON; its RFC 8785 form is what is signed.
-    public static func json(organization: String, request: String, specDigest: String, decision: Decision.Kind, by: String, at: Timestamp, terms: Terms?, reason: String?) -> JSONValue {
+    package static func json(organization: String, request: String, specDigest: String, decision: Decision.Kind, by: String, at: Timestamp, terms: Terms?, reason: String?) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("type", .string(type)), ("organization", .string(organization)), ("request", .string(request)),
             ("specDigest", .string(specDigest)), ("decision", .string(decision.rawValue)), ("by", .string(by)),
@@ -18,7 +18,7 @@ public enum DecisionPayload {
     }
 
     /// The bytes a decision written in a request was signed over (with the digest it records).
-    public static func bytes(organization: String, request: AccessRequest, decision: Decision) -> [UInt8] {
+    package static func bytes(organization: String, request: AccessRequest, decision: Decision) -> [UInt8] {
         let value = json(
             organization: organization, request: request.id, specDigest: decision.specDigest.value, decision: decision.kind.value,
             by: decision.by.value, at: decision.at.value, terms: decision.terms, reason: decision.reason)
@@ -26,7 +26,7 @@ public enum DecisionPayload {
     }
 
     /// Terms as they appear in payloads and manifests.
-    public static func termsJSON(_ terms: Terms) -> JSONValue {
+    package static func termsJSON(_ terms: Terms) -> JSONValue {
         var members: [(String, JSONValue)] = [("validFrom", .string(terms.validFrom.description))]
         if let to = terms.validTo { members.append(("validTo", .string(to.description))) }
         members.append(("resources", .array(terms.resources.map { .string($0.description) })))

@@ -1,11 +1,11 @@
 import AccessFormats
 
 /// The rules for `metadata.name` and other ids: `[a-z0-9][a-z0-9._-]*`, at most 128 long.
-public enum Identifier {
-    public static let maximumLength = 128
+package enum Identifier {
+    package static let maximumLength = 128
 
     /// Why `text` is not a valid id, or nil if it is one.
-    public static func problem(_ text: String) -> String? {
+    package static func problem(_ text: String) -> String? {
         if text.isEmpty { return "an id cannot be empty" }
         if text.utf8.count > maximumLength { return "an id may be at most \(maximumLength) characters long" }
         for (i, b) in text.utf8.enumerated() {
@@ -19,5 +19,5 @@ public enum Identifier {
         return nil
     }
 
-    public static func isValid(_ text: String) -> Bool { problem(text) == nil }
+    package static func isValid(_ text: String) -> Bool { problem(text) == nil }
 }

@@ -1,17 +1,17 @@
 import AccessFormats
 
 /// A resource named as `TYPE:NAME`, for example `site:acme-prod`.
-public struct ResourceRef: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var type: String
-    public var name: String
+package struct ResourceRef: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var type: String
+    package var name: String
 
-    public init(type: String, name: String) {
+    package init(type: String, name: String) {
         self.type = type
         self.name = name
     }
 
     /// Splits `TYPE:NAME`; nil unless both halves are valid ids.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let type = String(text[..<colon])
         let name = String(text[text.index(after: colon)...])
@@ -19,11 +19,11 @@ public struct ResourceRef: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(type: type, name: name)
     }
 
-    public var description: String { "\(type):\(name)" }
+    package var description: String { "\(type):\(name)" }
 
     /// The order of `TYPE:NAME` as text, without building the texts (sorting 50k resources
     /// would build millions).
-    public static func < (a: ResourceRef, b: ResourceRef) -> Bool {
+    package static func < (a: ResourceRef, b: ResourceRef) -> Bool {
         if a.type == b.type { return a.name < b.name }
         let colon = UInt8(ascii: ":")
         // When one type begins the other, the ':' after the shorter meets a character of the longer.
@@ -34,14 +34,14 @@ public struct ResourceRef: Sendable, Hashable, Comparable, CustomStringConvertib
 }
 
 /// A pattern over resources: `*` (all), `TYPE:*`, `TYPE:prefix-*`, or an exact `TYPE:NAME`.
-public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
-    public var text: String
+package struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
+    package var text: String
     /// nil for the pattern `*`, which matches every type.
-    public var type: String?
+    package var type: String?
     private var namePattern: String
 
     /// Parses a pattern; nil if it is malformed.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         self.text = text
         if text == "*" {
             type = nil
@@ -58,10 +58,10 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
         namePattern = name
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// Whether the resource's own name matches (hierarchy is applied by the caller).
-    public func matches(_ ref: ResourceRef) -> Bool {
+    package func matches(_ ref: ResourceRef) -> Bool {
         guard let type else { return true }
         return type == ref.type && ResourcePattern.glob(Array(namePattern.utf8)[...], Array(ref.name.utf8)[...])
     }

@@ -1,14 +1,14 @@
 import AccessFormats
 
 /// A group of principals; a child team inherits its parent's roles.
-public struct Team: Sendable {
-    public var header: ManifestHeader
-    public var displayName: String?
-    public var description: String?
-    public var parent: Located<String>?
-    public var roles: [Located<String>]
+package struct Team: Sendable {
+    package var header: ManifestHeader
+    package var displayName: String?
+    package var description: String?
+    package var parent: Located<String>?
+    package var roles: [Located<String>]
     /// Who gave this team its roles; checked against each role's `assignableBy`.
-    public var assignedBy: Located<String>? = nil
+    package var assignedBy: Located<String>? = nil
 
-    public var id: String { header.id }
+    package var id: String { header.id }
 }

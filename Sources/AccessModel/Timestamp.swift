@@ -1,19 +1,19 @@
 import AccessFormats
 
 /// A point in time with one-second precision, written as RFC 3339 in UTC: `2026-11-22T09:00:00Z`.
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
-    public var seconds: Int64
+    package var seconds: Int64
 
-    public init(seconds: Int64) { self.seconds = seconds }
+    package init(seconds: Int64) { self.seconds = seconds }
 
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }
+    package static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }
 
     /// The time `duration` later.
-    public func adding(_ seconds: Int64) -> Timestamp { Timestamp(seconds: self.seconds + seconds) }
+    package func adding(_ seconds: Int64) -> Timestamp { Timestamp(seconds: self.seconds + seconds) }
 
     /// Parses the one form accessctl writes, `YYYY-MM-DDTHH:MM:SSZ`, so each instant has one spelling.
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z")
@@ -36,7 +36,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.
-    public var description: String {
+    package var description: String {
         let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
         let rest = Int(seconds - Int64(days) * 86400)
         let (y, m, d) = Timestamp.civilFromDays(days)

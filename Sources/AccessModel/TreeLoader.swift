@@ -2,16 +2,16 @@ import Foundation
 import AccessFormats
 
 /// Finds, reads and decodes every manifest under a root.
-public enum TreeLoader {
+package enum TreeLoader {
     /// Folders at the root that belong to accessctl and hold no manifests.
-    public static let reservedFolders: Set<String> = ["state", "audit"]
+    package static let reservedFolders: Set<String> = ["state", "audit"]
 
     /// The result of loading: the decoded tree and every problem found.
-    public struct Result: Sendable {
-        public var tree: AccessTree
-        public var diagnostics: [Diagnostic]
+    package struct Result: Sendable {
+        package var tree: AccessTree
+        package var diagnostics: [Diagnostic]
 
-        public init(tree: AccessTree, diagnostics: [Diagnostic]) {
+        package init(tree: AccessTree, diagnostics: [Diagnostic]) {
             self.tree = tree
             self.diagnostics = diagnostics
         }

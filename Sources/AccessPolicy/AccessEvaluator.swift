@@ -3,30 +3,30 @@ import AccessModel
 
 /// Answers "may PRINCIPAL do ACTION on RESOURCE at T, and why" (DESIGN.md section 9).
 /// Nothing is allowed unless a rule allows it; permissions from every source are united.
-public struct AccessEvaluator: Sendable {
-    public let directory: Directory
+package struct AccessEvaluator: Sendable {
+    package let directory: Directory
     /// Grants from approved requests, computed by the caller from verified decisions.
-    public let requestGrants: [Grant]
+    package let requestGrants: [Grant]
 
-    public init(tree: AccessTree, requestGrants: [Grant] = []) {
+    package init(tree: AccessTree, requestGrants: [Grant] = []) {
         self.init(directory: Directory(tree), requestGrants: requestGrants)
     }
 
     /// An evaluator over lookups already built, so one answer builds them once.
-    public init(directory: Directory, requestGrants: [Grant] = []) {
+    package init(directory: Directory, requestGrants: [Grant] = []) {
         self.directory = directory
         self.requestGrants = requestGrants
     }
 
     /// One reason an action is allowed: the grant, and what in it matched.
-    public struct Path: Sendable, Equatable {
-        public var grant: String
-        public var rule: String
+    package struct Path: Sendable, Equatable {
+        package var grant: String
+        package var rule: String
         /// Set when the grant reaches the resource through a parent.
-        public var through: ResourceRef?
-        public var until: Timestamp?
+        package var through: ResourceRef?
+        package var until: Timestamp?
 
-        public var description: String {
+        package var description: String {
             var text = "\(grant) -> \(rule)"
             if let through { text += ", covering it through parent \(through)" }
             if let until { text += ", until \(until)" }
@@ -35,7 +35,7 @@ public struct AccessEvaluator: Sendable {
     }
 
     /// Every grant the principal holds at `time`.
-    public func grants(of principalID: String, at time: Timestamp) -> [Grant] {
+    package func grants(of principalID: String, at time: Timestamp) -> [Grant] {
         guard let principal = directory.principal(principalID) else { return [] }
         var out: [Grant] = principal.roles.map {
             Grant(principal: principalID, source: .principalRole, role: $0.value, actions: [], scope: nil)
@@ -58,7 +58,7 @@ public struct AccessEvaluator: Sendable {
     }
 
     /// The resource and its ancestors, nearest first.
-    public func chain(_ ref: ResourceRef) -> [ResourceRef] {
+    package func chain(_ ref: ResourceRef) -> [ResourceRef] {
         var out: [ResourceRef] = []
         var current: ResourceRef? = ref
         while let r = current, !out.contains(r) {
@@ -71,18 +71,18 @@ public struct AccessEvaluator: Sendable {
     /// Every path that allows `action` on `resource` at `time`; empty means denied. Honours the
     /// type's dependent permissions: an implying action grants this one, and an action whose
     /// required actions are not all allowed is denied.
-    public func paths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
+    package func paths(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> [Path] {
         explain(principalID, action, resource, at: time).paths
     }
 
     /// The paths, and for a denial caused by a missing required action, which one.
-    public func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> (paths: [Path], missingRequirement: String?) {
+    package func explain(_ principalID: String, _ action: String, _ resource: ResourceRef, at time: Timestamp) -> (paths: [Path], missingRequirement: String?) {
         explain(grants: grants(of: principalID, at: time), action, resource)
     }
 
     /// The same for grants already worked out, all in force at the time asked about; listings
     /// work them out once per principal rather than once per question.
-    public func explain(grants: [Grant], _ action: String, _ resource: ResourceRef, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
+    package func explain(grants: [Grant], _ action: String, _ resource: ResourceRef, requiredBy: Set<String> = []) -> (paths: [Path], missingRequirement: String?) {
         let type = directory.tree.settings?.resourceType(resource.type)
         // Actions that grant this one: itself, and every action that implies it (transitively).
         var granting = [action]
@@ -124,7 +124,7 @@ public struct AccessEvaluator: Sendable {
     /// Every action the principal may do at `time` with its paths, resources in tree order and
     /// actions in their type's order. Only resources that some grant's patterns name, and their
     /// descendants, are asked about; no other resource can be reached.
-    public func access(of principalID: String, at time: Timestamp) -> [(action: String, resource: ResourceRef, paths: [Path])] {
+    package func access(of principalID: String, at time: Timestamp) -> [(action: String, resource: ResourceRef, paths: [Path])] {
         let grants = grants(of: principalID, at: time)
         var reachable = Set<ResourceRef>()
         for grant in grants {
@@ -146,7 +146,7 @@ public struct AccessEvaluator: Sendable {
 
     /// The patterns that bound where a grant can reach (each covering children too): a scoped
     /// grant reaches no further than its scope; otherwise its role's rules say where.
-    public func reachPatterns(_ grant: Grant) -> [ResourcePattern] {
+    package func reachPatterns(_ grant: Grant) -> [ResourcePattern] {
         grant.scope ?? grant.role.flatMap { directory.role($0) }.map { $0.rules.flatMap { $0.resources.map(\.value) } } ?? []
     }
 
@@ -154,7 +154,7 @@ public struct AccessEvaluator: Sendable {
     /// the grant's own actions (rule nil) and each matching rule of its role, with the ancestor
     /// it reaches the resource through. Access to a parent covers its children, so the grant's
     /// scope and the rule must each cover the resource or an ancestor.
-    public func reach(_ grant: Grant, _ chain: [ResourceRef]) -> [(rule: String?, actions: [String], through: ResourceRef?)] {
+    package func reach(_ grant: Grant, _ chain: [ResourceRef]) -> [(rule: String?, actions: [String], through: ResourceRef?)] {
         guard let resource = chain.first else { return [] }
         let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
         guard let reached else { return [] }
@@ -171,7 +171,7 @@ public struct AccessEvaluator: Sendable {
     }
 
     /// For a denial: roles that would allow it, and policies that would let the principal request it.
-    public func closest(_ principalID: String, _ action: String, _ resource: ResourceRef) -> (roles: [String], policies: [String]) {
+    package func closest(_ principalID: String, _ action: String, _ resource: ResourceRef) -> (roles: [String], policies: [String]) {
         let chain = chain(resource)
         func allows(_ role: Role) -> Bool {
             role.rules.contains { rule in

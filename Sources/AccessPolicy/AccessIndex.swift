@@ -4,24 +4,24 @@ import AccessModel
 /// Who holds what on each resource at one time: every principal's grants, indexed by the
 /// resources their patterns name, so a resource's holders are found without asking about
 /// every principal (the report lists them for every resource).
-public struct AccessIndex: Sendable {
+package struct AccessIndex: Sendable {
     /// One principal's access to one resource through one grant.
-    public struct Holding: Sendable {
-        public var grant: Grant
+    package struct Holding: Sendable {
+        package var grant: Grant
         /// The actions allowed, `*` expanded to the type's actions and implied actions added; sorted.
-        public var actions: [String]
+        package var actions: [String]
         /// Set when the grant reaches the resource through a parent.
-        public var through: ResourceRef?
+        package var through: ResourceRef?
     }
 
-    public let evaluator: AccessEvaluator
-    public let time: Timestamp
+    package let evaluator: AccessEvaluator
+    package let time: Timestamp
     /// Every grant in force at `time`, principals in id order.
-    public let grants: [Grant]
+    package let grants: [Grant]
     private let exact: [ResourceRef: [Int]]
     private let wildcards: [(pattern: ResourcePattern, grants: [Int])]
 
-    public init(_ evaluator: AccessEvaluator, at time: Timestamp) {
+    package init(_ evaluator: AccessEvaluator, at time: Timestamp) {
         self.evaluator = evaluator
         self.time = time
         var grants: [Grant] = []
@@ -44,7 +44,7 @@ public struct AccessIndex: Sendable {
     }
 
     /// Everyone with access to `resource`, by principal id and then by grant.
-    public func holdings(_ resource: ResourceRef) -> [Holding] {
+    package func holdings(_ resource: ResourceRef) -> [Holding] {
         let chain = evaluator.chain(resource)
         var candidates = Set<Int>()
         for ref in chain { candidates.formUnion(exact[ref] ?? []) }
@@ -69,7 +69,7 @@ public struct AccessIndex: Sendable {
 
     /// Everyone who may do `action` on `resource`, by principal id, with the paths. Only the
     /// principals who hold something there are asked about.
-    public func whoCan(_ action: String, _ resource: ResourceRef) -> [(principal: String, paths: [AccessEvaluator.Path])] {
+    package func whoCan(_ action: String, _ resource: ResourceRef) -> [(principal: String, paths: [AccessEvaluator.Path])] {
         let holders = Set(holdings(resource).map(\.grant.principal))
         var byPrincipal: [String: [Grant]] = [:]
         for grant in grants where holders.contains(grant.principal) { byPrincipal[grant.principal, default: []].append(grant) }

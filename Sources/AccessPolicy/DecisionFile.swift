@@ -4,9 +4,9 @@ import AccessModel
 
 /// Writes a decision into a request file: YAML keeps every byte above `status:`,
 /// JSON is rewritten pretty-printed with sorted keys (DESIGN.md section 3).
-public enum DecisionFile {
+package enum DecisionFile {
     /// The decision as JSON, in the same fields as the YAML form.
-    public static func json(_ decision: Decision) -> JSONValue {
+    package static func json(_ decision: Decision) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("decision", .string(decision.kind.value.rawValue)), ("by", .string(decision.by.value)), ("at", .string(decision.at.value.description)),
         ]
@@ -18,7 +18,7 @@ public enum DecisionFile {
     }
 
     /// The new content of the request file at `path` with `decision` appended.
-    public static func appending(_ decision: Decision, toFileAt path: String, display: String) throws(Diagnostic) -> String {
+    package static func appending(_ decision: Decision, toFileAt path: String, display: String) throws(Diagnostic) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic(file: display, message: "cannot read the file")
         }

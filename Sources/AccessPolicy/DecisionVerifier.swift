@@ -3,12 +3,12 @@ import AccessModel
 
 /// Checks each signed decision: signature through ssh-keygen, then the signer's authority
 /// under the policies (DESIGN.md section 4).
-public struct DecisionVerifier: Sendable {
+package struct DecisionVerifier: Sendable {
     /// How far a decision's `at` may lie ahead of now (clocks differ a little).
-    public static let clockSkew: Int64 = 300
+    package static let clockSkew: Int64 = 300
 
     /// The verdict on one decision.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case valid
         /// Properly signed, but for a spec that has changed since: it no longer counts.
         case voided(String)
@@ -16,30 +16,30 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// One decision and its verdict; `policy` is the policy it was valid under.
-    public struct Check: Sendable {
-        public var index: Int
-        public var decision: Decision
-        public var outcome: Outcome
-        public var policy: String?
+    package struct Check: Sendable {
+        package var index: Int
+        package var decision: Decision
+        package var outcome: Outcome
+        package var policy: String?
         /// False when the request was closed (see `isClosed`), so the signature was not re-verified.
-        public var signatureChecked = true
+        package var signatureChecked = true
     }
 
-    public let directory: Directory
-    public let settings: Settings
-    public let now: Timestamp
-    public let keygen: any SignatureTool
+    package let directory: Directory
+    package let settings: Settings
+    package let now: Timestamp
+    package let keygen: any SignatureTool
     /// A request that cannot affect a grant at or after this time is closed (default: now).
-    public var liveFrom: Timestamp
+    package var liveFrom: Timestamp
     /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
-    public var verdicts: [String: [Int: SignatureVerdict]] = [:]
+    package var verdicts: [String: [Int: SignatureVerdict]] = [:]
 
-    public init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
+    package init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
         self.init(directory: Directory(tree), settings: settings, now: now, keygen: keygen, liveFrom: liveFrom)
     }
 
     /// A verifier over lookups already built.
-    public init(directory: Directory, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
+    package init(directory: Directory, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
         self.directory = directory
         self.settings = settings
         self.now = now
@@ -52,7 +52,7 @@ public struct DecisionVerifier: Sendable {
     /// count. Such decisions are history: their signatures are not re-verified (they were
     /// when they mattered), which keeps a tree with years of requests fast. This rests only
     /// on the signed terms and the clock, never on anything else stored in the repository.
-    public func isClosed(_ request: AccessRequest) -> Bool {
+    package func isClosed(_ request: AccessRequest) -> Bool {
         let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > liveFrom } ?? true } ?? false) }
         if live { return false }
         let ttl = matchingPolicies(request).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
@@ -60,7 +60,7 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
-    public func signatureJobs(_ requests: [AccessRequest]) -> [SignatureJob] {
+    package func signatureJobs(_ requests: [AccessRequest]) -> [SignatureJob] {
         var jobs: [SignatureJob] = []
         for request in requests where !request.decisions.isEmpty && !isClosed(request) {
             for (index, decision) in request.decisions.enumerated() {
@@ -74,7 +74,7 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// Policies under which the requester may ask for everything the request asks for.
-    public func matchingPolicies(_ request: AccessRequest) -> [Policy] {
+    package func matchingPolicies(_ request: AccessRequest) -> [Policy] {
         let spec = request.spec
         return directory.tree.policies.filter { policy in
             directory.contains(policy.requesters, spec.requester.value)
@@ -85,12 +85,12 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// Whether `who` approves under `policy` for `resources`.
-    public func isApprover(_ who: String, _ policy: Policy, _ resources: [ResourceRef]) -> Bool {
+    package func isApprover(_ who: String, _ policy: Policy, _ resources: [ResourceRef]) -> Bool {
         directory.contains(policy.approvers.subjects, who) || (policy.approvers.owner && directory.ownsAll(resources, who))
     }
 
     /// Checks every decision of a request, in order.
-    public func check(_ request: AccessRequest) throws -> [Check] {
+    package func check(_ request: AccessRequest) throws -> [Check] {
         let policies = matchingPolicies(request)
         let closed = isClosed(request)
         return try request.decisions.enumerated().map { index, decision in
@@ -110,7 +110,7 @@ public struct DecisionVerifier: Sendable {
     }
 
     /// Why `decision` would not count even with a good signature, or nil; used before signing.
-    public func authorityProblem(_ request: AccessRequest, _ decision: Decision) -> String? {
+    package func authorityProblem(_ request: AccessRequest, _ decision: Decision) -> String? {
         if case .failure(let problem) = authority(request, decision, matchingPolicies(request)) { return problem.message }
         return nil
     }
@@ -197,7 +197,7 @@ public struct DecisionVerifier: Sendable {
 
     /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
     /// and how many more the policy's threshold needs (0 when it is met).
-    public func approvalGroups(_ checks: [Check]) -> [(terms: Terms, policy: String, approvers: [String], missing: Int)] {
+    package func approvalGroups(_ checks: [Check]) -> [(terms: Terms, policy: String, approvers: [String], missing: Int)] {
         var groups: [(terms: Terms, policy: String, approvers: [String])] = []
         for check in checks where check.outcome == .valid && check.decision.kind.value == .approve {
             guard let terms = check.decision.terms, let policy = check.policy else { continue }
@@ -213,7 +213,7 @@ public struct DecisionVerifier: Sendable {
 
     /// The terms and policy of an approval whose distinct valid approvers reach the policy's
     /// threshold, if any; approvers must sign identical terms to count together.
-    public func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
+    package func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
         approvalGroups(checks).first { $0.missing == 0 }.map { ($0.terms, $0.policy, $0.approvers) }
     }
 }

@@ -2,8 +2,8 @@ import AccessFormats
 import AccessModel
 
 /// Lookups over a tree: who is in which team, who holds which role, who owns what.
-public struct Directory: Sendable {
-    public let tree: AccessTree
+package struct Directory: Sendable {
+    package let tree: AccessTree
     // Positions in the tree's arrays, not copies: a manifest is copied only when asked for.
     private let principals: [String: Int]
     private let teams: [String: Int]
@@ -17,7 +17,7 @@ public struct Directory: Sendable {
     /// Resources by type, in tree order, for patterns such as `site:*`.
     private let resourcesByType: [String: [ResourceRef]]
 
-    public init(_ tree: AccessTree) {
+    package init(_ tree: AccessTree) {
         self.tree = tree
         // Indices, not elements: iterating the elements would copy every manifest once.
         principals = Dictionary(tree.principals.indices.map { (tree.principals[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
@@ -41,27 +41,27 @@ public struct Directory: Sendable {
         resourcesByType = byType
     }
 
-    public func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
-    public func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
-    public func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
-    public func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
+    package func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
+    package func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
+    package func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
+    package func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
 
     /// Bindings that name the principal, directly or through one of its teams.
-    public func bindings(naming principalID: String) -> [Binding] {
+    package func bindings(naming principalID: String) -> [Binding] {
         var positions = Set(bindingsByPrincipal[principalID] ?? [])
         for team in teams(of: principalID) { positions.formUnion(bindingsByTeam[team] ?? []) }
         return positions.sorted().map { tree.bindings[$0] }
     }
 
     /// The resources a pattern names, in tree order.
-    public func resources(matching pattern: ResourcePattern) -> [ResourceRef] {
+    package func resources(matching pattern: ResourcePattern) -> [ResourceRef] {
         guard let type = pattern.type else { return tree.resources.map(\.ref) }
         if !pattern.text.contains("*") { return ResourceRef(pattern.text).flatMap { resources[$0] != nil ? [$0] : nil } ?? [] }
         return (resourcesByType[type] ?? []).filter(pattern.matches)
     }
 
     /// The resources below `ref` through `parent`, not `ref` itself; stops at a cycle.
-    public func descendants(of ref: ResourceRef) -> [ResourceRef] {
+    package func descendants(of ref: ResourceRef) -> [ResourceRef] {
         var out: [ResourceRef] = []
         var seen: Set<ResourceRef> = [ref]
         var queue = [ref]
@@ -75,7 +75,7 @@ public struct Directory: Sendable {
     }
 
     /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
-    public func ancestors(ofTeam id: String) -> [String] {
+    package func ancestors(ofTeam id: String) -> [String] {
         var chain: [String] = []
         var current: String? = id
         while let team = current, teams[team] != nil, !chain.contains(team) {
@@ -87,12 +87,12 @@ public struct Directory: Sendable {
 
     /// The teams a principal belongs to: those it names and all their ancestors, since a
     /// member of `support-eu` is also a member of its parent `support`.
-    public func teams(of principalID: String) -> Set<String> {
+    package func teams(of principalID: String) -> Set<String> {
         Set(principal(principalID)?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
     }
 
     /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
-    public func roles(of principalID: String) -> Set<String> {
+    package func roles(of principalID: String) -> Set<String> {
         guard let principal = principal(principalID) else { return [] }
         var held = Set(principal.roles.map(\.value))
         for team in teams(of: principalID) { held.formUnion(self.team(team)?.roles.map(\.value) ?? []) }
@@ -100,7 +100,7 @@ public struct Directory: Sendable {
     }
 
     /// Whether the principal is named by a subject set directly, by team, or by role.
-    public func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
+    package func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
         if subjects.principals.contains(where: { $0.value == principalID }) { return true }
         let teams = teams(of: principalID)
         if subjects.teams.contains(where: { teams.contains($0.value) }) { return true }
@@ -109,7 +109,7 @@ public struct Directory: Sendable {
     }
 
     /// Whether the principal is a member of the owner team of every resource in `refs`.
-    public func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
+    package func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
         let teams = teams(of: principalID)
         return !refs.isEmpty && refs.allSatisfy { ref in resource(ref).map { teams.contains($0.owner.value) } ?? false }
     }

@@ -3,8 +3,8 @@ import AccessModel
 
 /// One source of permissions for one principal: a role held directly or through teams,
 /// a standing binding, or an approved request.
-public struct Grant: Sendable {
-    public enum Source: Sendable, Equatable {
+package struct Grant: Sendable {
+    package enum Source: Sendable, Equatable {
         /// A role the principal names itself.
         case principalRole
         /// A role of a team, reached through the principal's team and its parents (nearest first).
@@ -13,24 +13,24 @@ public struct Grant: Sendable {
         case request(String, approvers: [String])
     }
 
-    public var principal: String
-    public var source: Source
+    package var principal: String
+    package var source: Source
     /// The role whose rules apply, if any.
-    public var role: String?
+    package var role: String?
     /// Extra actions granted directly (requests).
-    public var actions: [String]
+    package var actions: [String]
     /// Where the grant applies; nil means wherever the role's rules reach.
-    public var scope: [ResourcePattern]?
-    public var validFrom: Timestamp?
-    public var validTo: Timestamp?
+    package var scope: [ResourcePattern]?
+    package var validFrom: Timestamp?
+    package var validTo: Timestamp?
 
     /// Whether the grant is in force at `time`.
-    public func isActive(at time: Timestamp) -> Bool {
+    package func isActive(at time: Timestamp) -> Bool {
         (validFrom.map { $0 <= time } ?? true) && (validTo.map { time < $0 } ?? true)
     }
 
     /// The chain from principal to role, as `check` explains it.
-    public var path: String {
+    package var path: String {
         var parts = [principal]
         switch source {
         case .principalRole: break
@@ -47,7 +47,7 @@ public struct Grant: Sendable {
 
 extension Grant {
     /// Grants from an approval's terms: its role and actions on its resources, within its window.
-    public static func fromRequest(_ request: AccessRequest, terms: Terms, approvers: [String]) -> Grant {
+    package static func fromRequest(_ request: AccessRequest, terms: Terms, approvers: [String]) -> Grant {
         Grant(
             principal: request.spec.requester.value, source: .request(request.id, approvers: approvers), role: terms.role, actions: terms.actions,
             scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo)

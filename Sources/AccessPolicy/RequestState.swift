@@ -2,27 +2,27 @@ import AccessFormats
 import AccessModel
 
 /// Where a request stands at a given time, from its verified decisions.
-public enum RequestState: String, Sendable, CaseIterable {
+package enum RequestState: String, Sendable, CaseIterable {
     case pending, approved, active, expired, denied, revoked, relinquished, stale, voided
 }
 
 /// A request with its checked decisions and the state they put it in.
-public struct RequestStatus: Sendable {
-    public var request: AccessRequest
-    public var checks: [DecisionVerifier.Check]
-    public var state: RequestState
+package struct RequestStatus: Sendable {
+    package var request: AccessRequest
+    package var checks: [DecisionVerifier.Check]
+    package var state: RequestState
     /// The approval that reached its threshold, if any.
-    public var terms: Terms?
-    public var approvers: [String]
+    package var terms: Terms?
+    package var approvers: [String]
     /// The latest decision time, or when it was requested.
-    public var updatedAt: Timestamp
+    package var updatedAt: Timestamp
     /// For a pending request: how many more approvers the threshold needs, and of which policy.
-    public var missingApprovals: (count: Int, policy: String)?
+    package var missingApprovals: (count: Int, policy: String)?
 }
 
 extension DecisionVerifier {
     /// The state of `request` at this verifier's `now`.
-    public func status(_ request: AccessRequest) throws -> RequestStatus {
+    package func status(_ request: AccessRequest) throws -> RequestStatus {
         let checks = try check(request)
         let valid = checks.filter { $0.outcome == .valid }
         let groups = approvalGroups(checks)

@@ -4,21 +4,21 @@ import AccessModel
 
 /// Signing and verifying through OpenSSH's `ssh-keygen -Y` (SSHSIG), as git does for
 /// SSH-signed commits. accessctl never reads a private key itself.
-public struct SSHKeygen: SignatureTool {
-    public var executable: String
+package struct SSHKeygen: SignatureTool {
+    package var executable: String
 
     /// Uses `ssh-keygen` from `PATH` (from `environment`), else `/usr/bin/ssh-keygen`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ssh-keygen" }
         executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/ssh-keygen"
     }
 
     /// Whether the program is there at all.
-    public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+    package var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 
     /// Signs `message` with the key at `keyPath` (a private key, or a public key whose private
     /// half is in ssh-agent) and returns the armored signature.
-    public func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String {
+    package func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String {
         let folder = try PrivateFolder()
         defer { folder.remove() }
         let output = try ProcessRunner.run(executable, ["-Y", "sign", "-f", keyPath, "-n", namespace], input: message, in: folder, environment: environment)
@@ -30,7 +30,7 @@ public struct SSHKeygen: SignatureTool {
 
     /// Verifies that `armor` is `signer`'s signature of `message` in `namespace`, with one of
     /// `publicKeys`, as of `time` (never the signer's claimed time).
-    public func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
+    package func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
         // allowed_signers treats its principals field as a pattern list ("*" matches anyone),
         // so only a valid id, which cannot hold pattern characters, may name a signer.
         guard Identifier.isValid(signer) else { return .bad("'\(signer)' is not a valid principal id") }
@@ -66,8 +66,8 @@ public struct SSHKeygen: SignatureTool {
 }
 
 /// ssh-keygen failed to sign; the message includes what it said.
-public struct SigningError: Error, Sendable {
-    public var message: String
+package struct SigningError: Error, Sendable {
+    package var message: String
 
     package init(message: String) {
         self.message = message

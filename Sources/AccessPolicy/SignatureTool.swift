@@ -3,7 +3,7 @@ import AccessModel
 
 /// Signs and verifies decision payloads. Production code uses `SSHKeygen` (OpenSSH);
 /// logic tests use a fake, so they need neither the disk nor ssh-keygen.
-public protocol SignatureTool: Sendable {
+package protocol SignatureTool: Sendable {
     /// Whether the tool can work at all (ssh-keygen is installed).
     var isAvailable: Bool { get }
     /// Signs `message` with the key at `keyPath` and returns the armored signature.
@@ -13,14 +13,14 @@ public protocol SignatureTool: Sendable {
 }
 
 /// Why a signature did not verify, or that it did.
-public enum SignatureVerdict: Sendable, Equatable {
+package enum SignatureVerdict: Sendable, Equatable {
     case good
     /// The signer has no keys in the tree.
     case unknownKey
     case bad(String)
 
     /// What went wrong, for messages.
-    public func problem(signer: String) -> String? {
+    package func problem(signer: String) -> String? {
         switch self {
         case .good: nil
         case .unknownKey: "unknown key: principal '\(signer)' has no sshKeys"
@@ -30,13 +30,13 @@ public enum SignatureVerdict: Sendable, Equatable {
 }
 
 /// One signature to verify, named by its request and decision index.
-public struct SignatureJob: Sendable {
-    public var request: String
-    public var index: Int
-    public var message: [UInt8]
-    public var armor: String
-    public var signer: String
-    public var publicKeys: [String]
+package struct SignatureJob: Sendable {
+    package var request: String
+    package var index: Int
+    package var message: [UInt8]
+    package var armor: String
+    package var signer: String
+    package var publicKeys: [String]
 
     package init(request: String, index: Int, message: [UInt8], armor: String, signer: String, publicKeys: [String]) {
         self.request = request
@@ -50,13 +50,13 @@ public struct SignatureJob: Sendable {
 
 extension SignatureTool {
     /// Signs with the process's own environment (ssh-agent and all).
-    public func sign(_ message: [UInt8], keyPath: String, namespace: String) throws -> String {
+    package func sign(_ message: [UInt8], keyPath: String, namespace: String) throws -> String {
         try sign(message, keyPath: keyPath, namespace: namespace, environment: nil)
     }
 
     /// Verifies `jobs` with up to `parallel` at once, as of `time`. A job whose check could
     /// not run gets a `.bad` verdict saying so.
-    public func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
+    package func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
         let verdicts = Parallel.map(jobs, workers: parallel) { job -> SignatureVerdict in
             do {
                 return try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)

@@ -2,9 +2,9 @@ import AccessFormats
 import AccessModel
 
 /// Appends a decision to a request file, changing nothing the author wrote above `status:`.
-public enum StatusWriter {
+package enum StatusWriter {
     /// The decision as YAML list item lines, indented under `status.decisions`.
-    public static func yaml(_ decision: Decision) -> String {
+    package static func yaml(_ decision: Decision) -> String {
         var out = "    - decision: \(decision.kind.value.rawValue)\n      by: \(decision.by.value)\n      at: \(decision.at.value)\n"
         if let terms = decision.terms {
             out += "      terms:\n        validFrom: \(terms.validFrom)\n"
@@ -22,7 +22,7 @@ public enum StatusWriter {
     }
 
     /// The file's new text with `decision` appended. `status:` must be the last top-level key.
-    public static func appending(_ decision: Decision, to text: String, file: String) throws(Diagnostic) -> String {
+    package static func appending(_ decision: Decision, to text: String, file: String) throws(Diagnostic) -> String {
         var body = text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
         let topLevel = lines.enumerated().filter { _, line in

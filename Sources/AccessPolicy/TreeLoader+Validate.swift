@@ -3,7 +3,7 @@ import AccessModel
 
 extension TreeLoader {
     /// Loads the tree at `root` and checks it as a whole; `displayRoot` prefixes file names in messages.
-    public static func load(root: String, displayRoot: String, validate: Bool = true) -> Result {
+    package static func load(root: String, displayRoot: String, validate: Bool = true) -> Result {
         load(FileSystemTreeSource(root: root), displayRoot: displayRoot, validate: validate)
     }
 

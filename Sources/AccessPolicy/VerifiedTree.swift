@@ -4,13 +4,13 @@ import AccessModel
 
 /// A loaded tree with every decision verified at one time: what validate, plan and
 /// reconcile share, so each signature is checked once per run.
-public struct VerifiedTree: Sendable {
-    public var tree: AccessTree
+package struct VerifiedTree: Sendable {
+    package var tree: AccessTree
     /// Load, validation and decision problems, in the order found.
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
     /// The state of each request by id; a request whose decisions could not be checked
     /// (ssh-keygen missing or failing) has none, and so grants nothing.
-    public var statuses: [String: RequestStatus]
+    package var statuses: [String: RequestStatus]
 
     package init(tree: AccessTree, diagnostics: [Diagnostic], statuses: [String: RequestStatus]) {
         self.tree = tree
@@ -18,12 +18,12 @@ public struct VerifiedTree: Sendable {
         self.statuses = statuses
     }
 
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Loads the tree at `root` and checks every decision as of `now`.
     /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
     /// ssh-keygen processes at once.
-    public static func load(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism) -> VerifiedTree {
+    package static func load(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism) -> VerifiedTree {
         let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel)
@@ -31,11 +31,11 @@ public struct VerifiedTree: Sendable {
     }
 
     /// One ssh-keygen process per core.
-    public static var defaultParallelism: Int { ProcessInfo.processInfo.activeProcessorCount }
+    package static var defaultParallelism: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
     /// each request's state.
-    public mutating func verify(
+    package mutating func verify(
         now: Timestamp, keygen: any SignatureTool, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SignatureVerdict]]? = nil
     ) {
         guard let settings = tree.settings else { return }

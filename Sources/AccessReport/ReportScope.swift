@@ -5,14 +5,14 @@ import AccessLedger
 
 /// What one report may show: everything, or (with `--for TEAM`) only what concerns the
 /// resources that team and its child teams own, so one customer never sees another's data.
-public struct ReportScope: Sendable {
+package struct ReportScope: Sendable {
     /// The team the report is for; nil for the whole organization.
-    public let team: String?
+    package let team: String?
     /// The resources shown; nil means all.
-    public let resources: Set<ResourceRef>?
+    package let resources: Set<ResourceRef>?
 
     /// The whole organization.
-    public static let everything = ReportScope(team: nil, resources: nil)
+    package static let everything = ReportScope(team: nil, resources: nil)
 
     init(team: String?, resources: Set<ResourceRef>?) {
         self.team = team
@@ -20,17 +20,17 @@ public struct ReportScope: Sendable {
     }
 
     /// The scope of `team`: resources owned by it or by any team below it.
-    public init(team: String, directory: Directory) {
+    package init(team: String, directory: Directory) {
         let owners = Set(directory.tree.teams.map(\.id).filter { directory.ancestors(ofTeam: $0).contains(team) })
         self.team = team
         resources = Set(directory.tree.resources.filter { owners.contains($0.owner.value) }.map(\.ref))
     }
 
-    public func includes(_ ref: ResourceRef) -> Bool { resources?.contains(ref) ?? true }
+    package func includes(_ ref: ResourceRef) -> Bool { resources?.contains(ref) ?? true }
 
     /// Whether a resource reference or pattern (as events and grants write them) reaches a
     /// resource in scope.
-    public func concerns(_ text: String) -> Bool {
+    package func concerns(_ text: String) -> Bool {
         guard let resources else { return true }
         if let ref = ResourceRef(text), !text.contains("*") { return resources.contains(ref) }
         guard let pattern = ResourcePattern(text) else { return false }
@@ -38,13 +38,13 @@ public struct ReportScope: Sendable {
     }
 
     /// The references in scope, and how many others were left out.
-    public func visible(_ texts: [String]) -> (shown: [String], hidden: Int) {
+    package func visible(_ texts: [String]) -> (shown: [String], hidden: Int) {
         let shown = texts.filter(concerns)
         return (shown, texts.count - shown.count)
     }
 
     /// Whether a request asks for or was granted any resource in scope.
-    public func concerns(_ request: AccessRequest, terms: Terms?) -> Bool {
+    package func concerns(_ request: AccessRequest, terms: Terms?) -> Bool {
         guard resources != nil else { return true }
         return request.spec.resources.contains { includes($0.value) } || (terms?.resources.contains(where: includes) ?? false)
             || request.decisions.contains { $0.terms?.resources.contains(where: includes) ?? false }

@@ -9,7 +9,7 @@ extension ReportSite {
     typealias Context = MustacheObject
 
     /// Renders one page into the layout.
-    public func render(_ job: Job) throws(Diagnostic) -> Page {
+    package func render(_ job: Job) throws(Diagnostic) -> Page {
         let path = path(job)
         let base = String(repeating: "../", count: path.count { $0 == "/" })
         let (template, heading, section, context) = page(job, base: base)

@@ -5,22 +5,22 @@ import AccessLedger
 
 /// The static HTML report (DESIGN.md section 8): what every page shows, worked out once,
 /// and each page rendered from the templates on demand, so pages can be written in parallel.
-public struct ReportSite: Sendable {
+package struct ReportSite: Sendable {
     /// Everything a report is made from.
-    public struct Input: Sendable {
-        public var verified: VerifiedTree
-        public var state: StateFile?
+    package struct Input: Sendable {
+        package var verified: VerifiedTree
+        package var state: StateFile?
         /// The audit log's events, oldest first (empty when it does not verify).
-        public var events: [AuditEvent]
+        package var events: [AuditEvent]
         /// Why the audit log does not verify, if it does not.
-        public var chainProblem: String?
-        public var now: Timestamp
-        public var scope: ReportScope
+        package var chainProblem: String?
+        package var now: Timestamp
+        package var scope: ReportScope
         /// The tree's root as file names in diagnostics start with it; pages show paths
         /// relative to it, so the report does not depend on where it was made.
-        public var displayRoot: String
+        package var displayRoot: String
 
-        public init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String) {
+        package init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String) {
             self.verified = verified
             self.state = state
             self.events = events
@@ -32,13 +32,13 @@ public struct ReportSite: Sendable {
     }
 
     /// One file of the report: its path inside the output folder and its content.
-    public struct Page: Sendable {
-        public var path: String
-        public var bytes: [UInt8]
+    package struct Page: Sendable {
+        package var path: String
+        package var bytes: [UInt8]
     }
 
     /// A page to render.
-    public enum Job: Sendable, Hashable {
+    package enum Job: Sendable, Hashable {
         case requests(RequestState?, page: Int)
         case request(Int)
         case resources
@@ -50,8 +50,8 @@ public struct ReportSite: Sendable {
     }
 
     /// Rows on one page of the request list and of the audit log.
-    public static let requestsPerPage = 100
-    public static let eventsPerPage = 200
+    package static let requestsPerPage = 100
+    package static let eventsPerPage = 200
 
     let input: Input
     let library: MustacheLibrary
@@ -78,7 +78,7 @@ public struct ReportSite: Sendable {
     let requestsByPerson: [String: [Int]]
     let holdingsByPerson: [String: [(resource: Int, holding: Int)]]
 
-    public init(_ input: Input, library: MustacheLibrary) {
+    package init(_ input: Input, library: MustacheLibrary) {
         self.input = input
         self.library = library
         let tree = input.verified.tree
@@ -171,7 +171,7 @@ public struct ReportSite: Sendable {
     }
 
     /// Every page of the report, in a fixed order.
-    public var jobs: [Job] {
+    package var jobs: [Job] {
         var out: [Job] = (1...Self.pageCount(requests.count, Self.requestsPerPage)).map { .requests(nil, page: $0) }
         for state in RequestState.allCases {
             let count = requestsByState[state]?.count ?? 0
@@ -191,7 +191,7 @@ public struct ReportSite: Sendable {
 
     /// A safe file name for an id: ids are already `[a-z0-9][a-z0-9._-]*`; anything else
     /// (and a leading dot) is spelled `_XX` in hex, which no id can contain, so names never collide.
-    public static func fileName(_ id: String) -> String {
+    package static func fileName(_ id: String) -> String {
         var out = ""
         for (i, byte) in id.utf8.enumerated() {
             let safe = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || (byte == 0x2E && i > 0)
@@ -205,7 +205,7 @@ public struct ReportSite: Sendable {
     }
 
     /// The path of a page inside the output folder.
-    public func path(_ job: Job) -> String {
+    package func path(_ job: Job) -> String {
         switch job {
         case .requests(let state, let page):
             let base = state.map { "requests-\($0.rawValue)" } ?? "index"

@@ -6,18 +6,18 @@ import AccessLedger
 
 /// A report's templates folder: its Mustache templates, and every other file (the
 /// stylesheet), which is copied into the report as it is.
-public struct ReportTemplates: Sendable {
+package struct ReportTemplates: Sendable {
     /// The pages every report needs; a custom templates folder must have them all.
-    public static let requiredPages = ["layout", "index", "request", "resources", "resource", "people", "principal", "administrators", "audit"]
+    package static let requiredPages = ["layout", "index", "request", "resources", "resource", "people", "principal", "administrators", "audit"]
 
-    public var library: MustacheLibrary
+    package var library: MustacheLibrary
 
     /// Required pages the folder lacks, as file names.
-    public var missingPages: [String] { Self.requiredPages.filter { library.templates[$0] == nil }.map { "\($0).mustache" } }
-    public var assets: [(name: String, bytes: [UInt8])]
+    package var missingPages: [String] { Self.requiredPages.filter { library.templates[$0] == nil }.map { "\($0).mustache" } }
+    package var assets: [(name: String, bytes: [UInt8])]
 
     /// Reads `directory` once; `display` is the folder as the user named it, for errors.
-    public static func load(directory: String, display: String) throws(Diagnostic) -> ReportTemplates {
+    package static func load(directory: String, display: String) throws(Diagnostic) -> ReportTemplates {
         let fm = FileManager.default
         let names: [String]
         do {

@@ -6,13 +6,13 @@ import AccessLedger
 
 /// Writes a report folder whole: pages go to a new folder beside the target, which then
 /// replaces the old report in two renames, so readers never see half a report.
-public enum ReportWriter {
+package enum ReportWriter {
     /// The file that marks a folder as a report accessctl may replace.
-    public static let marker = ".accessctl-report"
+    package static let marker = ".accessctl-report"
 
     /// Renders every page of `site` (up to `parallel` at once) and installs the folder at
     /// `out`; `assets` (the stylesheet) are copied as they are. Returns the number of pages.
-    public static func write(_ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int) throws(Diagnostic) -> Int {
+    package static func write(_ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int) throws(Diagnostic) -> Int {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         let exists = fm.fileExists(atPath: out, isDirectory: &isFolder)

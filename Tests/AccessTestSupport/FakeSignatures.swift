@@ -7,17 +7,17 @@ import AccessPolicy
 /// A stand-in for ssh-keygen in logic tests: a "signature" is a SHA-256 over the public key,
 /// the namespace and the message, so it verifies only with the key it was made for. It
 /// proves nothing cryptographically; it lets the rules around signatures run in memory.
-public struct FakeSignatures: SignatureTool {
+package struct FakeSignatures: SignatureTool {
     /// The public key line of each fake private key path.
-    public var keys: [String: String]
+    package var keys: [String: String]
 
     /// Fake keys named `name`, at paths `key/NAME`.
-    public init(_ names: [String]) {
+    package init(_ names: [String]) {
         keys = Dictionary(uniqueKeysWithValues: names.map { ("key/\($0)", Self.publicKey($0)) })
     }
 
     /// A well-formed ssh-ed25519 public key line whose key bytes come from `name`.
-    public static func publicKey(_ name: String) -> String {
+    package static func publicKey(_ name: String) -> String {
         let type = Array("ssh-ed25519".utf8)
         var blob: [UInt8] = [0, 0, 0, UInt8(type.count)] + type + [0, 0, 0, 32]
         var hash = SHA256()
@@ -26,14 +26,14 @@ public struct FakeSignatures: SignatureTool {
         return "ssh-ed25519 \(Data(blob).base64EncodedString()) \(name)@fake"
     }
 
-    public var isAvailable: Bool { true }
+    package var isAvailable: Bool { true }
 
-    public func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String {
+    package func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String {
         guard let key = keys[keyPath] else { throw SigningError(message: "no fake key at \(keyPath)") }
         return Self.armor(key, namespace, message)
     }
 
-    public func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
+    package func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
         guard !publicKeys.isEmpty else { return .unknownKey }
         let given = SSHKeygen.normalizedArmor(armor)
         return publicKeys.contains { Self.armor($0, namespace, message) == given } ? .good : .bad("signature does not verify")

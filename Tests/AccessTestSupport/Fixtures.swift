@@ -2,24 +2,24 @@ import Foundation
 import AccessModel
 
 /// Where the tests' data is, and the fixed time every test runs at.
-public enum Fixtures {
+package enum Fixtures {
     /// `Tests/Fixtures`: YAML and JSON cases, the Mustache spec, the bundled run's golden files.
-    public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    package static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// The repository root (for the bundled `access/` tree, templates and docs).
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    package static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The time of the bundled run: the committed `access/state` and `access/audit` (and the
     /// golden copies in `Fixtures/bundled`) are what reconcile writes at this `--now`.
-    public static let bundledRunTime = "2026-12-01T04:00:00Z"
+    package static let bundledRunTime = "2026-12-01T04:00:00Z"
 
     /// The clock every in-process command gets: tests never read the wall clock, so a
     /// command run without `--now` answers the same on any date.
-    public static let clock: @Sendable () -> Timestamp = { Timestamp(rfc3339: bundledRunTime)! }
+    package static let clock: @Sendable () -> Timestamp = { Timestamp(rfc3339: bundledRunTime)! }
 }
 
 /// A line diff of two texts that is easy to read, or nil when they are equal.
-public func textDifference(_ actual: String, _ expected: String) -> String? {
+package func textDifference(_ actual: String, _ expected: String) -> String? {
     guard actual != expected else { return nil }
     let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
     var diff = ""

@@ -1,6 +1,6 @@
 /// The small valid access tree the tests share, as file contents by relative path.
-public enum TreeFiles {
-    public static let files: [String: String] = [
+package enum TreeFiles {
+    package static let files: [String: String] = [
         "accessctl.yaml": """
             apiVersion: accessctl/v1
             kind: Settings
@@ -145,7 +145,7 @@ public enum TreeFiles {
 
     /// ann and sam with their public keys, and olga, a second owner, with hers: the signers
     /// the decision and reconcile tests share.
-    public static func signers(_ publicKeys: [String: String]) -> [String: String?] {
+    package static func signers(_ publicKeys: [String: String]) -> [String: String?] {
         [
             "principals/ann.yaml": files["principals/ann.yaml"]! + "  sshKeys:\n    - \(publicKeys["ann"]!)\n",
             "principals/sam.yaml": files["principals/sam.yaml"]! + "  sshKeys:\n    - \(publicKeys["sam"]!)\n",

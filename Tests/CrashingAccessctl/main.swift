@@ -1,6 +1,7 @@
 import AccessCore
 import AccessFormats
 import AccessLedger
+import AccessModel
 import Foundation
 
 // accessctl for the crash tests only: the first argument names the write step at which the
@@ -12,7 +13,9 @@ let observer = step.map { target in
         if reached == target { Platform.killSelf() }
     }
 }
-let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath, writeObserver: observer)
+let cli = AccessCLI(
+    environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath,
+    clock: { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }, writeObserver: observer)
 let result = cli.run(arguments)
 FileHandle.standardOutput.write(Data(result.standardOutput.utf8))
 FileHandle.standardError.write(Data(result.standardError.utf8))

@@ -12,18 +12,24 @@ import AccessBench
 public struct AccessCLI: Sendable {
     public static let version = "0.1.0"
 
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// Relative paths in arguments are taken from here.
-    public var currentDirectory: String
+    package var currentDirectory: String
     /// The time when no `--now` is given; the wall clock unless a test pins it.
-    public var clock: @Sendable () -> Timestamp
+    package var clock: @Sendable () -> Timestamp
     /// Signs and verifies; ssh-keygen unless a test gives a fake.
-    public var signatures: any SignatureTool
+    package var signatures: any SignatureTool
     /// Hears each step of reconcile's writes; only the crash tests give one.
-    public var writeObserver: Reconciler.WriteObserver?
+    package var writeObserver: Reconciler.WriteObserver?
 
-    public init(
-        environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) },
+    /// The tool as the executable runs it: the wall clock and ssh-keygen from the environment.
+    public init(environment: [String: String], currentDirectory: String) {
+        self.init(environment: environment, currentDirectory: currentDirectory, clock: { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) })
+    }
+
+    /// The tool with its clock, signature tool and write observer chosen (tests, the crash test).
+    package init(
+        environment: [String: String], currentDirectory: String, clock: @escaping @Sendable () -> Timestamp,
         signatures: (any SignatureTool)? = nil, writeObserver: Reconciler.WriteObserver? = nil
     ) {
         self.environment = environment
@@ -44,7 +50,7 @@ public struct AccessCLI: Sendable {
     ]
 
     /// The declarations of every subcommand in this release.
-    public static let commands: [CommandSpec] = commandTypes.map { $0.spec }
+    package static let commands: [CommandSpec] = commandTypes.map { $0.spec }
 
     /// Runs one command line (without the program name).
     public func run(_ arguments: [String]) -> CommandResult {

@@ -7,26 +7,26 @@ import AccessReport
 import AccessBench
 
 /// The description of one subcommand: its options, arguments and help text.
-public struct CommandSpec: Sendable {
-    public struct Option: Sendable {
+package struct CommandSpec: Sendable {
+    package struct Option: Sendable {
         /// The long name with dashes, for example `--root`.
-        public var name: String
+        package var name: String
         /// The value's placeholder (`DIR`), or nil for a flag.
-        public var value: String?
-        public var help: String
-        public var repeatable = false
+        package var value: String?
+        package var help: String
+        package var repeatable = false
         /// Values the option accepts, if it is a choice.
-        public var choices: [String]? = nil
+        package var choices: [String]? = nil
     }
 
     /// The words that select the command, for example `audit verify`.
-    public var name: String
-    public var summary: String
+    package var name: String
+    package var summary: String
     /// Positional arguments as shown in the usage line, for example `FILE` or `[DIR]`.
-    public var arguments: [String]
-    public var options: [Option]
-    public var example: String
-    public var details: String = ""
+    package var arguments: [String]
+    package var options: [Option]
+    package var example: String
+    package var details: String = ""
 
     /// The minimum and maximum number of positional arguments.
     var argumentRange: ClosedRange<Int> {
@@ -35,7 +35,7 @@ public struct CommandSpec: Sendable {
     }
 
     /// `usage: accessctl NAME [options] ARGS`.
-    public var usage: String {
+    package var usage: String {
         var parts = ["accessctl", name]
         for option in options {
             let value = option.choices.map { $0.joined(separator: "|") } ?? option.value
@@ -46,7 +46,7 @@ public struct CommandSpec: Sendable {
     }
 
     /// The full `--help` text.
-    public var help: String {
+    package var help: String {
         var out = "\(summary)\n\n\(usage)\n"
         if !details.isEmpty { out += "\n\(details)\n" }
         if !options.isEmpty {
@@ -65,16 +65,16 @@ public struct CommandSpec: Sendable {
 
 /// Arguments after parsing: option values by name and positional arguments in order.
 /// Commands read options only through their typed declarations (`get(Options.root)`).
-public struct ParsedArguments: Sendable {
+package struct ParsedArguments: Sendable {
     /// The command these arguments were parsed for.
-    public var command: CommandSpec?
-    public var values: [String: [String]] = [:]
-    public var flags: Set<String> = []
-    public var positional: [String] = []
+    package var command: CommandSpec?
+    package var values: [String: [String]] = [:]
+    package var flags: Set<String> = []
+    package var positional: [String] = []
 }
 
 /// A mistake on the command line; exits 64 with the command's usage.
-public struct UsageError: Error, Sendable {
-    public var message: String
-    public var command: CommandSpec?
+package struct UsageError: Error, Sendable {
+    package var message: String
+    package var command: CommandSpec?
 }

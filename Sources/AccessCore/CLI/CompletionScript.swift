@@ -8,12 +8,12 @@ import AccessBench
 
 /// Shell completion scripts written from the command declarations, so a new command or
 /// option completes as soon as it is declared.
-public enum CompletionScript {
+package enum CompletionScript {
     /// The shells `accessctl completion` writes a script for.
-    public static let shells = ["bash", "zsh", "fish"]
+    package static let shells = ["bash", "zsh", "fish"]
 
     /// The script for `shell`, or nil for a shell not in `shells`.
-    public static func script(for shell: String, commands: [CommandSpec]) -> String? {
+    package static func script(for shell: String, commands: [CommandSpec]) -> String? {
         switch shell {
         case "bash": return bash(commands)
         case "zsh": return zsh(commands)

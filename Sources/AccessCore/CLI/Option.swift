@@ -8,9 +8,9 @@ import AccessBench
 
 /// One option, declared once: its name and help (for the parser, `--help` and completion)
 /// and how its text becomes a typed value. Commands read options only through these.
-public struct Option<Value: Sendable>: Sendable {
+package struct Option<Value: Sendable>: Sendable {
     /// What the parser, help and completion see.
-    public let declaration: CommandSpec.Option
+    package let declaration: CommandSpec.Option
     /// The typed value, or the reason the text is not one (a usage error).
     let convert: @Sendable (String) -> Result<Value, OptionValueError>
 
@@ -51,25 +51,25 @@ extension Option where Value == Bool {
 
 extension ParsedArguments {
     /// The value given to `option` (the last one if given twice), typed; nil when absent.
-    public func get<Value>(_ option: Option<Value>) throws(UsageError) -> Value? {
+    package func get<Value>(_ option: Option<Value>) throws(UsageError) -> Value? {
         guard let text = values[option.declaration.name]?.last else { return nil }
         return try convert(option, text)
     }
 
     /// Every value given to a repeatable `option`, in order.
-    public func every<Value>(_ option: Option<Value>) throws(UsageError) -> [Value] {
+    package func every<Value>(_ option: Option<Value>) throws(UsageError) -> [Value] {
         var out: [Value] = []
         for text in values[option.declaration.name] ?? [] { out.append(try convert(option, text)) }
         return out
     }
 
     /// Whether a flag was given.
-    public func isSet(_ flag: Option<Bool>) -> Bool {
+    package func isSet(_ flag: Option<Bool>) -> Bool {
         flags.contains(flag.declaration.name)
     }
 
     /// The value of a required option; a usage error naming it when it is missing.
-    public func required<Value>(_ option: Option<Value>) throws(UsageError) -> Value {
+    package func required<Value>(_ option: Option<Value>) throws(UsageError) -> Value {
         guard let value = try get(option) else { throw UsageError(message: "missing option \(option.declaration.name)", command: command) }
         return value
     }
