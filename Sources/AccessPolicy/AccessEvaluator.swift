@@ -165,7 +165,10 @@ package struct AccessEvaluator: Sendable {
             guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
             let actions = rule.actions.map(\.value)
             let text = "rule \(index + 1) (\(rule.resources.map(\.value.text).joined(separator: ", ")): \(actions.joined(separator: ", ")))"
-            out.append((text, actions, reached != resource ? reached : (matched != resource ? matched : nil)))
+            // A grant made on the resource itself reaches it directly, whichever rule applies;
+            // only a grant without a scope (a role held outright) reaches through its rule's match.
+            let through = grant.scope != nil ? (reached != resource ? reached : nil) : (matched != resource ? matched : nil)
+            out.append((text, actions, through))
         }
         return out
     }

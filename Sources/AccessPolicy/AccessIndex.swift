@@ -62,7 +62,12 @@ package struct AccessIndex: Sendable {
             while let action = queue.popLast() {
                 for implied in type?.implies[action] ?? [] where actions.insert(implied).inserted { queue.append(implied) }
             }
-            out.append(Holding(grant: grant, actions: actions.sorted(), through: reached.compactMap(\.through).first))
+            // A rule over a parent's type may name actions this type does not have ("billing" on a site).
+            if let type { actions.formIntersection(type.actions) }
+            guard !actions.isEmpty else { continue }
+            // Direct when any part of the grant reaches the resource itself.
+            let through = reached.contains { $0.through == nil } ? nil : reached.compactMap(\.through).first
+            out.append(Holding(grant: grant, actions: actions.sorted(), through: through))
         }
         return out
     }

@@ -122,6 +122,26 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "36", "newest first")
     }
 
+    /// A resource page lists only actions the resource's type has, and says "through" a
+    /// parent only when the grant was not made on the resource itself.
+    func testResourcePagesShowTheTypesActionsAndDirectGrants() throws {
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)
+        func rows(_ path: String) throws -> [String] {
+            try page("site", path).nodes(forXPath: "//table[@class='access']/tbody/tr").map { row in
+                try row.nodes(forXPath: "td").map { ($0.stringValue ?? "").components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }.joined(separator: " ") }
+                    .joined(separator: " | ")
+            }
+        }
+        let site = try rows("resources/site/acme-prod.html")
+        // customer-admin's rule over account:* names admin and billing, which a site does not have.
+        XCTAssertTrue(site.contains("Alice Nguyen alice.nguyen | read, write | binding acme-admins-own-account → role customer-admincovers it through account:acme | no end"), "\(site)")
+        // deploy-bot's binding names site:* itself: direct, though its role's rule is written for sites.
+        XCTAssertTrue(site.contains { $0.hasPrefix("Deployment pipeline deploy-bot | deploy, read | binding deploy-bot-sites → role deployer |") }, "\(site)")
+        let staging = try rows("resources/site/acme-staging.html")
+        XCTAssertTrue(staging.contains { $0.hasPrefix("Lena Kraus lena.kraus | read, write | request acme-staging-retainer-2027 (approved by bob.owens) → role consultant |") }, "\(staging)")
+        for row in site + staging { XCTAssertFalse(row.contains("billing") || row.contains("admin,"), row) }
+    }
+
     func testSameInputGivesTheSameBytes() throws {
         XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", Self.now]).exitCode, 0)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "two", "--now", Self.now]).exitCode, 0)
