@@ -117,6 +117,31 @@ package enum TreeValidator {
         let directory = Directory(tree)
         checkAdministrators(directory, log)
         checkAssignments(directory, log)
+        failClosed(&tree, log)
+    }
+
+    /// One rule set: a configuration manifest that validate calls wrong grants nothing in
+    /// reconcile, check or the report. It leaves the tree (its id is kept as unreadable, so
+    /// removals name it as invalid), with the error validate printed.
+    static func failClosed(_ tree: inout AccessTree, _ log: DiagnosticCollector) {
+        let broken = Set(log.diagnostics.filter { $0.severity == .error }.map(\.file))
+        guard !broken.isEmpty else { return }
+        var dropped = Set<String>()
+        func keep<T>(_ items: [T], _ header: KeyPath<T, ManifestHeader>) -> [T] {
+            items.filter { item in
+                let h = item[keyPath: header]
+                guard broken.contains(h.file) else { return true }
+                dropped.insert(h.id)
+                return false
+            }
+        }
+        tree.principals = keep(tree.principals, \.header)
+        tree.teams = keep(tree.teams, \.header)
+        tree.roles = keep(tree.roles, \.header)
+        tree.policies = keep(tree.policies, \.header)
+        tree.bindings = keep(tree.bindings, \.header)
+        tree.resources = keep(tree.resources, \.header)
+        tree.unreadableIDs.formUnion(dropped)
     }
 
     /// A role with `assignableBy` may be given (by a principal's or a team's roles, or by a

@@ -67,7 +67,13 @@ extension AccessCLI {
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let tree = loaded.tree
-        guard tree.principals.contains(where: { $0.id == principal }) else { throw unknown("principal", principal, tree.principals.map(\.id)) }
+        guard tree.principals.contains(where: { $0.id == principal }) else {
+            // Fail closed, with validate's own message: an invalid principal holds nothing.
+            guard tree.unreadableIDs.contains(principal) else { throw unknown("principal", principal, tree.principals.map(\.id)) }
+            return CommandResult(
+                exitCode: ExitCode.failure, standardOutput: "denied: \(principal) may not \(action) \(resourceText) at \(at): the manifest of \(principal) has errors, so it grants nothing\n",
+                standardError: render(loaded.diagnostics))
+        }
         guard let resource = ResourceRef(resourceText), tree.resources.contains(where: { $0.ref == resource }) else {
             throw unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
