@@ -34,6 +34,8 @@ extension AuditEvent {
             return "\(event.dropFirst("request.".count)) by \(actor ?? "?") at \(text("at") ?? "?")" + (text("reason").map { ": \($0)" } ?? "")
         case Name.expired:
             return "approved window ended at \(text("validTo") ?? "?")"
+        case Name.ignored:
+            return "\(text("decision") ?? "decision") by \(actor ?? "?") at \(text("at") ?? "?") changed nothing: \(text("why") ?? "")"
         case Name.voided:
             return "\(text("decision") ?? "decision") by \(actor ?? "?") at \(text("at") ?? "?") no longer counts: the spec changed after it was signed"
         case Name.activated:

@@ -14,6 +14,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let relinquished = "request.relinquished"
         package static let expired = "request.expired"
         package static let voided = "decision.voided"
+        /// A verified decision that changed nothing, with why (a deny after the approval).
+        package static let ignored = "decision.ignored"
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"

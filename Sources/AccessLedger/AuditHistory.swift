@@ -62,7 +62,7 @@ package struct AuditHistory: Sendable {
         case AuditEvent.Name.approved:
             let terms = event.detail("terms").map(CanonicalJSON.encode) ?? ""
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "") \(terms)"
-        case AuditEvent.Name.denied, AuditEvent.Name.voided:
+        case AuditEvent.Name.denied, AuditEvent.Name.voided, AuditEvent.Name.ignored:
             return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
         default:
             return nil

@@ -52,7 +52,14 @@ extension Reconciler {
                 add(event(AuditEvent.Name.approved, actor: last?.by.value, details))
             }
             for check in valid where check.decision.kind.value == .deny {
-                add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision)))
+                if status.state == .denied {
+                    add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision)))
+                } else {
+                    // Signed after the approval reached its threshold: recorded, with why it changed nothing.
+                    add(event(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
+                        ("why", .string("the request was already approved; a deny does not take access away (revoke does)")),
+                    ]))
+                }
             }
             for (kind, name) in [(Decision.Kind.revoke, AuditEvent.Name.revoked), (.relinquish, AuditEvent.Name.relinquished)] {
                 if let d = valid.first(where: { $0.decision.kind.value == kind })?.decision {

@@ -25,7 +25,11 @@ extension DecisionVerifier {
     package func status(_ request: AccessRequest) throws -> RequestStatus {
         let checks = try check(request)
         let valid = checks.filter { $0.outcome == .valid }
-        let groups = approvalGroups(checks)
+        // A valid deny is final: approvals from its time on do not count (DESIGN.md section 4).
+        // One that comes after the threshold was reached has no effect; revoke ends access.
+        let firstDeny = valid.filter { $0.decision.kind.value == .deny }.map(\.decision.at.value).min()
+        let counted = firstDeny.map { deny in checks.filter { !($0.decision.kind.value == .approve && $0.decision.at.value >= deny) } } ?? checks
+        let groups = approvalGroups(counted)
         let approval = groups.first { $0.missing == 0 }
         let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
         var status = RequestStatus(request: request, checks: checks, state: .pending, terms: approval?.terms, approvers: approval?.approvers ?? [], updatedAt: updated)

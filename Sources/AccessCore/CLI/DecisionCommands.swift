@@ -154,6 +154,14 @@ extension AccessCLI {
         if let problem = verifier.authorityProblem(request, decision) {
             throw CommandFailure("\(by) cannot \(kind.rawValue) \(request.id): \(problem)")
         }
+        // As of the decision's own time: a deny signed while the request is approved changes nothing.
+        if kind == .deny, let status = try? DecisionVerifier(tree: loaded.tree, settings: settings, now: at, keygen: keygen).status(request),
+            [.approved, .active].contains(status.state)
+        {
+            throw CommandFailure(
+                "\(request.id) is already \(status.state.rawValue); a deny no longer applies. To take the access away, revoke it: "
+                    + "accessctl revoke \(file) --as \(by) --key KEY --reason \"...\"")
+        }
         let payload = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
         if command == "payload" {
             return CommandResult(exitCode: ExitCode.success, standardOutput: String(decoding: payload, as: UTF8.self))
