@@ -61,6 +61,7 @@ package struct Reconciler: Sendable {
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
         var input = try readRecords()
         input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel)
+        input.verified.close(by: input.history)
         return input
     }
 
@@ -213,11 +214,12 @@ package struct Reconciler: Sendable {
             }
         }
         for request in tree.requests {
-            guard let status = input.verified.statuses[request.id], status.state == .active, let terms = status.terms else { continue }
-            if let ended = input.history.ended[request.id] {
+            guard let status = input.verified.statuses[request.id], let terms = status.terms else { continue }
+            if status.endedInLog != nil, let ended = input.history.ended[request.id] {
                 notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
                 continue
             }
+            guard status.state == .active else { continue }
             let key = "request/\(request.id)"
             grants[key] = GrantRecord(
                 key: key, principal: request.spec.requester.value, sourceKind: .request, sourceID: request.id, role: terms.role,

@@ -18,6 +18,9 @@ package struct RequestStatus: Sendable {
     package var updatedAt: Timestamp
     /// For a pending request: how many more approvers the threshold needs, and of which policy.
     package var missingApprovals: (count: Int, policy: String)?
+    /// When the audit log shows the request ended although the tree would still grant it
+    /// (a revoke removed from the file, say): the state is then the log's.
+    package var endedInLog: Timestamp?
 }
 
 extension DecisionVerifier {

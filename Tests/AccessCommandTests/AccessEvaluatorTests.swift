@@ -255,7 +255,7 @@ final class ListingIndexTests: XCTestCase {
         var lines = 0, requestLines = 0
         for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
             let at = Timestamp(rfc3339: text)!
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(Directory(tree), now: at, liveFrom: at))
+            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(Directory(tree), now: at, liveFrom: at, history: AuditHistory()))
             let index = AccessIndex(evaluator, at: at)
             for resource in tree.resources {
                 for action in tree.settings!.resourceType(resource.type.value)!.actions {
@@ -272,7 +272,7 @@ final class ListingIndexTests: XCTestCase {
                             let paths = evaluator.paths(p.id, action, resource.ref, at: at)
                             if !paths.isEmpty { expected += "\(p.id) (\(p.displayName))\n" + paths.map { "  - \($0.description)\n" }.joined() }
                         }
-                        let listing = cli.whoCanListing(tree, action, resource.ref, at: at, clock: at)
+                        let listing = cli.whoCanListing(tree, action, resource.ref, at: at, clock: at, history: AuditHistory())
                         assertText(String(listing.prefix(expected.count)), expected, "who-can \(action) \(resource.ref)")
                         requestLines += indexed.filter { $0.contains("-> request ") }.count
                     }

@@ -34,7 +34,9 @@ extension AccessCLI {
     /// Grants from approved requests (of one principal, or all; about some resources, or all),
     /// their signatures verified; a revoke or relinquish ends a grant at its own time.
     /// Requests closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
-    func requestGrants(_ directory: Directory, now: Timestamp, liveFrom: Timestamp, of principal: String? = nil, about resources: Set<ResourceRef>? = nil) -> [Grant] {
+    func requestGrants(
+        _ directory: Directory, now: Timestamp, liveFrom: Timestamp, history: AuditHistory, of principal: String? = nil, about resources: Set<ResourceRef>? = nil
+    ) -> [Grant] {
         let tree = directory.tree
         guard let settings = tree.settings else { return [] }
         let keygen = signatures
@@ -55,6 +57,8 @@ extension AccessCLI {
             var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
             let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
             if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
+            // What the audit log shows ended stays ended, whatever the file says now.
+            if let end = history.ended[request.id]?.time { grant.validTo = min(grant.validTo ?? end, end) }
             grants.append(grant)
         }
         return grants
@@ -80,15 +84,21 @@ extension AccessCLI {
         if let settings = tree.settings, let type = settings.resourceType(resource.type), !type.actions.contains(action) {
             throw CommandFailure("'\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))" + didYouMean(action, in: type.actions))
         }
-        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: command.json)
+        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, history: history(command.root), json: command.json)
         answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         return answer
     }
 
+    /// What the tree's audit log says happened; empty when there is none or it cannot be read
+    /// (`audit verify` and reconcile report a broken log).
+    func history(_ root: String?) -> AuditHistory {
+        (try? store(root).readLog()).map { AuditHistory($0.events) } ?? AuditHistory()
+    }
+
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.
-    func checkAnswer(_ tree: AccessTree, _ principal: String, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, json: Bool) -> CommandResult {
+    func checkAnswer(_ tree: AccessTree, _ principal: String, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, history: AuditHistory, json: Bool) -> CommandResult {
         let directory = Directory(tree)
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, of: principal))
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, of: principal))
         let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)
         if json {
             var members: [(String, JSONValue)] = [

@@ -30,7 +30,7 @@ struct WhoCanCommand: Command {
         guard let ref = ResourceRef(resource), tree.resources.contains(where: { $0.ref == ref }) else {
             throw cli.unknown("resource", resource, tree.resources.map(\.ref.description))
         }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.whoCanListing(tree, action, ref, at: at ?? clock, clock: clock))
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.whoCanListing(tree, action, ref, at: at ?? clock, clock: clock, history: cli.history(self.root)))
     }
 }
 
@@ -58,17 +58,17 @@ struct AccessCommand: Command {
         guard tree.principals.contains(where: { $0.id == principal }) else {
             throw cli.unknown("principal", principal, tree.principals.map(\.id))
         }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.accessListing(tree, principal, at: at ?? clock, clock: clock))
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.accessListing(tree, principal, at: at ?? clock, clock: clock, history: cli.history(self.root)))
     }
 }
 
 extension AccessCLI {
     /// The text of `who-can` on a loaded tree, every request's grants verified.
-    func whoCanListing(_ tree: AccessTree, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp) -> String {
+    func whoCanListing(_ tree: AccessTree, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, history: AuditHistory) -> String {
         // Only requests about the resource or one of its parents can grant anything on it.
         let directory = Directory(tree)
         let chain = Set(AccessEvaluator(directory: directory).chain(resource))
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, about: chain))
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, about: chain))
         let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
         var out = ""
         for (principal, paths) in lines {
@@ -78,9 +78,9 @@ extension AccessCLI {
     }
 
     /// The text of `access` on a loaded tree, the principal's request grants verified.
-    func accessListing(_ tree: AccessTree, _ principal: String, at: Timestamp, clock: Timestamp) -> String {
+    func accessListing(_ tree: AccessTree, _ principal: String, at: Timestamp, clock: Timestamp, history: AuditHistory) -> String {
         let directory = Directory(tree)
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, of: principal))
+        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, of: principal))
         let lines = evaluator.access(of: principal, at: at)
         var out = ""
         for (action, resource, paths) in lines {

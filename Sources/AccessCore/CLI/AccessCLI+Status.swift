@@ -51,7 +51,8 @@ extension AccessCLI {
         }
         var statuses: [RequestStatus] = []
         do {
-            statuses = try requests.map { try verifier.status($0) }
+            let history = history(command.root)
+            statuses = try requests.map { try verifier.status($0).closed(by: history) }
         } catch {
             throw CommandFailure("cannot run ssh-keygen: \(error)")
         }

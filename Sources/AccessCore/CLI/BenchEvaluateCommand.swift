@@ -77,9 +77,9 @@ extension AccessCLI {
             throw unknown("resource", resourceText, tree.resources.map(\.ref.description))
         }
 
-        let (check, checkTime) = median { checkAnswer(tree, principal, action, resource, at: at, clock: clock, json: false) }
-        let (whoCan, whoCanTime) = median { whoCanListing(tree, action, resource, at: at, clock: clock) }
-        let (access, accessTime) = median { accessListing(tree, principal, at: at, clock: clock) }
+        let (check, checkTime) = median { checkAnswer(tree, principal, action, resource, at: at, clock: clock, history: history(command.root), json: false) }
+        let (whoCan, whoCanTime) = median { whoCanListing(tree, action, resource, at: at, clock: clock, history: history(command.root)) }
+        let (access, accessTime) = median { accessListing(tree, principal, at: at, clock: clock, history: history(command.root)) }
         let loading = load + validate
 
         func row(_ name: String, _ time: Double, _ note: String) -> String {

@@ -32,7 +32,7 @@ struct ReportCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let now = cli.now(now)
-        let verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures)
+        var verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures)
         var errors = cli.render(verified.diagnostics)
         let scope: ReportScope
         do {
@@ -47,6 +47,7 @@ struct ReportCommand: Command {
             errors += error.rendered + "\n"
         }
         let (events, problem) = cli.reportEvents(cli.store(self.root))
+        verified.close(by: AuditHistory(events))
         if let problem { errors += problem + "\n" }
         let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
         do {
