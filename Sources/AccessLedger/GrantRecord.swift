@@ -24,11 +24,15 @@ package struct GrantRecord: Sendable, Equatable {
     package var approvers: [String]
     /// The policy the approval was valid under (requests only).
     package var policy: String?
+    /// Descendants of `resources` the grant does not reach, each `REF (why)`: no policy the
+    /// approvals satisfy covers them, so the apply hook must not give them.
+    package var except: [String]
 
     package init(
         key: String, principal: String, sourceKind: SourceKind, sourceID: String, role: String?, actions: [String], resources: [String],
-        validFrom: Timestamp?, validTo: Timestamp?, approvers: [String] = [], policy: String? = nil
+        validFrom: Timestamp?, validTo: Timestamp?, approvers: [String] = [], policy: String? = nil, except: [String] = []
     ) {
+        self.except = except
         self.key = key
         self.principal = principal
         self.sourceKind = sourceKind
@@ -83,6 +87,7 @@ extension GrantRecord {
         if let validTo { members.append(("validTo", .string(validTo.description))) }
         if !approvers.isEmpty { members.append(("approvers", .array(approvers.map { .string($0) }))) }
         if let policy { members.append(("policy", .string(policy))) }
+        if !except.isEmpty { members.append(("except", .array(except.map { .string($0) }))) }
         return .object(members)
     }
 
@@ -102,12 +107,12 @@ extension GrantRecord {
         guard let key = json["key"]?.stringValue, let principal = json["principal"]?.stringValue,
             let kindText = json["source"]?["kind"]?.stringValue, let kind = SourceKind(rawValue: kindText),
             let sourceID = json["source"]?["id"]?.stringValue, let resources = strings("resources"), let actions = strings("actions"),
-            let approvers = strings("approvers"), let validFrom = time("validFrom"), let validTo = time("validTo")
+            let approvers = strings("approvers"), let except = strings("except"), let validFrom = time("validFrom"), let validTo = time("validTo")
         else { return nil }
         if let role = json["role"], role.stringValue == nil { return nil }
         if let policy = json["policy"], policy.stringValue == nil { return nil }
         self.init(
             key: key, principal: principal, sourceKind: kind, sourceID: sourceID, role: json["role"]?.stringValue, actions: actions,
-            resources: resources, validFrom: validFrom, validTo: validTo, approvers: approvers, policy: json["policy"]?.stringValue)
+            resources: resources, validFrom: validFrom, validTo: validTo, approvers: approvers, policy: json["policy"]?.stringValue, except: except)
     }
 }

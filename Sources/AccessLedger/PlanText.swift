@@ -12,6 +12,7 @@ package enum PlanText {
             let grant = change.grant
             out += "\n\(change.action.symbol) \(change.key)" + (change.cause.map { " (\($0.rawValue))" } ?? "") + "\n"
             var fields: [(String, String)] = [("principal", grant.principal), ("grants", grant.permissions), ("resources", grant.resources.joined(separator: ", ")), ("window", grant.window), ("source", grant.sourceDescription)]
+            if !grant.except.isEmpty { fields.append(("except", grant.except.joined(separator: "; "))) }
             if let reason = change.reason { fields.append((change.action == .change ? "changes" : "why", reason)) }
             if change.drift { fields.append(("drift", "the state file disagreed with the audit log here; corrected and logged")) }
             for (name, value) in fields { out += "    \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(oneLine(value))\n" }

@@ -224,7 +224,7 @@ package struct Reconciler: Sendable {
             grants[key] = GrantRecord(
                 key: key, principal: request.spec.requester.value, sourceKind: .request, sourceID: request.id, role: terms.role,
                 actions: terms.actions, resources: terms.resources.map(\.description), validFrom: terms.validFrom, validTo: terms.validTo,
-                approvers: status.approvers, policy: approvalPolicy(status))
+                approvers: status.approvers, policy: approvalPolicy(status), except: status.leftOut.map(\.why))
             if let to = terms.validTo, to.seconds - now.seconds <= 3600 {
                 notices.append("\(key) of \(request.spec.requester.value) expires at \(to), in \(AccessDuration.format(seconds: to.seconds - now.seconds))")
             }

@@ -155,7 +155,7 @@ package struct AccessEvaluator: Sendable {
     /// it reaches the resource through. Access to a parent covers its children, so the grant's
     /// scope and the rule must each cover the resource or an ancestor.
     package func reach(_ grant: Grant, _ chain: [ResourceRef]) -> [(rule: String?, actions: [String], through: ResourceRef?)] {
-        guard let resource = chain.first else { return [] }
+        guard let resource = chain.first, !grant.leftOut.contains(resource) else { return [] }
         let reached = grant.scope.map { patterns in chain.first { r in patterns.contains { $0.matches(r) } } } ?? resource
         guard let reached else { return [] }
         var out: [(rule: String?, actions: [String], through: ResourceRef?)] = []

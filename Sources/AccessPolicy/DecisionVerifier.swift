@@ -84,6 +84,37 @@ package struct DecisionVerifier: Sendable {
         }
     }
 
+    /// The descendants of an approved grant's resources that no policy the approvals satisfy
+    /// covers, each with why: the hierarchy never widens a policy (DESIGN.md section 4). A
+    /// request for a company under a one-approver policy does not reach the company's
+    /// production site when that site's own policy needs two approvals.
+    package func leftOut(_ request: AccessRequest, _ terms: Terms, approvers: [String]) -> [(resource: ResourceRef, why: String)] {
+        let spec = request.spec
+        let requester = spec.requester.value
+        var out: [(resource: ResourceRef, why: String)] = []
+        var seen = Set(terms.resources)
+        for granted in terms.resources {
+            for child in directory.descendants(of: granted) where seen.insert(child).inserted {
+                let policies = directory.tree.policies.filter { policy in
+                    directory.contains(policy.requesters, requester) && policy.resources.contains { $0.value.matches(child) }
+                        && (terms.role.map { role in policy.roles.contains { $0.value == role } } ?? true)
+                        && terms.actions.allSatisfy { a in policy.actions.contains { $0.value == a } }
+                }
+                guard !policies.isEmpty else {
+                    out.append((child, "\(child) left out: no policy lets \(requester) request it"))
+                    continue
+                }
+                let counts = policies.map { policy in
+                    (policy, approvers.filter { isApprover($0, policy, [child]) && ($0 != requester || policy.allowSelfApproval) }.count)
+                }
+                guard !counts.contains(where: { $0.1 >= $0.0.threshold.value }) else { continue }
+                let closest = counts.min { ($0.0.threshold.value - $0.1) < ($1.0.threshold.value - $1.1) }!
+                out.append((child, "\(child) left out: policy \(closest.0.id) needs \(closest.0.threshold.value) approval\(closest.0.threshold.value == 1 ? "" : "s"), \(closest.1) given"))
+            }
+        }
+        return out
+    }
+
     /// Whether `who` approves under `policy` for `resources`.
     package func isApprover(_ who: String, _ policy: Policy, _ resources: [ResourceRef]) -> Bool {
         directory.contains(policy.approvers.subjects, who) || (policy.approvers.owner && directory.ownsAll(resources, who))

@@ -23,6 +23,8 @@ package struct Grant: Sendable {
     package var scope: [ResourcePattern]?
     package var validFrom: Timestamp?
     package var validTo: Timestamp?
+    /// Descendants of the scope the grant does not reach (no satisfied policy covers them).
+    package var leftOut: Set<ResourceRef> = []
 
     /// Whether the grant is in force at `time`.
     package func isActive(at time: Timestamp) -> Bool {
@@ -47,9 +49,9 @@ package struct Grant: Sendable {
 
 extension Grant {
     /// Grants from an approval's terms: its role and actions on its resources, within its window.
-    package static func fromRequest(_ request: AccessRequest, terms: Terms, approvers: [String]) -> Grant {
+    package static func fromRequest(_ request: AccessRequest, terms: Terms, approvers: [String], leftOut: [ResourceRef] = []) -> Grant {
         Grant(
             principal: request.spec.requester.value, source: .request(request.id, approvers: approvers), role: terms.role, actions: terms.actions,
-            scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo)
+            scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo, leftOut: Set(leftOut))
     }
 }

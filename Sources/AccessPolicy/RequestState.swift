@@ -21,6 +21,8 @@ package struct RequestStatus: Sendable {
     /// When the audit log shows the request ended although the tree would still grant it
     /// (a revoke removed from the file, say): the state is then the log's.
     package var endedInLog: Timestamp?
+    /// Descendants of the approved resources that the approvals do not reach, with why.
+    package var leftOut: [(resource: ResourceRef, why: String)] = []
 }
 
 extension DecisionVerifier {
@@ -36,6 +38,7 @@ extension DecisionVerifier {
         let approval = groups.first { $0.missing == 0 }
         let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
         var status = RequestStatus(request: request, checks: checks, state: .pending, terms: approval?.terms, approvers: approval?.approvers ?? [], updatedAt: updated)
+        if let approval { status.leftOut = leftOut(request, approval.terms, approvers: approval.approvers) }
         func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
         if has(.relinquish) {
             status.state = .relinquished

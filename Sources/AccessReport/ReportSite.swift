@@ -89,7 +89,7 @@ package struct ReportSite: Sendable {
 
         let statuses = tree.requests.compactMap { input.verified.statuses[$0.id] }
         let inForce = statuses.filter { $0.state == .active }.compactMap { status in
-            status.terms.map { Grant.fromRequest(status.request, terms: $0, approvers: status.approvers) }
+            status.terms.map { Grant.fromRequest(status.request, terms: $0, approvers: status.approvers, leftOut: status.leftOut.map(\.resource)) }
         }
         let requests = statuses.filter { scope.concerns($0.request, terms: $0.terms) }
             .sorted { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }

@@ -54,7 +54,7 @@ extension AccessCLI {
         var grants: [Grant] = []
         for request in relevant {
             guard let status = try? verifier.status(request), let terms = status.terms else { continue }
-            var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers)
+            var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers, leftOut: status.leftOut.map(\.resource))
             let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
             if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
             // What the audit log shows ended stays ended, whatever the file says now.

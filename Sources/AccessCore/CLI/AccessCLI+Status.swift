@@ -108,6 +108,7 @@ extension AccessCLI {
         let policies = verifier.matchingPolicies(s.request)
         lines.append(("policies", policies.isEmpty ? "none matches" : policies.map { "\($0.id) (threshold \($0.threshold.value))" }.joined(separator: ", ")))
         if let terms = s.terms { lines.append(("granted", termsText(terms))) }
+        for left in s.leftOut { lines.append(("not reached", left.why)) }
         for (label, value) in lines { out += "  " + (label + ":").padding(toLength: 14, withPad: " ", startingAt: 0) + value + "\n" }
         out += s.checks.isEmpty ? "No decisions yet.\n" : "Decisions:\n"
         for check in s.checks {
@@ -144,6 +145,7 @@ extension AccessCLI {
             ("updatedAt", .string(s.updatedAt.description)), ("approvers", .array(s.approvers.map { .string($0) })),
         ]
         if let terms = s.terms { members.append(("terms", DecisionPayload.termsJSON(terms))) }
+        if !s.leftOut.isEmpty { members.append(("leftOut", .array(s.leftOut.map { .object([("resource", .string($0.resource.description)), ("why", .string($0.why))]) }))) }
         members.append(("decisions", .array(s.checks.map { check in
             var d: [(String, JSONValue)] = [("decision", .string(check.decision.kind.value.rawValue)), ("by", .string(check.decision.by.value)), ("at", .string(check.decision.at.value.description))]
             switch check.outcome {
