@@ -5,11 +5,16 @@ import AccessPolicy
 /// One grant the reconciler applies: what `state/grants.json` lists and the apply hook receives.
 package struct GrantRecord: Sendable, Equatable {
     package enum SourceKind: String, Sendable {
+        /// A role the principal's own manifest names.
+        case principal
+        /// A role of a team the principal belongs to, directly or through a child team.
+        case team
         case binding, request
     }
 
-    /// Stable identity across runs: `request/ID`, or `binding/ID/PRINCIPAL` (a binding to a
-    /// team gives one grant per member, so a member who leaves loses exactly their grant).
+    /// Stable identity across runs: `role/PRINCIPAL/ROLE`, `team/TEAM/PRINCIPAL/ROLE`,
+    /// `binding/ID/PRINCIPAL` (a binding to a team gives one grant per member, so a member
+    /// who leaves loses exactly their grant), or `request/ID`.
     package var key: String
     package var principal: String
     package var sourceKind: SourceKind
@@ -67,6 +72,8 @@ package struct GrantRecord: Sendable, Equatable {
     /// `request ID, approved by A, B` or `binding ID`.
     package var sourceDescription: String {
         switch sourceKind {
+        case .principal: "principal \(sourceID) names the role itself"
+        case .team: "team \(sourceID), which \(principal) belongs to"
         case .binding: "binding \(sourceID)"
         case .request: "request \(sourceID)" + (approvers.isEmpty ? "" : ", approved by \(approvers.joined(separator: ", "))")
         }

@@ -201,6 +201,31 @@ package struct Reconciler: Sendable {
             for team in directory.teams(of: principal.id) { members[team, default: []].append(principal.id) }
         }
         let known = Set(tree.principals.map(\.id))
+        // Standing access from roles is planned, audited and sent to the hook like any grant:
+        // a pull request that makes someone an administrator shows in its plan.
+        func roleScope(_ id: String) -> [String]? {
+            guard let role = directory.role(id) else { return nil }
+            var seen = Set<String>()
+            return role.rules.flatMap { $0.resources.map(\.value.text) }.filter { seen.insert($0).inserted }
+        }
+        for principal in tree.principals {
+            for role in principal.roles {
+                guard let scope = roleScope(role.value) else { continue }
+                let key = "role/\(principal.id)/\(role.value)"
+                grants[key] = GrantRecord(
+                    key: key, principal: principal.id, sourceKind: .principal, sourceID: principal.id, role: role.value, actions: [], resources: scope,
+                    validFrom: nil, validTo: nil)
+            }
+            for team in directory.teams(of: principal.id).sorted() {
+                for role in directory.team(team)?.roles ?? [] {
+                    guard let scope = roleScope(role.value) else { continue }
+                    let key = "team/\(team)/\(principal.id)/\(role.value)"
+                    grants[key] = GrantRecord(
+                        key: key, principal: principal.id, sourceKind: .team, sourceID: team, role: role.value, actions: [], resources: scope,
+                        validFrom: nil, validTo: nil)
+                }
+            }
+        }
         for binding in tree.bindings {
             let from = binding.validFrom?.value, to = binding.validTo?.value
             guard from.map({ $0 <= now }) ?? true, to.map({ now < $0 }) ?? true else { continue }
@@ -241,6 +266,32 @@ package struct Reconciler: Sendable {
         if let to = grant.validTo, to <= now { return (.expired, "expired at \(to)") }
         let tree = input.verified.tree
         switch grant.sourceKind {
+        case .principal:
+            guard let principal = tree.principals.first(where: { $0.id == grant.sourceID }) else {
+                return tree.unreadableIDs.contains(grant.sourceID)
+                    ? (.invalid, "principal \(grant.sourceID) has errors, so it grants nothing")
+                    : (.deleted, "principal \(grant.sourceID) was deleted")
+            }
+            guard let role = grant.role, principal.roles.contains(where: { $0.value == role }) else {
+                return (.deleted, "principal \(principal.id) no longer names role \(grant.role ?? "?")")
+            }
+            return tree.unreadableIDs.contains(role) ? (.invalid, "role \(role) has errors, so it grants nothing") : (.deleted, "role \(role) was deleted")
+        case .team:
+            guard let team = tree.teams.first(where: { $0.id == grant.sourceID }) else {
+                return tree.unreadableIDs.contains(grant.sourceID)
+                    ? (.invalid, "team \(grant.sourceID) has errors, so it grants nothing")
+                    : (.deleted, "team \(grant.sourceID) was deleted")
+            }
+            if !tree.principals.contains(where: { $0.id == grant.principal }) {
+                return tree.unreadableIDs.contains(grant.principal)
+                    ? (.invalid, "principal \(grant.principal) has errors, so it grants nothing")
+                    : (.deleted, "principal \(grant.principal) was deleted")
+            }
+            guard let role = grant.role, team.roles.contains(where: { $0.value == role }) else {
+                return (.deleted, "team \(team.id) no longer gives role \(grant.role ?? "?")")
+            }
+            if !Directory(tree).teams(of: grant.principal).contains(team.id) { return (.deleted, "\(grant.principal) is no longer a member of team \(team.id)") }
+            return tree.unreadableIDs.contains(role) ? (.invalid, "role \(role) has errors, so it grants nothing") : (.deleted, "role \(role) was deleted")
         case .binding:
             guard let binding = tree.bindings.first(where: { $0.id == grant.sourceID }) else {
                 return tree.unreadableIDs.contains(grant.sourceID)

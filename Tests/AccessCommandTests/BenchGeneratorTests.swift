@@ -23,7 +23,7 @@ final class BenchGeneratorTests: XCTestCase {
         XCTAssertEqual(cli.run(["validate", "--root", "a", "--now", "2026-11-23T00:00:00Z"]), CommandResult(exitCode: 0, standardOutput: "a: 413 manifests valid.\n"))
         let plan = cli.run(["plan", "--root", "a", "--now", "2026-11-23T00:00:00Z"])
         XCTAssertEqual(plan.exitCode, 0, plan.standardError)
-        XCTAssertTrue(plan.standardOutput.hasSuffix("Plan: 7 to grant, 0 to change, 0 to remove.\n"), plan.standardOutput)
+        XCTAssertTrue(plan.standardOutput.hasSuffix("Plan: 9 to grant, 0 to change, 0 to remove.\n"), plan.standardOutput)
 
         // Same seed, same tree, apart from keys and the three live signatures.
         let files = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).filter { $0.hasSuffix(".yaml") }.sorted()

@@ -37,7 +37,7 @@ final class BundledTreeReconcileTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.standardError, line: line)
         let head = try XCTUnwrap(try LedgerStore(root: replay.appendingPathComponent("access").path, displayRoot: "").readState()).auditHash
         XCTAssertTrue(
-            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 11 granted, 0 changed, 0 removed; 36 audit events appended (head \(head)).\n"),
+            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 13 granted, 0 changed, 0 removed; 38 audit events appended (head \(head)).\n"),
             result.standardOutput, line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/state/grants.json"), encoding: .utf8), try golden("grants.json"), message + ": state", line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8), try golden("log.jsonl"), message + ": audit", line: line)
@@ -146,16 +146,16 @@ final class BundledTreeReconcileTests: XCTestCase {
                 approved by bob.owens, alice.nguyen under policy support-production: role support-readonly and actions console, 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z
             #3 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
                 approved window ended at 2026-11-22T13:30:00Z
-            3 events of 36.
+            3 events of 38.
 
             """)
         XCTAssertEqual(run(["reconcile", "--root", "access", "--now", "2026-12-02T04:00:00Z"]).exitCode, 0)
         assertText(run(["audit", "show", "--root", "access", "--principal", "raj.patel", "--since", "2026-12-01T12:00:00Z"]).standardOutput, """
-            #37 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
+            #39 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
                 approved window ended at 2026-12-01T16:00:00Z
-            #38 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
+            #40 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
                 request/initech-staging-logs-2026-11-30 removed: expired at 2026-12-01T16:00:00Z
-            2 events of 38.
+            2 events of 40.
 
             """)
         XCTAssertEqual(run(["audit", "show", "--root", "access", "--since", "yesterday"]).exitCode, 64)

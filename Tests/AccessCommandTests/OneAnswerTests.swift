@@ -12,13 +12,13 @@ final class OneAnswerTests: ReconcileTestCase {
         XCTAssertEqual(reconcile("2026-11-22T09:40:00Z").exitCode, 0)
         decide("revoke", by: "ann", at: "2026-11-22T10:00:00Z", ["--reason", "Ticket closed"])
         XCTAssertEqual(reconcile("2026-11-22T10:05:00Z").exitCode, 0)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         // A later commit reverts the file to before the revoke.
         try write("requests/sam-debug.yaml", approved)
 
         let run = reconcile("2026-11-22T10:10:00Z")
         XCTAssertEqual(run.exitCode, 0, run.standardError)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
 
         let check = tree.run(["check", "sam", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:10:00Z"])
         XCTAssertEqual(check.exitCode, 1, check.standardOutput)

@@ -44,7 +44,7 @@ final class OneRuleSetTests: ReconcileTestCase {
         let run = reconcile("2026-11-22T09:10:00Z")
         XCTAssertEqual(run.exitCode, 1, "an invalid tree fails the run")
         XCTAssertFalse(run.standardOutput.contains("bot"), run.standardOutput)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
 
         let check = tree.run(["check", "bot", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T09:10:00Z"])
         XCTAssertEqual(check.exitCode, 1)

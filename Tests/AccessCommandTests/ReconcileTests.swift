@@ -59,16 +59,23 @@ final class ReconcileTests: ReconcileTestCase {
             window     no end
             source     binding ann-admin
 
+        + role/ann/admin
+            principal  ann
+            grants     role admin
+            resources  *
+            window     no end
+            source     principal ann names the role itself
+
         """
 
     func testRequestThroughTimeApprovedActiveExpiringExpired() throws {
         // Before approval: only the standing binding.
-        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\nPlan: 1 to grant, 0 to change, 0 to remove.\n")
+        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\nPlan: 2 to grant, 0 to change, 0 to remove.\n")
         XCTAssertEqual(plan("2026-11-22T09:10:00Z", ["--detailed-exitcode"]).exitCode, 2)
         let first = reconcile("2026-11-22T09:10:00Z")
         XCTAssertEqual(first.exitCode, 0, first.standardError)
-        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 1 granted, 0 changed, 0 removed; 2 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), first.standardOutput)
-        XCTAssertEqual(try events(), ["request.submitted sam-debug", "grant.activated ann"])
+        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 2 granted, 0 changed, 0 removed; 3 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), first.standardOutput)
+        XCTAssertEqual(try events(), ["request.submitted sam-debug", "grant.activated ann", "grant.activated ann"])
 
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
         let approved = """
@@ -86,7 +93,7 @@ final class ReconcileTests: ReconcileTestCase {
             """
         assertText(plan("2026-11-22T10:00:00Z").standardOutput, approved)
         XCTAssertEqual(reconcile("2026-11-22T10:00:00Z").exitCode, 0)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "request/sam-debug"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "request/sam-debug", "role/ann/admin"])
         let log = try LedgerStore(root: tree.root.path, displayRoot: "").readLog()
         let approval = try XCTUnwrap(log.events.first { $0.event == "request.approved" })
         XCTAssertEqual(approval.actor, "ann")
@@ -114,7 +121,7 @@ final class ReconcileTests: ReconcileTestCase {
             """
         assertText(plan("2026-11-22T11:30:00Z").standardOutput, expired)
         XCTAssertEqual(reconcile("2026-11-22T11:30:00Z").exitCode, 0)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         XCTAssertEqual(try events().suffix(4), ["request.approved sam-debug", "grant.activated sam-debug", "request.expired sam-debug", "grant.expired sam-debug"])
 
         // Idempotent: a second run at the same now changes no byte.
@@ -164,7 +171,7 @@ final class ReconcileTests: ReconcileTestCase {
 
             """)
         XCTAssertEqual(reconcile("2026-11-22T11:30:00Z").exitCode, 0)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
     }
 
     func testRelinquish() throws {
@@ -174,7 +181,7 @@ final class ReconcileTests: ReconcileTestCase {
         let result = reconcile("2026-11-22T10:20:00Z")
         XCTAssertTrue(result.standardOutput.contains("- request/sam-debug (relinquished)\n") && result.standardOutput.contains("why        relinquished by sam at 2026-11-22T10:15:00Z\n"), result.standardOutput)
         XCTAssertEqual(try events().suffix(2), ["request.relinquished sam-debug", "grant.relinquished sam-debug"])
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
     }
 
     func testApprovalVoidedBySpecEdit() throws {
@@ -196,7 +203,7 @@ final class ReconcileTests: ReconcileTestCase {
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasPrefix("tree/requests/broken.yaml:5:"), result.standardError)
         XCTAssertTrue(result.standardOutput.contains("- request/sam-debug (expired)\n"), result.standardOutput)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"], "the expiry is applied despite the broken file")
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"], "the expiry is applied despite the broken file")
         XCTAssertEqual(plan("2026-11-22T11:00:00Z").exitCode, 1)
     }
 
@@ -223,7 +230,7 @@ final class ReconcileTests: ReconcileTestCase {
         try write(StateFile.relativePath, forged)
         let verified = verify()
         XCTAssertEqual(verified.exitCode, 1)
-        assertText(verified.standardError, "tree/state/grants.json: error: replaying the audit log up to line 2 does not give the state file's grants (the next reconcile corrects this as drift):\n  binding/ann-admin/sam: in the state file, never granted by the log\n")
+        assertText(verified.standardError, "tree/state/grants.json: error: replaying the audit log up to line 3 does not give the state file's grants (the next reconcile corrects this as drift):\n  binding/ann-admin/sam: in the state file, never granted by the log\n")
         let result = reconcile("2026-11-22T09:20:00Z")
         XCTAssertEqual(result.exitCode, 0, result.standardError)
         XCTAssertTrue(result.standardOutput.contains("""
@@ -238,7 +245,7 @@ final class ReconcileTests: ReconcileTestCase {
 
             """), result.standardOutput)
         XCTAssertEqual(try events().last, "grant.drift sam")
-        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 2", with: "\"seq\": 3").replacingOccurrences(of: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[1].hash, with: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[2].hash))
+        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 3", with: "\"seq\": 4").replacingOccurrences(of: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[2].hash, with: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[3].hash))
         XCTAssertEqual(verify().exitCode, 0)
     }
 
@@ -259,14 +266,14 @@ final class ReconcileTests: ReconcileTestCase {
         let failed = reconcile("2026-11-22T10:00:00Z", ["--hook", hook])
         XCTAssertEqual(failed.exitCode, 1)
         assertText(failed.standardError, "error: request/sam-debug: the hook exited with status 3: sam is not provisioned yet; not applied, tried again on the next run\n")
-        XCTAssertTrue(failed.standardOutput.hasSuffix("1 granted, 0 changed, 0 removed, 1 failed; 3 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertTrue(failed.standardOutput.hasSuffix("2 granted, 0 changed, 0 removed, 1 failed; 4 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         let lines = try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines.count, 3)
         XCTAssertEqual(String(lines[1]), #"{"action":"grant","grant":{"approvers":["ann"],"key":"request/sam-debug","policy":"support","principal":"sam","resources":["site:acme-prod"],"role":"reader","source":{"id":"sam-debug","kind":"request"},"validFrom":"2026-11-22T09:30:00Z","validTo":"2026-11-22T13:30:00Z"},"key":"request/sam-debug","now":"2026-11-22T10:00:00Z"}"#)
         let retried = reconcile("2026-11-22T10:05:00Z", ["--hook", "cat > /dev/null"])
         XCTAssertEqual(retried.exitCode, 0, retried.standardError)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "request/sam-debug"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "request/sam-debug", "role/ann/admin"])
         XCTAssertEqual(verify().exitCode, 0)
     }
 
@@ -320,7 +327,7 @@ final class ReconcileTests: ReconcileTestCase {
         let lines = log.split(separator: "\n")
         try write(AuditLog.relativePath, lines.dropLast().map { $0 + "\n" }.joined())
         let head = try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash
-        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 2 with hash \(head), but the log has only 1 complete line: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
+        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 3 with hash \(head), but the log has only 2 complete lines: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
     }
 
     func testSecondRunWaitsForTheLockThenGivesUp() throws {
@@ -343,7 +350,7 @@ final class ReconcileThresholdTests: ReconcileTestCase {
         let window = ["--from", "2026-11-22T09:30:00Z", "--to", "2026-11-22T12:00:00Z"]
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", window)
         XCTAssertEqual(reconcile("2026-11-22T10:00:00Z").exitCode, 0)
-        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann"])
+        XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         decide("approve", by: "olga", at: "2026-11-22T10:10:00Z", window)
         let result = reconcile("2026-11-22T10:15:00Z")
         XCTAssertTrue(result.standardOutput.contains("+ request/sam-debug\n") && result.standardOutput.contains("source     request sam-debug, approved by ann, olga\n"), result.standardOutput)
