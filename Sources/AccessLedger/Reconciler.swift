@@ -51,6 +51,14 @@ package struct Reconciler: Sendable {
 
         /// Every error and warning of the run's input.
         package var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
+
+        package init(verified: VerifiedTree, state: StateFile?, log: AuditLog, history: AuditHistory, stateProblems: [Diagnostic]) {
+            self.verified = verified
+            self.state = state
+            self.log = log
+            self.history = history
+            self.stateProblems = stateProblems
+        }
     }
 
     /// Where state and audit are read and written.
@@ -189,7 +197,7 @@ package struct Reconciler: Sendable {
     /// What should be in force now: bindings in their window and requests whose verified
     /// approvals reach their threshold with terms that contain now, unless the audit log
     /// shows the request ended. Also the notices about refused and soon-ending grants.
-    func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
+    package func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
         let tree = input.verified.tree
         let directory = Directory(tree)
         var grants: [String: GrantRecord] = [:]
