@@ -49,18 +49,8 @@ package struct BenchGenerator: Sendable {
         package var liveSigned: Int
     }
 
-    /// A small deterministic generator (SplitMix64), so a seed always gives the same tree.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
+    /// A seed always gives the same tree.
+    typealias Random = SeededRandom
 
     /// Writes the tree into `out`, which must not exist or be empty. Private keys go to
     /// `out/.bench-keys/` (a dot folder, never read as manifests).

@@ -11,21 +11,8 @@ import AccessTestSupport
 /// in the state give the same answer for every principal, action and resource. In memory,
 /// seeded, bounded; signatures are fakes.
 @Suite struct OneAnswerPropertyTests {
-    /// A small seeded generator (SplitMix64), so a failing seed can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
-        mutating func subset<T>(_ items: [T], _ percent: Int) -> [T] { items.filter { _ in chance(percent) } }
-    }
+    /// Seeded, so a failing seed can be replayed.
+    typealias Random = SeededRandom
 
     static let signatures = FakeSignatures((0..<6).map { "p\($0)" })
 
@@ -178,4 +165,11 @@ extension OneAnswerPropertyTests {
         }
         #expect((kinds[.principal] ?? 0) >= 5 && (kinds[.team] ?? 0) >= 10 && (kinds[.binding] ?? 0) >= 10 && (kinds[.request] ?? 0) >= 10, "\(kinds)")
     }
+}
+
+extension SeededRandom {
+    mutating func int(_ n: Int) -> Int { below(n) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    mutating func subset<T>(_ items: [T], _ percent: Int) -> [T] { items.filter { _ in chance(percent) } }
 }
