@@ -148,9 +148,13 @@ extension ReportSite {
                 "policy": .text(check.policy),
             ]
             switch check.outcome {
-            case .valid:
+            case .valid where check.signatureChecked:
                 row["verified"] = .bool(true)
-                row["verification"] = .text(check.signatureChecked ? "signature verified with the signer's key; the signer may decide under the policy" : "valid when checked; not re-verified: the request closed before the report's time")
+                row["verification"] = .text("signature verified with the signer's key; the signer may decide under the policy")
+            case .valid:
+                // Never shown as verified: this run did not check the signature.
+                row["unchecked"] = .bool(true)
+                row["verification"] = .text("signature not re-verified: the request closed before the report's time, so this decision can no longer change access")
             case .invalid(let why):
                 row["verified"] = .bool(false)
                 row["verification"] = .text("not valid: \(why)")

@@ -142,6 +142,16 @@ final class ReportTests: XCTestCase {
         for row in site + staging { XCTAssertFalse(row.contains("billing") || row.contains("admin,"), row) }
     }
 
+    /// A decision the report's run did not verify is never shown as verified.
+    func testDecisionsNotReVerifiedAreLabelledSo() throws {
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)
+        // Requested 2026-11-10 under a 3-day requestTTL and over since: closed, so not re-verified.
+        XCTAssertEqual(try texts(page("site", "requests/acme-staging-restart-2026-11-10.html"), "//ol[@class='decisions']/li/p[@class='verification']"), [
+            "– signature not re-verified: the request closed before the report's time, so this decision can no longer change access",
+            "– signature not re-verified: the request closed before the report's time, so this decision can no longer change access",
+        ])
+    }
+
     func testSameInputGivesTheSameBytes() throws {
         XCTAssertEqual(run(["report", "--root", "access", "--out", "one", "--now", Self.now]).exitCode, 0)
         XCTAssertEqual(run(["report", "--root", "access", "--out", "two", "--now", Self.now]).exitCode, 0)
