@@ -5,6 +5,11 @@ import AccessPolicy
 extension AuditEvent {
     /// One readable line about the event, for `audit show` and the report.
     package var summary: String {
+        let line = baseSummary
+        return detail("verified") == .bool(false) ? line + " [signature not re-verified: the request had closed before the run saw it]" : line
+    }
+
+    private var baseSummary: String {
         func text(_ key: String) -> String? { detail(key)?.stringValue }
         let grant = detail("grant").flatMap(GrantRecord.init(json:))
         let key = text("key") ?? ""

@@ -32,6 +32,12 @@ extension Reconciler {
             func decisionDetails(_ d: Decision) -> [(String, JSONValue)] {
                 [("decision", .string(d.kind.value.rawValue)), ("at", .string(d.at.value.description))] + (d.reason.map { [("reason", .string($0))] } ?? [])
             }
+            // The log never presents a decision as verified when this run did not check its
+            // signature (a request that had closed before the run saw it): it says so.
+            let unverified: [(String, JSONValue)] = [("verified", .bool(false)), ("note", .string("signature not re-verified: the request had closed before this run saw it"))]
+            func label(_ checks: [DecisionVerifier.Check]) -> [(String, JSONValue)] {
+                checks.allSatisfy(\.signatureChecked) ? [] : unverified
+            }
             for check in status.checks {
                 if case .voided(let why) = check.outcome {
                     let d = check.decision
@@ -49,11 +55,11 @@ extension Reconciler {
                 ]
                 let modified = terms.differences(from: spec)
                 if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
-                add(event(AuditEvent.Name.approved, actor: last?.by.value, details))
+                add(event(AuditEvent.Name.approved, actor: last?.by.value, details + label(approvals)))
             }
             for check in valid where check.decision.kind.value == .deny {
                 if status.state == .denied {
-                    add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision)))
+                    add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
                 } else {
                     // Signed after the approval reached its threshold: recorded, with why it changed nothing.
                     add(event(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
@@ -62,8 +68,8 @@ extension Reconciler {
                 }
             }
             for (kind, name) in [(Decision.Kind.revoke, AuditEvent.Name.revoked), (.relinquish, AuditEvent.Name.relinquished)] {
-                if let d = valid.first(where: { $0.decision.kind.value == kind })?.decision {
-                    add(event(name, actor: d.by.value, decisionDetails(d)))
+                if let check = valid.first(where: { $0.decision.kind.value == kind }) {
+                    add(event(name, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
                 }
             }
             if status.state == .expired, let to = status.terms?.validTo {
