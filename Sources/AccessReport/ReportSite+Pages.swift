@@ -134,6 +134,8 @@ extension ReportSite {
         if let terms = status.terms {
             out["terms"] = termsContext(terms, spec: spec, base: base)
             out["approvers"] = .list(status.approvers.map { personLink($0, base: base) })
+            // Descendants the approvals do not reach, each with why; only those this report may name.
+            out["notReached"] = .list(status.leftOut.filter { input.scope.includes($0.resource) }.map { .text($0.why) })
         }
         if let missing = status.missingApprovals, status.state == .pending {
             out["missing"] = .text("\(missing.count) more approval\(missing.count == 1 ? "" : "s") over the same terms needed under policy \(missing.policy)")

@@ -53,6 +53,12 @@ final class HierarchyPolicyTests: ReconcileTestCase {
             """), run.standardOutput)
         XCTAssertTrue(try read("state/grants.json").contains("\"except\": [\n        \"site:acme-prod left out: policy support needs 2 approvals, 1 given\"\n      ]"))
 
+        XCTAssertEqual(tree.run(["report", "--root", "tree", "--out", "site", "--now", "2026-11-22T10:00:00Z", "--templates", TestSupport.repositoryRoot.appendingPathComponent("templates").path]).exitCode, 0)
+        let page = try String(contentsOf: tree.root.deletingLastPathComponent().appendingPathComponent("site/requests/sam-account.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<li>Not reached: site:acme-prod left out: policy support needs 2 approvals, 1 given</li>"), page)
+        let site = try String(contentsOf: tree.root.deletingLastPathComponent().appendingPathComponent("site/resources/site/acme-prod.html"), encoding: .utf8)
+        XCTAssertFalse(site.contains("sam-account"), "the site's page does not list the request's access")
+
         // With the second owner's approval the site's own policy is satisfied too.
         decide("approve", "sam-account", by: "olga", at: "2026-11-22T09:30:00Z")
         XCTAssertEqual(tree.run(["check", "sam", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:00:00Z"]).exitCode, 0)
