@@ -39,6 +39,8 @@ extension AuditEvent {
             return "\(event.dropFirst("request.".count)) by \(actor ?? "?") at \(text("at") ?? "?")" + (text("reason").map { ": \($0)" } ?? "")
         case Name.expired:
             return "approved window ended at \(text("validTo") ?? "?")"
+        case Name.seen:
+            return "\(text("decision") ?? "decision") by \(actor ?? "?") signed at \(text("at") ?? "?") first seen; it counts from the later of the two"
         case Name.ignored:
             return "\(text("decision") ?? "decision") by \(actor ?? "?") at \(text("at") ?? "?") changed nothing: \(text("why") ?? "")"
         case Name.voided:

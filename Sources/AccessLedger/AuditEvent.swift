@@ -16,6 +16,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let voided = "decision.voided"
         /// A verified decision that changed nothing, with why (a deny after the approval).
         package static let ignored = "decision.ignored"
+        /// The first run that saw a verified decision: it counts from then (or its signed time, if later).
+        package static let seen = "decision.seen"
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"

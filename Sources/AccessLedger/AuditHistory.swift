@@ -14,6 +14,8 @@ package struct AuditHistory: Sendable {
     /// The spec digest last logged for each request.
     package var specDigests: [String: String] = [:]
     package var lastTime: Timestamp?
+    /// When a run first saw each decision (by `Decision.observationKey`).
+    package var firstSeen: [String: Timestamp] = [:]
 
     package init() {}
 
@@ -34,6 +36,8 @@ package struct AuditHistory: Sendable {
             if let key, let grant = event.detail("grant").flatMap(GrantRecord.init(json:)) { grants[key] = grant }
         case AuditEvent.Name.submitted, AuditEvent.Name.updated:
             if let request = event.request, let digest = event.detail("specDigest")?.stringValue { specDigests[request] = digest }
+        case AuditEvent.Name.seen, AuditEvent.Name.ignored:
+            if let key = event.detail("observationKey")?.stringValue, firstSeen[key] == nil { firstSeen[key] = event.time }
         case AuditEvent.Name.expired: end(event.request, .expired, event.time)
         case AuditEvent.Name.revoked: end(event.request, .revoked, event.time)
         case AuditEvent.Name.relinquished: end(event.request, .relinquished, event.time)
@@ -62,6 +66,8 @@ package struct AuditHistory: Sendable {
         case AuditEvent.Name.approved:
             let terms = event.detail("terms").map(CanonicalJSON.encode) ?? ""
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "") \(terms)"
+        case AuditEvent.Name.seen:
+            return "\(event.event) \(event.detail("observationKey")?.stringValue ?? "")"
         case AuditEvent.Name.denied, AuditEvent.Name.voided, AuditEvent.Name.ignored:
             return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
         default:

@@ -45,6 +45,20 @@ extension Reconciler {
                 }
             }
             let valid = status.checks.filter { $0.outcome == .valid }
+            // Record when each verified decision was first seen: it counts from then.
+            for check in valid where check.signatureChecked {
+                let d = check.decision
+                let key = d.observationKey(request.id)
+                guard input.history.firstSeen[key] == nil else { continue }
+                if let ended = input.history.ended[request.id] {
+                    add(event(AuditEvent.Name.ignored, actor: d.by.value, decisionDetails(d) + [
+                        ("observationKey", .string(key)),
+                        ("why", .string("first seen after the request ended (\(ended.cause.rawValue) at \(ended.time)); it changes nothing")),
+                    ]))
+                } else {
+                    add(event(AuditEvent.Name.seen, actor: d.by.value, decisionDetails(d) + [("observationKey", .string(key))]))
+                }
+            }
             if let terms = status.terms {
                 let approvals = valid.filter { $0.decision.kind.value == .approve && $0.decision.terms == terms && status.approvers.contains($0.decision.by.value) }
                 let last = approvals.max { $0.decision.at.value < $1.decision.at.value }?.decision

@@ -68,7 +68,7 @@ package struct Reconciler: Sendable {
     /// Reads the tree, the state file and the audit log, and checks they fit together.
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
         var input = try readRecords()
-        input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel)
+        input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel, observed: input.history.firstSeen)
         input.verified.close(by: input.history)
         return input
     }

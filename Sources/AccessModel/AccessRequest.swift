@@ -104,6 +104,13 @@ package struct Decision: Sendable {
     }
 }
 
+extension Decision {
+    /// Identifies this decision across runs, for the time a reconcile first saw it.
+    package func observationKey(_ request: String) -> String {
+        "\(request) \(kind.value.rawValue) \(by.value) \(at.value) \(specDigest.value)"
+    }
+}
+
 /// What an approval grants; may be narrower than what was requested.
 package struct Terms: Sendable, Equatable {
     package var validFrom: Timestamp

@@ -31,6 +31,8 @@ package struct DecisionVerifier: Sendable {
     package let keygen: any SignatureTool
     /// A request that cannot affect a grant at or after this time is closed (default: now).
     package var liveFrom: Timestamp
+    /// When a reconcile first saw each decision (by `Decision.observationKey`), from the audit log.
+    package var observed: [String: Timestamp] = [:]
     /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
     package var verdicts: [String: [Int: SignatureVerdict]] = [:]
 
@@ -53,10 +55,15 @@ package struct DecisionVerifier: Sendable {
     /// when they mattered), which keeps a tree with years of requests fast. This rests only
     /// on the signed terms and the clock, never on anything else stored in the repository.
     package func isClosed(_ request: AccessRequest) -> Bool {
-        let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > liveFrom } ?? true } ?? false) }
+        isClosed(request, asOf: liveFrom)
+    }
+
+    /// Whether no decision of `request` can affect a grant at or after `time`.
+    package func isClosed(_ request: AccessRequest, asOf time: Timestamp) -> Bool {
+        let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > time } ?? true } ?? false) }
         if live { return false }
         let ttl = matchingPolicies(request).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
-        return liveFrom.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+        return time.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
     }
 
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
@@ -113,6 +120,14 @@ package struct DecisionVerifier: Sendable {
             }
         }
         return out
+    }
+
+    /// The time a decision counts from: the later of its signed `at` and when a reconcile
+    /// first saw it (now, for one not seen yet), so back-dating `at` gains nothing. A closed
+    /// request's decisions (not re-verified, changing nothing) keep their signed time.
+    package func effectiveTime(_ request: AccessRequest, _ decision: Decision) -> Timestamp {
+        guard !isClosed(request, asOf: now) else { return decision.at.value }
+        return max(decision.at.value, observed[decision.observationKey(request.id)] ?? now)
     }
 
     /// Whether `who` approves under `policy` for `resources`.
@@ -187,10 +202,12 @@ package struct DecisionVerifier: Sendable {
         guard let terms = decision.terms else { return .failure(Problem(message: "an approval needs terms")) }
         if let problem = widening(terms, spec) { return .failure(Problem(message: "terms wider than requested: \(problem)")) }
         var lastProblem = ""
+        let effective = effectiveTime(request, decision)
         for policy in allowed {
             let staleAt = spec.requestedAt.value.adding(policy.requestTTL.seconds ?? 0)
-            if decision.at.value > staleAt {
+            if effective > staleAt {
                 lastProblem = "the request went stale at \(staleAt) (requestTTL \(policy.requestTTL) of policy \(policy.id)); it can no longer be approved"
+                    + (effective > decision.at.value ? " (this approval counts from \(effective), when accessctl first saw it, not its signed time \(decision.at.value))" : "")
                 continue
             }
             if let max = policy.maxDuration.value.seconds {

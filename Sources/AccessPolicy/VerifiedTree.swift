@@ -23,10 +23,12 @@ package struct VerifiedTree: Sendable {
     /// Loads the tree at `root` and checks every decision as of `now`.
     /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
     /// ssh-keygen processes at once.
-    package static func load(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism) -> VerifiedTree {
+    package static func load(
+        root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism, observed: [String: Timestamp] = [:]
+    ) -> VerifiedTree {
         let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
-        result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel)
+        result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: observed)
         return result
     }
 
@@ -36,7 +38,8 @@ package struct VerifiedTree: Sendable {
     /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
     /// each request's state.
     package mutating func verify(
-        now: Timestamp, keygen: any SignatureTool, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SignatureVerdict]]? = nil
+        now: Timestamp, keygen: any SignatureTool, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SignatureVerdict]]? = nil,
+        observed: [String: Timestamp] = [:]
     ) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }
@@ -44,6 +47,7 @@ package struct VerifiedTree: Sendable {
             diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
         }
         var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        verifier.observed = observed
         if let verdicts {
             verifier.verdicts = verdicts
         } else if keygen.isAvailable {

@@ -266,7 +266,7 @@ final class ReconcileTests: ReconcileTestCase {
         let failed = reconcile("2026-11-22T10:00:00Z", ["--hook", hook])
         XCTAssertEqual(failed.exitCode, 1)
         assertText(failed.standardError, "error: request/sam-debug: the hook exited with status 3: sam is not provisioned yet; not applied, tried again on the next run\n")
-        XCTAssertTrue(failed.standardOutput.hasSuffix("2 granted, 0 changed, 0 removed, 1 failed; 4 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
+        XCTAssertTrue(failed.standardOutput.hasSuffix("2 granted, 0 changed, 0 removed, 1 failed; 5 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
         XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         let lines = try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 3)

@@ -41,6 +41,7 @@ extension AccessCLI {
         guard let settings = tree.settings else { return [] }
         let keygen = signatures
         var verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
+        verifier.observed = history.firstSeen
         let relevant = tree.requests.filter { request in
             guard principal == nil || request.spec.requester.value == principal, request.decisions.contains(where: { $0.kind.value == .approve }) else { return false }
             // Approved terms may name other resources than the spec asked for.

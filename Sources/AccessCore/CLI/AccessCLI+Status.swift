@@ -41,7 +41,9 @@ extension AccessCLI {
         guard keygen.isAvailable else {
             throw CommandFailure("ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")
         }
-        let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: keygen)
+        let history = history(command.root)
+        var verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: keygen)
+        verifier.observed = history.firstSeen
         var requests = loaded.tree.requests
         if let name = command.name {
             requests = requests.filter { $0.id == name }
@@ -51,7 +53,6 @@ extension AccessCLI {
         }
         var statuses: [RequestStatus] = []
         do {
-            let history = history(command.root)
             statuses = try requests.map { try verifier.status($0).closed(by: history) }
         } catch {
             throw CommandFailure("cannot run ssh-keygen: \(error)")

@@ -32,7 +32,9 @@ struct ReportCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let now = cli.now(now)
-        var verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures)
+        let (events, problem) = cli.reportEvents(cli.store(self.root))
+        let history = AuditHistory(events)
+        var verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures, observed: history.firstSeen)
         var errors = cli.render(verified.diagnostics)
         let scope: ReportScope
         do {
@@ -46,8 +48,7 @@ struct ReportCommand: Command {
         } catch {
             errors += error.rendered + "\n"
         }
-        let (events, problem) = cli.reportEvents(cli.store(self.root))
-        verified.close(by: AuditHistory(events))
+        verified.close(by: history)
         if let problem { errors += problem + "\n" }
         let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
         do {
