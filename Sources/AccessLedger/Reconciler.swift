@@ -273,38 +273,34 @@ package struct Reconciler: Sendable {
     func removalCause(_ grant: GrantRecord, _ input: Input) -> (RemovalCause, String) {
         if let to = grant.validTo, to <= now { return (.expired, "expired at \(to)") }
         let tree = input.verified.tree
+        /// A manifest the grant came from is gone: left out for its errors, or deleted.
+        func gone(_ what: String, _ id: String) -> (RemovalCause, String) {
+            tree.unreadableIDs.contains(id) ? (.invalid, "\(what) \(id) has errors, so it grants nothing") : (.deleted, "\(what) \(id) was deleted")
+        }
         switch grant.sourceKind {
         case .principal:
             guard let principal = tree.principals.first(where: { $0.id == grant.sourceID }) else {
-                return tree.unreadableIDs.contains(grant.sourceID)
-                    ? (.invalid, "principal \(grant.sourceID) has errors, so it grants nothing")
-                    : (.deleted, "principal \(grant.sourceID) was deleted")
+                return gone("principal", grant.sourceID)
             }
             guard let role = grant.role, principal.roles.contains(where: { $0.value == role }) else {
                 return (.deleted, "principal \(principal.id) no longer names role \(grant.role ?? "?")")
             }
-            return tree.unreadableIDs.contains(role) ? (.invalid, "role \(role) has errors, so it grants nothing") : (.deleted, "role \(role) was deleted")
+            return gone("role", role)
         case .team:
             guard let team = tree.teams.first(where: { $0.id == grant.sourceID }) else {
-                return tree.unreadableIDs.contains(grant.sourceID)
-                    ? (.invalid, "team \(grant.sourceID) has errors, so it grants nothing")
-                    : (.deleted, "team \(grant.sourceID) was deleted")
+                return gone("team", grant.sourceID)
             }
             if !tree.principals.contains(where: { $0.id == grant.principal }) {
-                return tree.unreadableIDs.contains(grant.principal)
-                    ? (.invalid, "principal \(grant.principal) has errors, so it grants nothing")
-                    : (.deleted, "principal \(grant.principal) was deleted")
+                return gone("principal", grant.principal)
             }
             guard let role = grant.role, team.roles.contains(where: { $0.value == role }) else {
                 return (.deleted, "team \(team.id) no longer gives role \(grant.role ?? "?")")
             }
             if !Directory(tree).teams(of: grant.principal).contains(team.id) { return (.deleted, "\(grant.principal) is no longer a member of team \(team.id)") }
-            return tree.unreadableIDs.contains(role) ? (.invalid, "role \(role) has errors, so it grants nothing") : (.deleted, "role \(role) was deleted")
+            return gone("role", role)
         case .binding:
             guard let binding = tree.bindings.first(where: { $0.id == grant.sourceID }) else {
-                return tree.unreadableIDs.contains(grant.sourceID)
-                    ? (.invalid, "binding \(grant.sourceID) has errors, so it grants nothing")
-                    : (.deleted, "binding \(grant.sourceID) was deleted")
+                return gone("binding", grant.sourceID)
             }
             if let from = binding.validFrom?.value, now < from { return (.deleted, "binding \(binding.id) now starts at \(from)") }
             if let to = binding.validTo?.value, to <= now { return (.expired, "binding \(binding.id) ended at \(to)") }
