@@ -211,11 +211,12 @@ package struct Reconciler: Sendable {
         let known = Set(tree.principals.map(\.id))
         // Standing access from roles is planned, audited and sent to the hook like any grant:
         // a pull request that makes someone an administrator shows in its plan.
-        func roleScope(_ id: String) -> [String]? {
-            guard let role = directory.role(id) else { return nil }
+        var scopes: [String: [String]] = [:]
+        for role in tree.roles {
             var seen = Set<String>()
-            return role.rules.flatMap { $0.resources.map(\.value.text) }.filter { seen.insert($0).inserted }
+            scopes[role.id] = role.rules.flatMap { $0.resources.map(\.value.text) }.filter { seen.insert($0).inserted }
         }
+        func roleScope(_ id: String) -> [String]? { scopes[id] }
         for principal in tree.principals {
             for role in principal.roles {
                 guard let scope = roleScope(role.value) else { continue }

@@ -59,10 +59,10 @@ package struct DecisionVerifier: Sendable {
     }
 
     /// Whether no decision of `request` can affect a grant at or after `time`.
-    package func isClosed(_ request: AccessRequest, asOf time: Timestamp) -> Bool {
+    package func isClosed(_ request: AccessRequest, asOf time: Timestamp, policies: [Policy]? = nil) -> Bool {
         let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > time } ?? true } ?? false) }
         if live { return false }
-        let ttl = matchingPolicies(request).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
+        let ttl = (policies ?? matchingPolicies(request)).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
         return time.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
     }
 
@@ -125,8 +125,8 @@ package struct DecisionVerifier: Sendable {
     /// The time a decision counts from: the later of its signed `at` and when a reconcile
     /// first saw it (now, for one not seen yet), so back-dating `at` gains nothing. A closed
     /// request's decisions (not re-verified, changing nothing) keep their signed time.
-    package func effectiveTime(_ request: AccessRequest, _ decision: Decision) -> Timestamp {
-        guard !isClosed(request, asOf: now) else { return decision.at.value }
+    package func effectiveTime(_ request: AccessRequest, _ decision: Decision, closedNow: Bool? = nil) -> Timestamp {
+        guard !(closedNow ?? isClosed(request, asOf: now)) else { return decision.at.value }
         return max(decision.at.value, observed[decision.observationKey(request.id)] ?? now)
     }
 
@@ -138,7 +138,9 @@ package struct DecisionVerifier: Sendable {
     /// Checks every decision of a request, in order.
     package func check(_ request: AccessRequest) throws -> [Check] {
         let policies = matchingPolicies(request)
-        let closed = isClosed(request)
+        let closed = isClosed(request, asOf: liveFrom, policies: policies)
+        // Worked out once per request: whether decisions keep their signed times (see effectiveTime).
+        let closedNow = liveFrom == now ? closed : isClosed(request, asOf: now, policies: policies)
         return try request.decisions.enumerated().map { index, decision in
             var check = Check(index: index, decision: decision, outcome: .valid, policy: nil, signatureChecked: !closed)
             if !closed, let problem = try signatureProblem(request, index, decision) {
@@ -146,7 +148,7 @@ package struct DecisionVerifier: Sendable {
             } else if decision.specDigest.value != request.specDigest {
                 check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
             } else {
-                switch authority(request, decision, policies) {
+                switch authority(request, decision, policies, closedNow: closedNow) {
                 case .success(let policy): check.policy = policy
                 case .failure(let problem): check.outcome = .invalid(problem.message)
                 }
@@ -175,7 +177,7 @@ package struct DecisionVerifier: Sendable {
     }
 
     /// The policy under which the signer had authority, or why there was none.
-    private func authority(_ request: AccessRequest, _ decision: Decision, _ policies: [Policy]) -> Result<String?, Problem> {
+    private func authority(_ request: AccessRequest, _ decision: Decision, _ policies: [Policy], closedNow: Bool? = nil) -> Result<String?, Problem> {
         let spec = request.spec
         let by = decision.by.value
         let requester = spec.requester.value
@@ -202,7 +204,7 @@ package struct DecisionVerifier: Sendable {
         guard let terms = decision.terms else { return .failure(Problem(message: "an approval needs terms")) }
         if let problem = widening(terms, spec) { return .failure(Problem(message: "terms wider than requested: \(problem)")) }
         var lastProblem = ""
-        let effective = effectiveTime(request, decision)
+        let effective = effectiveTime(request, decision, closedNow: closedNow)
         for policy in allowed {
             let staleAt = spec.requestedAt.value.adding(policy.requestTTL.seconds ?? 0)
             if effective > staleAt {

@@ -32,8 +32,10 @@ extension DecisionVerifier {
         let valid = checks.filter { $0.outcome == .valid }
         // A valid deny is final: approvals from its time on do not count (DESIGN.md section 4).
         // One that comes after the threshold was reached has no effect; revoke ends access.
-        let firstDeny = valid.filter { $0.decision.kind.value == .deny }.map { effectiveTime(request, $0.decision) }.min()
-        let counted = firstDeny.map { deny in checks.filter { !($0.decision.kind.value == .approve && effectiveTime(request, $0.decision) >= deny) } } ?? checks
+        let denies = valid.filter { $0.decision.kind.value == .deny }
+        let closedNow = denies.isEmpty ? true : isClosed(request, asOf: now)
+        let firstDeny = denies.map { effectiveTime(request, $0.decision, closedNow: closedNow) }.min()
+        let counted = firstDeny.map { deny in checks.filter { !($0.decision.kind.value == .approve && effectiveTime(request, $0.decision, closedNow: closedNow) >= deny) } } ?? checks
         let groups = approvalGroups(counted)
         let approval = groups.first { $0.missing == 0 }
         let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
