@@ -58,11 +58,12 @@ final class CrashTests: ReconcileTestCase {
         var kills = 0
         for now in nows {
             // The reference run, never interrupted.
-            let started = Date()
+            // A monotonic timer, only to pick kill moments; outcomes are pinned by --now.
+            let started = DispatchTime.now().uptimeNanoseconds
             let clean = try start(reference, now: now)
             clean.waitUntilExit()
             XCTAssertEqual(clean.terminationStatus, 0)
-            let fullRun = Date().timeIntervalSince(started)
+            let fullRun = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let expected = files(reference)
 
             var attempts: [(Reconciler.WriteStep?, Double)] = Reconciler.WriteStep.allCases.map { ($0, 0) }

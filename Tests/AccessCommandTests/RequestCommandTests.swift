@@ -76,6 +76,10 @@ final class DecisionCommandErrorTests: XCTestCase {
         XCTAssertEqual(firstLine(["payload", file, "--root", "tree", "--as", "ann"]), "error: missing option --decision")
         XCTAssertEqual(firstLine(["attach", file, "--root", "tree", "--as", "ann", "--decision", "deny"]), "error: missing option --signature")
         XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--at", "yesterday"]), "error: --at needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got 'yesterday'")
+        // Values are typed by their option's declaration, so these fail before any work starts.
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--duration", "soon"]), "error: invalid --duration 'soon'")
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--resource", "acme"]), "error: invalid --resource 'acme': write TYPE:NAME")
+        XCTAssertEqual(firstLine(["revoke", file, "--root", "tree", "--as", "ann", "--key", "k"]), "error: a revoke needs --reason")
         if SSHKeygen().isAvailable {
             let noKey = tree.run(["approve", file, "--root", "tree", "--as", "ann", "--key", "no-such-key", "--at", "2026-11-22T09:30:00Z"])
             XCTAssertEqual(noKey.exitCode, 1)
