@@ -13,7 +13,7 @@ if [ -z "$browser" ]; then
 fi
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-now=2026-11-23T04:00:00Z
+now=2026-12-01T04:00:00Z   # the bundled run
 swift build -q
 bin=$(swift build --show-bin-path)/accessctl
 # A copy of the tree, so its committed state and audit log stay as they are.
