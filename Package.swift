@@ -34,7 +34,7 @@ let package = Package(
         // Logic tests: in memory, no ssh-keygen (formats, model values, decision rules, diagnostics, the error presenter).
         .testTarget(
             name: "AccessLogicTests",
-            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessCore", "AccessTestSupport"]
+            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessCore", "AccessTestSupport"]
         ),
         // End-to-end command tests on temporary trees, and integration tests with the real ssh-keygen.
         .testTarget(

@@ -81,6 +81,25 @@ package struct GrantRecord: Sendable, Equatable {
 }
 
 extension GrantRecord {
+    /// The record of one of the engine's grants. A role held outright is recorded with the
+    /// patterns its rules name, so the hook knows where it reaches.
+    package init(_ grant: Grant, directory: Directory) {
+        let kind: SourceKind, id: String
+        var approvers: [String] = []
+        switch grant.source {
+        case .principalRole: (kind, id) = (.principal, grant.principal)
+        case .teamRole(let teams): (kind, id) = (.team, teams.last ?? "")
+        case .binding(let binding): (kind, id) = (.binding, binding)
+        case .request(let request, let by): (kind, id, approvers) = (.request, request, by)
+        }
+        var seen = Set<String>()
+        let resources = grant.scope.map { $0.map(\.text) }
+            ?? (grant.role.flatMap(directory.role)?.rules.flatMap { $0.resources.map(\.value.text) } ?? []).filter { seen.insert($0).inserted }
+        self.init(
+            key: grant.key, principal: grant.principal, sourceKind: kind, sourceID: id, role: grant.role, actions: grant.actions, resources: resources,
+            validFrom: grant.validFrom, validTo: grant.validTo, approvers: approvers, policy: grant.policy, except: grant.exceptions)
+    }
+
     /// The record as JSON, members in a fixed order; absent values are left out.
     package var json: JSONValue {
         var members: [(String, JSONValue)] = [

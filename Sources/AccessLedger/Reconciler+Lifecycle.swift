@@ -74,7 +74,7 @@ extension Reconciler {
             for check in valid where check.decision.kind.value == .deny {
                 if status.state == .denied {
                     add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
-                } else {
+                } else if status.terms != nil {
                     // Signed after the approval reached its threshold: recorded, with why it changed nothing.
                     add(event(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
                         ("why", .string("the request was already approved; a deny does not take access away (revoke does)")),

@@ -194,80 +194,28 @@ package struct Reconciler: Sendable {
             resources: grant.resources, details: details)
     }
 
-    /// What should be in force now: bindings in their window and requests whose verified
-    /// approvals reach their threshold with terms that contain now, unless the audit log
-    /// shows the request ended. Also the notices about refused and soon-ending grants.
+    /// What should be in force now: the engine's grants at this run's time (roles, teams,
+    /// bindings, approved requests the audit log does not show ended). Also the notices about
+    /// refused and soon-ending grants.
     package func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
-        let tree = input.verified.tree
-        let directory = Directory(tree)
+        let directory = Directory(input.verified.tree)
+        let engine = AccessEngine(directory: directory, statuses: input.verified.statuses)
         var grants: [String: GrantRecord] = [:]
         var notices: [String] = []
-        // Members of each team, counting members of its child teams: one pass over the
-        // principals instead of one per binding.
-        var members: [String: [String]] = [:]
-        for principal in tree.principals {
-            for team in directory.teams(of: principal.id) { members[team, default: []].append(principal.id) }
+        for request in input.verified.tree.requests {
+            guard let status = input.verified.statuses[request.id], status.endedOnlyInLog, let ended = input.history.ended[request.id] else { continue }
+            notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
         }
-        let known = Set(tree.principals.map(\.id))
         // Standing access from roles is planned, audited and sent to the hook like any grant:
         // a pull request that makes someone an administrator shows in its plan.
-        var scopes: [String: [String]] = [:]
-        for role in tree.roles {
-            var seen = Set<String>()
-            scopes[role.id] = role.rules.flatMap { $0.resources.map(\.value.text) }.filter { seen.insert($0).inserted }
-        }
-        func roleScope(_ id: String) -> [String]? { scopes[id] }
-        for principal in tree.principals {
-            for role in principal.roles {
-                guard let scope = roleScope(role.value) else { continue }
-                let key = "role/\(principal.id)/\(role.value)"
-                grants[key] = GrantRecord(
-                    key: key, principal: principal.id, sourceKind: .principal, sourceID: principal.id, role: role.value, actions: [], resources: scope,
-                    validFrom: nil, validTo: nil)
-            }
-            for team in directory.teams(of: principal.id).sorted() {
-                for role in directory.team(team)?.roles ?? [] {
-                    guard let scope = roleScope(role.value) else { continue }
-                    let key = "team/\(team)/\(principal.id)/\(role.value)"
-                    grants[key] = GrantRecord(
-                        key: key, principal: principal.id, sourceKind: .team, sourceID: team, role: role.value, actions: [], resources: scope,
-                        validFrom: nil, validTo: nil)
-                }
-            }
-        }
-        for binding in tree.bindings {
-            let from = binding.validFrom?.value, to = binding.validTo?.value
-            guard from.map({ $0 <= now }) ?? true, to.map({ now < $0 }) ?? true else { continue }
-            var subjects = Set(binding.subjects.principals.map(\.value).filter { known.contains($0) })
-            for team in binding.subjects.teams { subjects.formUnion(members[team.value] ?? []) }
-            for principal in subjects where directory.contains(binding.subjects, principal) {
-                let key = "binding/\(binding.id)/\(principal)"
-                grants[key] = GrantRecord(
-                    key: key, principal: principal, sourceKind: .binding, sourceID: binding.id, role: binding.role.value, actions: [],
-                    resources: binding.resources.map(\.value.description), validFrom: from, validTo: to)
-            }
-        }
-        for request in tree.requests {
-            guard let status = input.verified.statuses[request.id], let terms = status.terms else { continue }
-            if status.endedInLog != nil, let ended = input.history.ended[request.id] {
-                notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
-                continue
-            }
-            guard status.state == .active else { continue }
-            let key = "request/\(request.id)"
-            grants[key] = GrantRecord(
-                key: key, principal: request.spec.requester.value, sourceKind: .request, sourceID: request.id, role: terms.role,
-                actions: terms.actions, resources: terms.resources.map(\.description), validFrom: terms.validFrom, validTo: terms.validTo,
-                approvers: status.approvers, policy: approvalPolicy(status), except: status.leftOut.map(\.why))
-            if let to = terms.validTo, to.seconds - now.seconds <= 3600 {
-                notices.append("\(key) of \(request.spec.requester.value) expires at \(to), in \(AccessDuration.format(seconds: to.seconds - now.seconds))")
+        for grant in engine.grants(at: now) where grants[grant.key] == nil {
+            let record = GrantRecord(grant, directory: directory)
+            grants[grant.key] = record
+            if record.sourceKind == .request, let to = record.validTo, to.seconds - now.seconds <= 3600 {
+                notices.append("\(record.key) of \(record.principal) expires at \(to), in \(AccessDuration.format(seconds: to.seconds - now.seconds))")
             }
         }
         return (grants, notices)
-    }
-
-    private func approvalPolicy(_ status: RequestStatus) -> String? {
-        status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == status.terms }?.policy
     }
 
     /// Why a grant in force is no longer desired.

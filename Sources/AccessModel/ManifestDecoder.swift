@@ -203,7 +203,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePolicy(_ header: ManifestHeader, _ spec: ObjectReader) -> Policy? {
-        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "allowSelfApproval"])
+        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "denyThreshold", "allowSelfApproval"])
         let requestersReader = spec.object("requesters", required: true)
         let requesters = subjects(requestersReader, allowRoles: true)
         if let requestersReader, requesters.isEmpty {
@@ -228,12 +228,15 @@ package enum ManifestDecoder {
             }
         }
         let threshold = spec.int("threshold", range: 1...100)
+        let denyThreshold = spec.int("denyThreshold", range: 1...100)
         guard let maxDuration else { return nil }
-        return Policy(
+        var policy = Policy(
             header: header, description: spec.string("description")?.value, requesters: requesters, resources: resources,
             roles: roles, actions: actions, maxDuration: maxDuration, requestTTL: ttl?.value ?? Policy.defaultRequestTTL,
             approvers: approvers, threshold: threshold ?? Located(1, at: spec.location),
             allowSelfApproval: spec.bool("allowSelfApproval") ?? false)
+        policy.denyThreshold = denyThreshold?.value ?? 1
+        return policy
     }
 
     static func decodeBinding(_ header: ManifestHeader, _ spec: ObjectReader) -> Binding? {

@@ -15,6 +15,8 @@ package struct Policy: Sendable {
     package var requestTTL: AccessDuration
     package var approvers: ApproverSet
     package var threshold: Located<Int>
+    /// How many distinct approvers must deny before a request is closed (default 1).
+    package var denyThreshold: Int = 1
     package var allowSelfApproval: Bool
 
     package var id: String { header.id }

@@ -5,17 +5,15 @@ import AccessModel
 /// Nothing is allowed unless a rule allows it; permissions from every source are united.
 package struct AccessEvaluator: Sendable {
     package let directory: Directory
-    /// Grants from approved requests, computed by the caller from verified decisions.
-    package let requestGrants: [Grant]
+    /// The grants `AccessEngine` computed, by principal, whenever in force.
+    private let byPrincipal: [String: [Grant]]
 
-    package init(tree: AccessTree, requestGrants: [Grant] = []) {
-        self.init(directory: Directory(tree), requestGrants: requestGrants)
-    }
-
-    /// An evaluator over lookups already built, so one answer builds them once.
-    package init(directory: Directory, requestGrants: [Grant] = []) {
+    /// An evaluator over grants from `AccessEngine` (use `AccessEngine.evaluator`).
+    package init(directory: Directory, grants: [Grant]) {
         self.directory = directory
-        self.requestGrants = requestGrants
+        var byPrincipal: [String: [Grant]] = [:]
+        for grant in grants { byPrincipal[grant.principal, default: []].append(grant) }
+        self.byPrincipal = byPrincipal
     }
 
     /// One reason an action is allowed: the grant, and what in it matched.
@@ -36,25 +34,7 @@ package struct AccessEvaluator: Sendable {
 
     /// Every grant the principal holds at `time`.
     package func grants(of principalID: String, at time: Timestamp) -> [Grant] {
-        guard let principal = directory.principal(principalID) else { return [] }
-        var out: [Grant] = principal.roles.map {
-            Grant(principal: principalID, source: .principalRole, role: $0.value, actions: [], scope: nil)
-        }
-        for team in principal.teams {
-            let chain = directory.ancestors(ofTeam: team.value)
-            for (depth, ancestor) in chain.enumerated() {
-                out += (directory.team(ancestor)?.roles ?? []).map {
-                    Grant(principal: principalID, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
-                }
-            }
-        }
-        for binding in directory.bindings(naming: principalID) {
-            out.append(Grant(
-                principal: principalID, source: .binding(binding.id), role: binding.role.value, actions: [],
-                scope: binding.resources.map(\.value), validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
-        }
-        out += requestGrants.filter { $0.principal == principalID }
-        return out.filter { $0.isActive(at: time) }
+        (byPrincipal[principalID] ?? []).filter { $0.isActive(at: time) }
     }
 
     /// The resource and its ancestors, nearest first.

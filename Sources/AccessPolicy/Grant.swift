@@ -2,12 +2,13 @@ import AccessFormats
 import AccessModel
 
 /// One source of permissions for one principal: a role held directly or through teams,
-/// a standing binding, or an approved request.
+/// a standing binding, or an approved request. `AccessEngine` is the only place that makes them.
 package struct Grant: Sendable {
     package enum Source: Sendable, Equatable {
         /// A role the principal names itself.
         case principalRole
-        /// A role of a team, reached through the principal's team and its parents (nearest first).
+        /// A role of a team, reached through the principal's team and its parents (nearest first;
+        /// the last holds the role).
         case teamRole(teams: [String])
         case binding(String)
         case request(String, approvers: [String])
@@ -23,12 +24,45 @@ package struct Grant: Sendable {
     package var scope: [ResourcePattern]?
     package var validFrom: Timestamp?
     package var validTo: Timestamp?
+    /// When a reconcile first saw the approvals that reached the threshold, if after
+    /// `validFrom`: a back-dated approval does not make access exist before the tool saw it.
+    package var observedFrom: Timestamp?
     /// Descendants of the scope the grant does not reach (no satisfied policy covers them).
     package var leftOut: Set<ResourceRef> = []
+    /// The same, each `REF (why)`, in order: what the state file and the hook receive.
+    package var exceptions: [String] = []
+    /// The policy the approval was valid under (requests only).
+    package var policy: String?
+
+    package init(
+        principal: String, source: Source, role: String?, actions: [String], scope: [ResourcePattern]?, validFrom: Timestamp? = nil,
+        validTo: Timestamp? = nil
+    ) {
+        self.principal = principal
+        self.source = source
+        self.role = role
+        self.actions = actions
+        self.scope = scope
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
 
     /// Whether the grant is in force at `time`.
     package func isActive(at time: Timestamp) -> Bool {
-        (validFrom.map { $0 <= time } ?? true) && (validTo.map { time < $0 } ?? true)
+        let from = [validFrom, observedFrom].compactMap { $0 }.max()
+        return (from.map { $0 <= time } ?? true) && (validTo.map { time < $0 } ?? true)
+    }
+
+    /// Stable identity across runs, as the state file and audit log know it:
+    /// `role/PRINCIPAL/ROLE`, `team/TEAM/PRINCIPAL/ROLE` (TEAM holds the role),
+    /// `binding/ID/PRINCIPAL`, or `request/ID`.
+    package var key: String {
+        switch source {
+        case .principalRole: "role/\(principal)/\(role ?? "")"
+        case .teamRole(let teams): "team/\(teams.last ?? "")/\(principal)/\(role ?? "")"
+        case .binding(let id): "binding/\(id)/\(principal)"
+        case .request(let id, _): "request/\(id)"
+        }
     }
 
     /// The chain from principal to role, as `check` explains it.
@@ -44,14 +78,5 @@ package struct Grant: Sendable {
         }
         if let role { parts.append("role \(role)") }
         return parts.joined(separator: " -> ")
-    }
-}
-
-extension Grant {
-    /// Grants from an approval's terms: its role and actions on its resources, within its window.
-    package static func fromRequest(_ request: AccessRequest, terms: Terms, approvers: [String], leftOut: [ResourceRef] = []) -> Grant {
-        Grant(
-            principal: request.spec.requester.value, source: .request(request.id, approvers: approvers), role: terms.role, actions: terms.actions,
-            scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo, leftOut: Set(leftOut))
     }
 }

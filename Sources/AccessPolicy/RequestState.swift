@@ -23,6 +23,11 @@ package struct RequestStatus: Sendable {
     package var endedInLog: Timestamp?
     /// Descendants of the approved resources that the approvals do not reach, with why.
     package var leftOut: [(resource: ResourceRef, why: String)] = []
+    /// When the approvals that reached the threshold were observed (the later of each one's
+    /// signed time and when a reconcile first saw it): no access before that.
+    package var approvedAt: Timestamp?
+    /// Set by `closed(by:)` when only the audit log, not the tree, says the request ended.
+    package var endedOnlyInLog = false
 }
 
 extension DecisionVerifier {
@@ -30,17 +35,41 @@ extension DecisionVerifier {
     package func status(_ request: AccessRequest) throws -> RequestStatus {
         let checks = try check(request)
         let valid = checks.filter { $0.outcome == .valid }
-        // A valid deny is final: approvals from its time on do not count (DESIGN.md section 4).
-        // One that comes after the threshold was reached has no effect; revoke ends access.
+        // Valid denies are final once a policy's denyThreshold (default 1) of distinct eligible
+        // approvers denied: approvals from that time on do not count (DESIGN.md section 4).
+        // Denies after the approval threshold was reached have no effect; revoke ends access.
         let denies = valid.filter { $0.decision.kind.value == .deny }
         let closedNow = denies.isEmpty ? true : isClosed(request, asOf: now)
-        let firstDeny = denies.map { effectiveTime(request, $0.decision, closedNow: closedNow) }.min()
+        var firstDeny: Timestamp?
+        for (policyID, checks) in Dictionary(grouping: denies, by: { $0.policy ?? "" }) {
+            var first: [String: Timestamp] = [:]
+            for check in checks {
+                let time = effectiveTime(request, check.decision, closedNow: closedNow)
+                first[check.decision.by.value] = min(first[check.decision.by.value] ?? time, time)
+            }
+            let times = first.values.sorted()
+            let needed = directory.tree.policies.first { $0.id == policyID }?.denyThreshold ?? 1
+            if times.count >= needed { firstDeny = min(firstDeny ?? times[needed - 1], times[needed - 1]) }
+        }
         let counted = firstDeny.map { deny in checks.filter { !($0.decision.kind.value == .approve && effectiveTime(request, $0.decision, closedNow: closedNow) >= deny) } } ?? checks
         let groups = approvalGroups(counted)
         let approval = groups.first { $0.missing == 0 }
         let updated = request.decisions.map(\.at.value).max().map { max($0, request.spec.requestedAt.value) } ?? request.spec.requestedAt.value
         var status = RequestStatus(request: request, checks: checks, state: .pending, terms: approval?.terms, approvers: approval?.approvers ?? [], updatedAt: updated)
-        if let approval { status.leftOut = leftOut(request, approval.terms, approvers: approval.approvers) }
+        if let approval {
+            status.leftOut = leftOut(request, approval.terms, approvers: approval.approvers)
+            // The threshold is reached when its last needed approver's decision counts.
+            var firstCounted: [String: Timestamp] = [:]
+            for check in counted where check.outcome == .valid && check.decision.kind.value == .approve && check.decision.terms == approval.terms
+                && check.policy == approval.policy && approval.approvers.contains(check.decision.by.value)
+            {
+                let time = effectiveTime(request, check.decision, closedNow: denies.isEmpty ? nil : closedNow)
+                firstCounted[check.decision.by.value] = min(firstCounted[check.decision.by.value] ?? time, time)
+            }
+            let times = firstCounted.values.sorted()
+            let needed = directory.tree.policies.first { $0.id == approval.policy }?.threshold.value ?? 1
+            if !times.isEmpty { status.approvedAt = times[min(max(needed, 1), times.count) - 1] }
+        }
         func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
         if has(.relinquish) {
             status.state = .relinquished
@@ -54,7 +83,7 @@ extension DecisionVerifier {
             } else {
                 status.state = .active
             }
-        } else if has(.deny) {
+        } else if firstDeny != nil {
             status.state = .denied
         } else if !valid.contains(where: { $0.decision.kind.value == .approve }), checks.contains(where: { if case .voided = $0.outcome { true } else { false } }) {
             status.state = .voided

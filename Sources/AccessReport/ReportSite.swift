@@ -88,9 +88,6 @@ package struct ReportSite: Sendable {
         title = tree.settings?.reportTitle ?? "\(organization): who can reach your data"
 
         let statuses = tree.requests.compactMap { input.verified.statuses[$0.id] }
-        let inForce = statuses.filter { $0.state == .active }.compactMap { status in
-            status.terms.map { Grant.fromRequest(status.request, terms: $0, approvers: status.approvers, leftOut: status.leftOut.map(\.resource)) }
-        }
         let requests = statuses.filter { scope.concerns($0.request, terms: $0.terms) }
             .sorted { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
         self.requests = requests
@@ -107,7 +104,7 @@ package struct ReportSite: Sendable {
             if let parent = resource.parent?.value { children[parent, default: []].append(i) }
         }
         childrenByResource = children
-        let index = AccessIndex(AccessEvaluator(tree: tree, requestGrants: inForce), at: input.now)
+        let index = AccessIndex(AccessEngine(directory: directory, statuses: input.verified.statuses).evaluator, at: input.now)
         let holdings = resources.map { index.holdings($0.ref) }
         self.holdings = holdings
 

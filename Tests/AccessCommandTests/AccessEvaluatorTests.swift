@@ -36,7 +36,7 @@ final class AccessEvaluatorTests: XCTestCase {
         ])
         let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree")
         XCTAssertEqual(loaded.diagnostics, [])
-        return AccessEvaluator(tree: loaded.tree, requestGrants: grants)
+        return AccessEvaluator(directory: Directory(loaded.tree), grants: AccessEngine(directory: Directory(loaded.tree), statuses: [:]).grants() + grants)
     }
 
     private let prod = ResourceRef("site:acme-prod")!
@@ -209,7 +209,7 @@ final class DependentPermissionTests: XCTestCase {
         ])
         let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree")
         XCTAssertEqual(loaded.diagnostics, [])
-        let e = AccessEvaluator(tree: loaded.tree)
+        let e = AccessEngine(directory: Directory(loaded.tree), statuses: [:]).evaluator
         let t = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
         XCTAssertEqual(e.paths("sam", "read", ResourceRef("account:acme")!, at: t).map(\.description), ["sam -> role sharer -> rule 2 (account:*: admin) (admin implies read)"])
         // share needs console too, which sam lacks; the cycle console <-> share ends.
@@ -255,7 +255,7 @@ final class ListingIndexTests: XCTestCase {
         var lines = 0, requestLines = 0
         for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
             let at = Timestamp(rfc3339: text)!
-            let evaluator = AccessEvaluator(tree: tree, requestGrants: cli.requestGrants(Directory(tree), now: at, liveFrom: at, history: AuditHistory()))
+            let evaluator = cli.engine(Directory(tree), now: at, liveFrom: at, history: AuditHistory()).evaluator
             let index = AccessIndex(evaluator, at: at)
             for resource in tree.resources {
                 for action in tree.settings!.resourceType(resource.type.value)!.actions {

@@ -12,7 +12,7 @@ import AccessTestSupport
         for (path, content) in changes { files[path] = content }
         let loaded = TreeLoader.load(InMemoryTreeSource(files: files), displayRoot: "tree")
         #expect(loaded.diagnostics == [])
-        let evaluator = AccessEvaluator(tree: loaded.tree)
+        let evaluator = AccessEngine(directory: Directory(loaded.tree), statuses: [:]).evaluator
         let at = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
         return AccessIndex(evaluator, at: at).holdings(ResourceRef(resource)!).map { holding in
             "\(holding.grant.path): \(holding.actions.joined(separator: ", "))" + (holding.through.map { " through \($0)" } ?? "")

@@ -75,4 +75,39 @@ import AccessTestSupport
         let withRevoke = try deciding(.revoke, by: "olga", at: "2026-11-22T10:30:00Z", in: approved)
         #expect(try status(withRevoke, at: "2026-11-22T11:00:00Z").state == .revoked)
     }
+
+    /// A back-dated approval does not make access exist before a reconcile saw it: the
+    /// engine's grant starts at the observed time, so `check --at` an earlier time says denied.
+    @Test func accessStartsWhenTheApprovalWasObservedNotWhenItClaims() throws {
+        let approved = try deciding(.approve, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        let loaded = load(approved)
+        let request = try #require(loaded.tree.requests.first { $0.id == "sam-debug" })
+        let decision = try #require(request.decisions.first)
+        let prod = ResourceRef("site:acme-prod")!
+        func allowed(at time: String, seen: String?) throws -> Bool {
+            var verifier = DecisionVerifier(tree: loaded.tree, settings: try #require(loaded.tree.settings), now: Timestamp(rfc3339: "2026-11-22T12:00:00Z")!, keygen: signatures)
+            if let seen { verifier.observed = [decision.observationKey(request.id): Timestamp(rfc3339: seen)!] }
+            let engine = AccessEngine(directory: Directory(loaded.tree), statuses: ["sam-debug": try verifier.status(request)])
+            return !engine.evaluator(of: "sam").paths("sam", "read", prod, at: Timestamp(rfc3339: time)!).isEmpty
+        }
+        // Seen by a reconcile at 11:00: nothing at 10:00, though signed for 09:30.
+        #expect(try allowed(at: "2026-11-22T10:00:00Z", seen: "2026-11-22T11:00:00Z") == false)
+        #expect(try allowed(at: "2026-11-22T11:30:00Z", seen: "2026-11-22T11:00:00Z") == true)
+        // Seen as soon as it was signed: from its signed time.
+        #expect(try allowed(at: "2026-11-22T10:00:00Z", seen: "2026-11-22T09:30:00Z") == true)
+    }
+
+    /// One deny is final by default; a policy's denyThreshold asks for more distinct deniers.
+    @Test func aPolicyMayAskForMoreThanOneDeny() throws {
+        let denied = try deciding(.deny, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        let approvedAfter = try deciding(.approve, by: "olga", at: "2026-11-22T10:00:00Z", in: denied)
+        #expect(try status(approvedAfter, at: "2026-11-22T10:30:00Z").state == .denied)
+        var two = approvedAfter
+        two["policies/support.yaml"] = files["policies/support.yaml"]! + "  denyThreshold: 2\n"
+        #expect(try status(two, at: "2026-11-22T10:30:00Z").state == .active)
+        var twoDenied = try deciding(.deny, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        twoDenied = try deciding(.deny, by: "olga", at: "2026-11-22T09:40:00Z", in: twoDenied)
+        twoDenied["policies/support.yaml"] = two["policies/support.yaml"]
+        #expect(try status(twoDenied, at: "2026-11-22T10:30:00Z").state == .denied)
+    }
 }

@@ -6,9 +6,10 @@ import AccessTestSupport
 @testable import AccessLedger
 @testable import AccessModel
 @testable import AccessPolicy
+@testable import AccessReport
 
-/// On generated trees and times, `check`, `who-can`, `access` and the grants reconcile puts
-/// in the state give the same answer for every principal, action and resource. In memory,
+/// On generated trees and times, `check`, `who-can`, `access`, the grants reconcile puts in
+/// the state and the report's rendered resource pages give the same answer for every principal, action and resource. In memory,
 /// seeded, bounded; signatures are fakes.
 @Suite struct OneAnswerPropertyTests {
     /// Seeded, so a failing seed can be replayed.
@@ -92,58 +93,94 @@ import AccessTestSupport
             case .request: .request(record.sourceID, approvers: record.approvers)
             }
             let scoped = record.sourceKind == .binding || record.sourceKind == .request
-            return Grant(
+            var grant = Grant(
                 principal: record.principal, source: source, role: record.role, actions: record.actions,
-                scope: scoped ? record.resources.compactMap(ResourcePattern.init) : nil, validFrom: record.validFrom, validTo: record.validTo,
-                leftOut: Set(record.except.compactMap { ResourceRef(String($0.split(separator: " ")[0])) }))
+                scope: scoped ? record.resources.compactMap(ResourcePattern.init) : nil, validFrom: record.validFrom, validTo: record.validTo)
+            grant.leftOut = Set(record.except.compactMap { ResourceRef(String($0.split(separator: " ")[0])) })
+            return grant
         }
     }
 
+    /// The report's templates, as the report command reads them (not mutable state).
+    static let templates: ReportTemplates? = {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates").path
+        return try? ReportTemplates.load(directory: folder, display: "templates")
+    }()
+
+    /// `PRINCIPAL ACTION` for every row of "Who has access now" on a rendered resource page.
+    static func reportRows(_ html: String) -> Set<String> {
+        guard let start = html.range(of: "<table class=\"access\">"), let end = html.range(of: "</table>", range: start.upperBound..<html.endIndex) else { return [] }
+        var out = Set<String>()
+        for row in html[start.upperBound..<end.lowerBound].components(separatedBy: "<tr>").dropFirst(2) {
+            guard let who = row.range(of: "<span class=\"id\">"), let whoEnd = row.range(of: "</span>", range: who.upperBound..<row.endIndex),
+                let may = row.range(of: "<td data-label=\"May\">"), let mayEnd = row.range(of: "</td>", range: may.upperBound..<row.endIndex)
+            else { continue }
+            let principal = row[who.upperBound..<whoEnd.lowerBound]
+            for action in row[may.upperBound..<mayEnd.lowerBound].components(separatedBy: ", ") { out.insert("\(principal) \(action)") }
+        }
+        return out
+    }
+
     @Test(arguments: Array(UInt64(1)...UInt64(24)))
-    func checkWhoCanAccessAndTheStateAgree(seed: UInt64) throws {
+    func checkWhoCanAccessTheStateAndTheReportAgree(seed: UInt64) throws {
         let files = try Self.tree(seed: seed)
         let loaded = TreeLoader.load(InMemoryTreeSource(files: files), displayRoot: "tree")
         #expect(loaded.diagnostics.filter { $0.severity == .error } == [], "seed \(seed)")
         let settings = try #require(loaded.tree.settings)
+        let templates = try #require(Self.templates)
+        let directory = Directory(loaded.tree)
         var disagreements: [String] = []
+        var allowed = 0
         for text in ["2026-11-22T07:00:00Z", "2026-11-22T09:30:00Z", "2026-11-22T11:30:00Z", "2026-11-22T13:00:00Z"] {
             let now = Timestamp(rfc3339: text)!
-            // check / who-can / access: request grants from verified statuses, as the commands build them.
             let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: Self.signatures)
             var statuses: [String: RequestStatus] = [:]
-            var requestGrants: [Grant] = []
-            for request in loaded.tree.requests {
-                let status = try verifier.status(request)
-                statuses[request.id] = status
-                if let terms = status.terms {
-                    requestGrants.append(Grant.fromRequest(request, terms: terms, approvers: status.approvers, leftOut: status.leftOut.map(\.resource)))
-                }
+            for request in loaded.tree.requests { statuses[request.id] = try verifier.status(request) }
+            // check and access ask about one principal's requests, who-can about one resource's:
+            // the engine over those statuses only, as the commands build it.
+            func engine(_ keep: (AccessRequest) -> Bool) -> AccessEngine {
+                AccessEngine(directory: directory, statuses: statuses.filter { id, status in keep(status.request) })
             }
-            let evaluator = AccessEvaluator(tree: loaded.tree, requestGrants: requestGrants)
-            let index = AccessIndex(evaluator, at: now)
             // reconcile: the desired grants of a run at `now`, read back as grants.
             let reconciler = Reconciler(root: "/memory", displayRoot: "tree", now: now, keygen: Self.signatures)
-            let input = Reconciler.Input(
-                verified: VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: statuses), state: nil, log: AuditLog(),
-                history: AuditHistory(), stateProblems: [])
+            let verified = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: statuses)
+            let input = Reconciler.Input(verified: verified, state: nil, log: AuditLog(), history: AuditHistory(), stateProblems: [])
             let state = Self.grants(from: Array(reconciler.desiredGrants(input).grants.values)).filter { $0.isActive(at: now) }
+            // The report: each resource page rendered from the real templates, its rows read back.
+            let site = ReportSite(
+                ReportSite.Input(verified: verified, state: nil, events: [], chainProblem: nil, now: now, scope: .everything, displayRoot: "tree"),
+                library: templates.library)
+            var reported: [ResourceRef: Set<String>] = [:]
+            for (i, resource) in site.resources.enumerated() {
+                let page = try site.render(.resource(i))
+                reported[resource.ref] = Self.reportRows(String(decoding: page.bytes, as: UTF8.self))
+            }
             for principal in loaded.tree.principals.map(\.id) {
+                let evaluator = engine { $0.spec.requester.value == principal }.evaluator(of: principal)
                 let listed = Set(evaluator.access(of: principal, at: now).map { "\($0.action) \($0.resource)" })
                 let held = state.filter { $0.principal == principal }
                 for resource in loaded.tree.resources {
+                    let chain = Set(evaluator.chain(resource.ref))
+                    let about = engine { request in request.spec.resources.contains { chain.contains($0.value) } || request.decisions.contains { $0.terms?.resources.contains(where: chain.contains) ?? false } }
+                    let index = AccessIndex(about.evaluator, at: now)
                     for action in settings.resourceType(resource.type.value)!.actions {
                         let check = !evaluator.paths(principal, action, resource.ref, at: now).isEmpty
                         let whoCan = index.whoCan(action, resource.ref).contains { $0.principal == principal }
                         let access = listed.contains("\(action) \(resource.ref)")
                         let reconciled = !evaluator.explain(grants: held, action, resource.ref).paths.isEmpty
-                        if Set([check, whoCan, access, reconciled]).count > 1 {
-                            disagreements.append("seed \(seed) at \(text): \(principal) \(action) \(resource.ref): check \(check), who-can \(whoCan), access \(access), state \(reconciled)")
+                        let report = reported[resource.ref]?.contains("\(principal) \(action)") ?? false
+                        if report { allowed += 1 }
+                        if Set([check, whoCan, access, reconciled, report]).count > 1 {
+                            disagreements.append("seed \(seed) at \(text): \(principal) \(action) \(resource.ref): check \(check), who-can \(whoCan), access \(access), state \(reconciled), report \(report)")
                         }
                     }
                 }
             }
         }
         #expect(disagreements == [])
+        // The rendered pages were read, not silently empty.
+        #expect(allowed > 0, "seed \(seed): no report row read")
     }
 }
 

@@ -31,14 +31,14 @@ struct CheckCommand: Command {
 
 extension AccessCLI {
 
-    /// Grants from approved requests (of one principal, or all; about some resources, or all),
-    /// their signatures verified; a revoke or relinquish ends a grant at its own time.
-    /// Requests closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
-    func requestGrants(
+    /// The engine over the tree's requests (of one principal, or all; about some resources, or
+    /// all) with their decisions verified and closed by the audit log's history. Requests
+    /// closed before `liveFrom` are not re-verified (see `DecisionVerifier.isClosed`).
+    func engine(
         _ directory: Directory, now: Timestamp, liveFrom: Timestamp, history: AuditHistory, of principal: String? = nil, about resources: Set<ResourceRef>? = nil
-    ) -> [Grant] {
+    ) -> AccessEngine {
         let tree = directory.tree
-        guard let settings = tree.settings else { return [] }
+        guard let settings = tree.settings else { return AccessEngine(directory: directory, statuses: [:]) }
         let keygen = signatures
         var verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: keygen, liveFrom: min(liveFrom, now))
         verifier.observed = history.firstSeen
@@ -51,18 +51,15 @@ extension AccessCLI {
         if keygen.isAvailable {
             // The same parallel checks as validate and reconcile, not one process at a time.
             verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(relevant), namespace: settings.signatureNamespace, time: now, parallel: VerifiedTree.defaultParallelism)
+        } else if relevant.contains(where: { !$0.decisions.isEmpty }) {
+            // Unverifiable decisions grant nothing, as in reconcile.
+            return AccessEngine(directory: directory, statuses: [:])
         }
-        var grants: [Grant] = []
+        var statuses: [String: RequestStatus] = [:]
         for request in relevant {
-            guard let status = try? verifier.status(request), let terms = status.terms else { continue }
-            var grant = Grant.fromRequest(request, terms: terms, approvers: status.approvers, leftOut: status.leftOut.map(\.resource))
-            let ended = status.checks.filter { $0.outcome == .valid && ($0.decision.kind.value == .revoke || $0.decision.kind.value == .relinquish) }
-            if let end = ended.map(\.decision.at.value).min() { grant.validTo = min(grant.validTo ?? end, end) }
-            // What the audit log shows ended stays ended, whatever the file says now.
-            if let end = history.ended[request.id]?.time { grant.validTo = min(grant.validTo ?? end, end) }
-            grants.append(grant)
+            if let status = try? verifier.status(request) { statuses[request.id] = status.closed(by: history) }
         }
-        return grants
+        return AccessEngine(directory: directory, statuses: statuses)
     }
 
     func check(_ command: CheckCommand) throws -> CommandResult {
@@ -99,7 +96,7 @@ extension AccessCLI {
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.
     func checkAnswer(_ tree: AccessTree, _ principal: String, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, history: AuditHistory, json: Bool) -> CommandResult {
         let directory = Directory(tree)
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, of: principal))
+        let evaluator = engine(directory, now: max(at, clock), liveFrom: at, history: history, of: principal).evaluator(of: principal)
         let (paths, missingRequirement) = evaluator.explain(principal, action, resource, at: at)
         if json {
             var members: [(String, JSONValue)] = [

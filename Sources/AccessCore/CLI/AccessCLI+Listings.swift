@@ -67,8 +67,8 @@ extension AccessCLI {
     func whoCanListing(_ tree: AccessTree, _ action: String, _ resource: ResourceRef, at: Timestamp, clock: Timestamp, history: AuditHistory) -> String {
         // Only requests about the resource or one of its parents can grant anything on it.
         let directory = Directory(tree)
-        let chain = Set(AccessEvaluator(directory: directory).chain(resource))
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, about: chain))
+        let chain = Set(AccessEvaluator(directory: directory, grants: []).chain(resource))
+        let evaluator = engine(directory, now: max(at, clock), liveFrom: at, history: history, about: chain).evaluator
         let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
         var out = ""
         for (principal, paths) in lines {
@@ -80,7 +80,7 @@ extension AccessCLI {
     /// The text of `access` on a loaded tree, the principal's request grants verified.
     func accessListing(_ tree: AccessTree, _ principal: String, at: Timestamp, clock: Timestamp, history: AuditHistory) -> String {
         let directory = Directory(tree)
-        let evaluator = AccessEvaluator(directory: directory, requestGrants: requestGrants(directory, now: max(at, clock), liveFrom: at, history: history, of: principal))
+        let evaluator = engine(directory, now: max(at, clock), liveFrom: at, history: history, of: principal).evaluator(of: principal)
         let lines = evaluator.access(of: principal, at: at)
         var out = ""
         for (action, resource, paths) in lines {

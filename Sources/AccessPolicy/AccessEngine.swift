@@ -1,0 +1,89 @@
+import AccessFormats
+import AccessModel
+
+/// The one computation of who has access: every grant the verified tree gives, from roles
+/// principals name, roles of their teams (through parent teams), bindings and approved
+/// requests, each with its source, scope, window and stable key. `plan`, `reconcile`,
+/// `check`, `who-can`, `access`, `status` and the report all read it; nothing else makes grants.
+package struct AccessEngine: Sendable {
+    package let directory: Directory
+    /// Request states, already closed by the audit log's history (`RequestStatus.closed(by:)`).
+    /// A request without a status (its decisions could not be checked) grants nothing.
+    package let statuses: [String: RequestStatus]
+
+    package init(directory: Directory, statuses: [String: RequestStatus]) {
+        self.directory = directory
+        self.statuses = statuses
+    }
+
+    /// Every grant of one principal (or of all, principals in tree order), whenever in force:
+    /// ask `Grant.isActive(at:)` about a time.
+    package func grants(of principalID: String? = nil) -> [Grant] {
+        if let principalID {
+            guard let principal = directory.principal(principalID) else { return [] }
+            return standing(principal) + requestGrants(of: principalID)
+        }
+        var requests: [String: [Grant]] = [:]
+        for grant in requestGrants(of: nil) { requests[grant.principal, default: []].append(grant) }
+        return directory.tree.principals.flatMap { standing($0) + (requests[$0.id] ?? []) }
+    }
+
+    /// The grants in force at `time`.
+    package func grants(at time: Timestamp, of principalID: String? = nil) -> [Grant] {
+        grants(of: principalID).filter { $0.isActive(at: time) }
+    }
+
+    /// Roles the principal names, roles of its teams and their parents, and bindings naming it
+    /// or its teams. A role or binding whose role the tree lacks gives nothing (fail closed).
+    func standing(_ principal: Principal) -> [Grant] {
+        let id = principal.id
+        var out: [Grant] = principal.roles.filter { directory.role($0.value) != nil }.map {
+            Grant(principal: id, source: .principalRole, role: $0.value, actions: [], scope: nil)
+        }
+        for team in principal.teams {
+            let chain = directory.ancestors(ofTeam: team.value)
+            for (depth, ancestor) in chain.enumerated() {
+                out += (directory.team(ancestor)?.roles ?? []).filter { directory.role($0.value) != nil }.map {
+                    Grant(principal: id, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
+                }
+            }
+        }
+        for binding in directory.bindings(naming: id) where directory.role(binding.role.value) != nil {
+            out.append(Grant(
+                principal: id, source: .binding(binding.id), role: binding.role.value, actions: [], scope: binding.resources.map(\.value),
+                validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
+        }
+        return out
+    }
+
+    /// Grants of approved requests: the approved terms, not before the approvals were
+    /// observed, ended at a revoke or relinquish and at the end the audit log records.
+    func requestGrants(of principalID: String?) -> [Grant] {
+        var out: [Grant] = []
+        for request in directory.tree.requests {
+            let requester = request.spec.requester.value
+            guard principalID == nil || requester == principalID, directory.principal(requester) != nil,
+                let status = statuses[request.id], let terms = status.terms
+            else { continue }
+            var grant = Grant(
+                principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
+                scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo)
+            grant.leftOut = Set(status.leftOut.map(\.resource))
+            grant.exceptions = status.leftOut.map(\.why)
+            grant.policy = status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == terms }?.policy
+            if let approvedAt = status.approvedAt, approvedAt > terms.validFrom { grant.observedFrom = approvedAt }
+            let ends = status.checks.filter { $0.outcome == .valid && [.revoke, .relinquish].contains($0.decision.kind.value) }.map(\.decision.at.value)
+            for end in ends + [status.endedInLog].compactMap({ $0 }) { grant.validTo = min(grant.validTo ?? end, end) }
+            out.append(grant)
+        }
+        return out
+    }
+
+    /// An evaluator over these grants.
+    package var evaluator: AccessEvaluator { AccessEvaluator(directory: directory, grants: grants()) }
+
+    /// An evaluator over one principal's grants only (`check`, `access`).
+    package func evaluator(of principalID: String) -> AccessEvaluator {
+        AccessEvaluator(directory: directory, grants: grants(of: principalID))
+    }
+}
