@@ -16,6 +16,8 @@ extension AuditEvent {
         switch event {
         case Name.submitted:
             return "requested by \(actor ?? "?"): \(resources.joined(separator: ", "))" + (text("reason").map { " (\"\($0)\")" } ?? "")
+        case Name.configurationTrusted:
+            return "configuration \(text("digest") ?? "?") trusted: \(text("how") ?? "")" + (text("previous").map { "; it replaces \($0)" } ?? "")
         case Name.updated:
             return "spec changed by its author; decisions on the old spec no longer count"
         case Name.approved:

@@ -21,6 +21,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"
+        /// A configuration became the trusted one: pinned, or signed by enough administrators.
+        package static let configurationTrusted = "configuration.trusted"
         /// `grant.` + a removal cause: grant.expired, grant.revoked, ...
         package static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
     }

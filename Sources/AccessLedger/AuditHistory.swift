@@ -16,6 +16,8 @@ package struct AuditHistory: Sendable {
     package var lastTime: Timestamp?
     /// When a run first saw each decision (by `Decision.observationKey`).
     package var firstSeen: [String: Timestamp] = [:]
+    /// Digests of the configurations the log shows trusted, oldest first.
+    package var trustedConfigurations: [String] = []
 
     package init() {}
 
@@ -38,6 +40,8 @@ package struct AuditHistory: Sendable {
             if let request = event.request, let digest = event.detail("specDigest")?.stringValue { specDigests[request] = digest }
         case AuditEvent.Name.seen, AuditEvent.Name.ignored:
             if let key = event.detail("observationKey")?.stringValue, firstSeen[key] == nil { firstSeen[key] = event.time }
+        case AuditEvent.Name.configurationTrusted:
+            if let digest = event.detail("digest")?.stringValue { trustedConfigurations.append(digest) }
         case AuditEvent.Name.expired: end(event.request, .expired, event.time)
         case AuditEvent.Name.revoked: end(event.request, .revoked, event.time)
         case AuditEvent.Name.relinquished: end(event.request, .relinquished, event.time)

@@ -48,7 +48,14 @@ package struct Plan: Sendable {
     /// The grants before this run: the state file as far as it agrees with the audit log.
     package var current: [String: GrantRecord]
 
-    package var hasChanges: Bool { !changes.isEmpty }
+    /// Grants that a pending configuration change would add or change once signed.
+    package var waiting: [String] = []
+    /// Whether a configuration change waits for administrator signatures.
+    package var configurationPending = false
+
+    /// Whether anything changes now, or waits for configuration signatures (a pull request
+    /// that changes who can do what always shows in its plan).
+    package var hasChanges: Bool { !changes.isEmpty || configurationPending }
 
     /// How many changes of one kind.
     package func count(_ action: Change.Action) -> Int { changes.filter { $0.action == action }.count }

@@ -76,6 +76,7 @@ extension Reconciler {
         reach(.afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
         try store.write(state)
+        if let snapshot = input.configuration?.snapshot { try store.write(snapshot) }
         reach(.afterState)
         return Outcome(applied: applied, failed: failed, events: events, state: state)
     }

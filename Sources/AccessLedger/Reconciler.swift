@@ -12,6 +12,9 @@ package struct Reconciler: Sendable {
     package var keygen: any SignatureTool
     /// Hears each step of writing (the crash tests'); nil in normal runs.
     package var observer: WriteObserver?
+    /// The configuration digest trusted first, from outside the repository (`--trust-root`,
+    /// `$ACCESSCTL_TRUST_ROOT`); nil pins the first configuration seen.
+    package var trustRoot: String?
 
     package init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, observer: WriteObserver? = nil) {
         self.observer = observer
@@ -48,6 +51,11 @@ package struct Reconciler: Sendable {
         package var history: AuditHistory
         /// Problems with the state file (it is then rebuilt from the audit log).
         package var stateProblems: [Diagnostic]
+        /// The configuration's trust; nil for inputs built in memory (trusted as given).
+        package var configuration: ConfigurationView?
+        /// While a configuration change is pending: the tree as it would be once signed, so
+        /// the plan can say which grants wait for the signatures.
+        package var unsigned: VerifiedTree?
 
         /// Every error and warning of the run's input.
         package var diagnostics: [Diagnostic] { verified.diagnostics + stateProblems }
@@ -68,8 +76,19 @@ package struct Reconciler: Sendable {
     /// Reads the tree, the state file and the audit log, and checks they fit together.
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
         var input = try readRecords()
-        input.verified = VerifiedTree.load(root: root, displayRoot: displayRoot, now: now, keygen: keygen, parallel: parallel, observed: input.history.firstSeen)
-        input.verified.close(by: input.history)
+        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
+        let configuration = try configurationView(loaded.tree, history: input.history)
+        var verified = VerifiedTree(tree: configuration.tree, diagnostics: loaded.diagnostics + configuration.diagnostics, statuses: [:])
+        verified.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)
+        verified.close(by: input.history)
+        input.verified = verified
+        input.configuration = configuration
+        if configuration.isPending {
+            var unsigned = VerifiedTree(tree: loaded.tree, diagnostics: [], statuses: [:])
+            unsigned.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)
+            unsigned.close(by: input.history)
+            input.unsigned = unsigned
+        }
         return input
     }
 
@@ -144,7 +163,19 @@ package struct Reconciler: Sendable {
         var current = applied
         let drifted = input.state.map { Self.drift($0, input.log) } ?? [:]
         for (key, drift) in drifted { current[key] = drift.stateFile }
-        let (desired, notices) = desiredGrants(input)
+        var (desired, notices) = desiredGrants(input)
+        var configurationNotices = input.configuration?.notices ?? []
+        var waiting: [String] = []
+        if let unsigned = input.unsigned {
+            var once = input
+            once.verified = unsigned
+            let ifSigned = desiredGrants(once).grants
+            waiting = ifSigned.keys.filter { ifSigned[$0] != desired[$0] }.sorted()
+            if !waiting.isEmpty, !configurationNotices.isEmpty {
+                configurationNotices[0] += "; grants that wait for it: " + waiting.joined(separator: ", ")
+            }
+        }
+        notices = configurationNotices + notices
         var changes: [Plan.Change] = []
         for key in Set(current.keys).union(desired.keys).union(drifted.keys).sorted() {
             let before = current[key], after = desired[key]
@@ -183,8 +214,17 @@ package struct Reconciler: Sendable {
             }
             changes.append(change)
         }
-        return Plan(
-            now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: lifecycle(input), notices: notices, current: current)
+        var events = lifecycle(input)
+        if let configuration = input.configuration, case .newlyTrusted(let signers, let how) = configuration.status {
+            events.insert(AuditEvent(time: now, event: AuditEvent.Name.configurationTrusted, details: [
+                ("digest", .string(configuration.digest)), ("previous", configuration.trustedDigest.map { .string($0) } ?? .null),
+                ("signers", .array(signers.map { .string($0) })), ("how", .string(how)),
+            ]), at: 0)
+        }
+        var plan = Plan(now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: events, notices: notices, current: current)
+        plan.waiting = waiting
+        plan.configurationPending = input.configuration?.isPending ?? false
+        return plan
     }
 
     /// An event about a grant, at this run's time.

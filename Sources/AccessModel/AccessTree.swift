@@ -11,6 +11,8 @@ package struct AccessTree: Sendable {
     package var policies: [Policy] = []
     package var bindings: [Binding] = []
     package var requests: [AccessRequest] = []
+    /// Every configuration manifest (all kinds but AccessRequest) as read, for its digest.
+    package var configuration: [ConfigurationEntry] = []
     /// How many manifest files were read.
     package var fileCount = 0
     /// Ids (file names) of manifests that had errors; references to them are not reported

@@ -9,7 +9,7 @@ package enum ManifestDecoder {
 
     /// Decodes one manifest and adds it to `tree`.
     /// `baseName` is the file name without extension; `atRoot` says the file is directly in the root.
-    static func decode(_ node: Node, file: String, baseName: String, fileName: String, atRoot: Bool, into tree: inout AccessTree, log: DiagnosticCollector) {
+    static func decode(_ node: Node, file: String, relative: String, baseName: String, fileName: String, atRoot: Bool, into tree: inout AccessTree, log: DiagnosticCollector) {
         guard let top = ObjectReader(node, file: file, path: "", log: log) else { return }
         if top.entries.isEmpty {
             log.add(file, node.location, "empty manifest: expected apiVersion, kind, metadata and spec")
@@ -44,6 +44,9 @@ package enum ManifestDecoder {
         }
         let header = ManifestHeader(file: file, kind: kind, name: name)
         guard let spec = top.object("spec", required: true) else { return }
+        if kind != .accessRequest, let specNode = node["spec"] {
+            tree.configuration.append(ConfigurationEntry(kind: kind.rawValue, name: name.value, path: relative, spec: specNode))
+        }
         switch kind {
         case .settings:
             if let settings = decodeSettings(header, spec) {
@@ -67,7 +70,7 @@ package enum ManifestDecoder {
     }
 
     static func decodeSettings(_ header: ManifestHeader, _ spec: ObjectReader) -> Settings? {
-        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets"])
+        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust"])
         let organization = spec.id("organization", required: true)
         let displayName = spec.text("displayName", required: true)
         let namespace = spec.string("signatureNamespace")
@@ -107,11 +110,18 @@ package enum ManifestDecoder {
                 presets.append((entry.key, duration.value))
             }
         }
+        var trustThreshold = 2
+        if let trust = spec.object("trust") {
+            trust.allow(["threshold"])
+            trustThreshold = trust.int("threshold", range: 1...100)?.value ?? 2
+        }
         guard let organization, let displayName else { return nil }
-        return Settings(
+        var settings = Settings(
             header: header, organization: organization, displayName: displayName.value,
             signatureNamespace: namespace?.value ?? "accessctl", reportTitle: spec.string("reportTitle")?.value,
             resourceTypes: types, durationPresets: presets)
+        settings.trustThreshold = trustThreshold
+        return settings
     }
 
     /// `implies` or `requires` of a resource type: each maps one of its actions to others of them.

@@ -45,4 +45,9 @@ package struct ApproverSet: Sendable {
     package var subjects: SubjectSet
     /// Members of the owner team of each requested resource approve.
     package var owner: Bool
+
+    package init(subjects: SubjectSet, owner: Bool) {
+        self.subjects = subjects
+        self.owner = owner
+    }
 }

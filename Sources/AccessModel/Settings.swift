@@ -11,6 +11,8 @@ package struct Settings: Sendable {
     package var reportTitle: String?
     package var resourceTypes: [ResourceType]
     package var durationPresets: [(name: String, duration: AccessDuration)]
+    /// How many administrators of the trusted configuration must sign a new one (`trust.threshold`).
+    package var trustThreshold = 2
 
     /// The declared type named `name`.
     package func resourceType(_ name: String) -> ResourceType? {

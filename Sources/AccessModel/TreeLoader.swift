@@ -4,7 +4,7 @@ import AccessFormats
 /// Finds, reads and decodes every manifest under a root.
 package enum TreeLoader {
     /// Folders at the root that belong to accessctl and hold no manifests.
-    package static let reservedFolders: Set<String> = ["state", "audit"]
+    package static let reservedFolders: Set<String> = ["state", "audit", "trust"]
 
     /// The result of loading: the decoded tree and every problem found.
     package struct Result: Sendable {
@@ -52,7 +52,7 @@ package enum TreeLoader {
                 let node = try result.get()
                 let fileName = (relative as NSString).lastPathComponent
                 ManifestDecoder.decode(
-                    node, file: display, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
+                    node, file: display, relative: relative, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
                     atRoot: !relative.contains("/"), into: &tree, log: log)
             } catch {
                 log.add(error)

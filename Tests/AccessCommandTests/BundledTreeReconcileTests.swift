@@ -37,10 +37,13 @@ final class BundledTreeReconcileTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.standardError, line: line)
         let head = try XCTUnwrap(try LedgerStore(root: replay.appendingPathComponent("access").path, displayRoot: "").readState()).auditHash
         XCTAssertTrue(
-            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 13 granted, 0 changed, 0 removed; 45 audit events appended (head \(head)).\n"),
+            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 13 granted, 0 changed, 0 removed; 46 audit events appended (head \(head)).\n"),
             result.standardOutput, line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/state/grants.json"), encoding: .utf8), try golden("grants.json"), message + ": state", line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8), try golden("log.jsonl"), message + ": audit", line: line)
+        assertText(
+            try String(contentsOf: replay.appendingPathComponent("access/state/configuration.json"), encoding: .utf8), try golden("configuration.json"),
+            message + ": trusted configuration", line: line)
     }
 
     func testReplayOfTheManifestsWritesTheGoldenStateAndAudit() throws {
@@ -50,7 +53,7 @@ final class BundledTreeReconcileTests: XCTestCase {
     /// The committed state and audit log are the golden ones. Read from git's HEAD, never
     /// from the working tree, which the main job may have rewritten.
     func testCommittedStateAndAuditAreTheGoldenRun() throws {
-        for (path, file) in [("access/state/grants.json", "grants.json"), ("access/audit/log.jsonl", "log.jsonl")] {
+        for (path, file) in [("access/state/grants.json", "grants.json"), ("access/state/configuration.json", "configuration.json"), ("access/audit/log.jsonl", "log.jsonl")] {
             let committed = try XCTUnwrap(try Self.gitShow("HEAD:" + path), "git or the repository is not there")
             guard let state = try? Self.gitShow("HEAD:access/state/grants.json"), state.contains("\"lastRun\": \"\(TestSupport.bundledRunTime)\"") else {
                 throw XCTSkip("HEAD's access/state is from another run than the bundled one (someone committed the main job's output)")
@@ -140,26 +143,26 @@ final class BundledTreeReconcileTests: XCTestCase {
     func testAuditShowFilters() throws {
         try TestSupport.copyBundledTree(to: work)
         assertText(run(["audit", "show", "--root", "access", "--request", "acme-backup-debug-2026-11-22"]).standardOutput, """
-            #1 \(TestSupport.bundledRunTime) request.submitted request acme-backup-debug-2026-11-22
+            #2 \(TestSupport.bundledRunTime) request.submitted request acme-backup-debug-2026-11-22
                 requested by jane.doe: site:acme-prod ("Nightly backups fail on the production site, ticket 4521")
-            #2 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
-                approve by bob.owens signed at 2026-11-22T09:30:00Z first seen; it counts from the later of the two
             #3 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
+                approve by bob.owens signed at 2026-11-22T09:30:00Z first seen; it counts from the later of the two
+            #4 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
                 approve by alice.nguyen signed at 2026-11-22T09:41:00Z first seen; it counts from the later of the two
-            #4 \(TestSupport.bundledRunTime) request.approved request acme-backup-debug-2026-11-22
+            #5 \(TestSupport.bundledRunTime) request.approved request acme-backup-debug-2026-11-22
                 approved by bob.owens, alice.nguyen under policy support-production: role support-readonly and actions console, 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z
-            #5 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
+            #6 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
                 approved window ended at 2026-11-22T13:30:00Z
-            5 events of 45.
+            5 events of 46.
 
             """)
         XCTAssertEqual(run(["reconcile", "--root", "access", "--now", "2026-12-02T04:00:00Z"]).exitCode, 0)
         assertText(run(["audit", "show", "--root", "access", "--principal", "raj.patel", "--since", "2026-12-01T12:00:00Z"]).standardOutput, """
-            #46 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
+            #47 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
                 approved window ended at 2026-12-01T16:00:00Z
-            #47 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
+            #48 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
                 request/initech-staging-logs-2026-11-30 removed: expired at 2026-12-01T16:00:00Z
-            2 events of 47.
+            2 events of 48.
 
             """)
         XCTAssertEqual(run(["audit", "show", "--root", "access", "--since", "yesterday"]).exitCode, 64)

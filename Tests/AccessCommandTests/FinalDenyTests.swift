@@ -16,7 +16,7 @@ final class FinalDenyTests: ReconcileTestCase {
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         XCTAssertFalse(run.standardOutput.contains("request/sam-debug"), run.standardOutput)
         XCTAssertEqual(try events(), [
-            "request.submitted sam-debug", "decision.seen sam-debug", "decision.seen sam-debug", "request.denied sam-debug", "grant.activated ann", "grant.activated ann",
+            "configuration.trusted ", "request.submitted sam-debug", "decision.seen sam-debug", "decision.seen sam-debug", "request.denied sam-debug", "grant.activated ann", "grant.activated ann",
         ])
         let check = tree.run(["check", "sam", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:00:00Z"])
         XCTAssertEqual(check.exitCode, 1, check.standardOutput)

@@ -39,6 +39,22 @@ class ReconcileTestCase: XCTestCase {
     func read(_ path: String) throws -> String { try String(contentsOf: tree.root.appendingPathComponent(path), encoding: .utf8) }
     func write(_ path: String, _ text: String) throws { try Data(text.utf8).write(to: tree.root.appendingPathComponent(path)) }
 
+    /// The configuration's digest, as `config digest` prints it.
+    func configurationDigest() -> String {
+        String(tree.run(["config", "digest", "--root", "tree"]).standardOutput.prefix { $0 != "\n" })
+    }
+
+    /// The note of a first run that pins the configuration (the fixture names ann an administrator).
+    func pinnedNote() -> String {
+        "Notes:\n  ! configuration \(configurationDigest()) trusted: pinned on first use\n\n"
+    }
+
+    /// Signs the tree's configuration as `by` through the CLI.
+    func signConfiguration(by: String, at: String, file: StaticString = #filePath, line: UInt = #line) {
+        let result = tree.run(["config", "sign", "--root", "tree", "--as", by, "--key", keys[by]!, "--at", at])
+        XCTAssertEqual(result.exitCode, 0, result.standardError, file: file, line: line)
+    }
+
     /// The `event` names of the audit log, in order.
     func events() throws -> [String] {
         try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events.map { "\($0.event) \($0.request ?? $0.principal ?? "")" }
@@ -70,12 +86,12 @@ final class ReconcileTests: ReconcileTestCase {
 
     func testRequestThroughTimeApprovedActiveExpiringExpired() throws {
         // Before approval: only the standing binding.
-        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\nPlan: 2 to grant, 0 to change, 0 to remove.\n")
+        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\n" + pinnedNote() + "Plan: 2 to grant, 0 to change, 0 to remove.\n")
         XCTAssertEqual(plan("2026-11-22T09:10:00Z", ["--detailed-exitcode"]).exitCode, 2)
         let first = reconcile("2026-11-22T09:10:00Z")
         XCTAssertEqual(first.exitCode, 0, first.standardError)
-        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 2 granted, 0 changed, 0 removed; 3 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), first.standardOutput)
-        XCTAssertEqual(try events(), ["request.submitted sam-debug", "grant.activated ann", "grant.activated ann"])
+        XCTAssertTrue(first.standardOutput.hasSuffix("Applied at 2026-11-22T09:10:00Z: 2 granted, 0 changed, 0 removed; 4 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), first.standardOutput)
+        XCTAssertEqual(try events(), ["configuration.trusted ", "request.submitted sam-debug", "grant.activated ann", "grant.activated ann"])
 
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
         let approved = """
@@ -230,7 +246,7 @@ final class ReconcileTests: ReconcileTestCase {
         try write(StateFile.relativePath, forged)
         let verified = verify()
         XCTAssertEqual(verified.exitCode, 1)
-        assertText(verified.standardError, "tree/state/grants.json: error: replaying the audit log up to line 3 does not give the state file's grants (the next reconcile corrects this as drift):\n  binding/ann-admin/sam: in the state file, never granted by the log\n")
+        assertText(verified.standardError, "tree/state/grants.json: error: replaying the audit log up to line 4 does not give the state file's grants (the next reconcile corrects this as drift):\n  binding/ann-admin/sam: in the state file, never granted by the log\n")
         let result = reconcile("2026-11-22T09:20:00Z")
         XCTAssertEqual(result.exitCode, 0, result.standardError)
         XCTAssertTrue(result.standardOutput.contains("""
@@ -245,7 +261,7 @@ final class ReconcileTests: ReconcileTestCase {
 
             """), result.standardOutput)
         XCTAssertEqual(try events().last, "grant.drift sam")
-        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 3", with: "\"seq\": 4").replacingOccurrences(of: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[2].hash, with: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[3].hash))
+        XCTAssertEqual(try read(StateFile.relativePath), state.replacingOccurrences(of: "09:10:00Z", with: "09:20:00Z").replacingOccurrences(of: "\"seq\": 4", with: "\"seq\": 5").replacingOccurrences(of: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[3].hash, with: try LedgerStore(root: tree.root.path, displayRoot: "").readLog().events[4].hash))
         XCTAssertEqual(verify().exitCode, 0)
     }
 
@@ -266,7 +282,7 @@ final class ReconcileTests: ReconcileTestCase {
         let failed = reconcile("2026-11-22T10:00:00Z", ["--hook", hook])
         XCTAssertEqual(failed.exitCode, 1)
         assertText(failed.standardError, "error: request/sam-debug: the hook exited with status 3: sam is not provisioned yet; not applied, tried again on the next run\n")
-        XCTAssertTrue(failed.standardOutput.hasSuffix("2 granted, 0 changed, 0 removed, 1 failed; 5 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
+        XCTAssertTrue(failed.standardOutput.hasSuffix("2 granted, 0 changed, 0 removed, 1 failed; 6 audit events appended (head \(try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash)).\n"), failed.standardOutput)
         XCTAssertEqual(try grantKeys(), ["binding/ann-admin/ann", "role/ann/admin"])
         let lines = try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
@@ -327,7 +343,7 @@ final class ReconcileTests: ReconcileTestCase {
         let lines = log.split(separator: "\n")
         try write(AuditLog.relativePath, lines.dropLast().map { $0 + "\n" }.joined())
         let head = try LedgerStore(root: tree.root.path, displayRoot: "").readState()!.auditHash
-        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 3 with hash \(head), but the log has only 2 complete lines: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
+        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z"), CommandResult(exitCode: 1, standardError: "tree/state/grants.json: error: the state names audit line 4 with hash \(head), but the log has only 3 complete lines: lines were removed from the end of the audit log, or the two files come from different runs. Restore both from git history\n"))
     }
 
     func testSecondRunWaitsForTheLockThenGivesUp() throws {

@@ -118,8 +118,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try texts(page("site", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"),
                        ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
         let audit = try page("site", "audit.html")
-        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 45 events carries the hash of the one before."])
-        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "45", "newest first")
+        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 46 events carries the hash of the one before."])
+        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "46", "newest first")
     }
 
     /// A resource page lists only actions the resource's type has, and says "through" a
@@ -247,7 +247,7 @@ final class ReportTests: XCTestCase {
                        ["acme-staging-retainer-2027", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
         XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "site:acme-prod", "site:acme-staging"])
         XCTAssertEqual(try texts(page("acme", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"), ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
-        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["24 of 45 events: those that concern the resources in this report."])
+        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["24 of 46 events: those that concern the resources in this report."])
     }
 
     func testRequestSpanningTwoCustomersShowsEachOnlyTheirOwnResources() throws {

@@ -10,7 +10,9 @@ request, a new date) means signing it all again. This script:
      verifies (DESIGN.md section 4), and writes the new armor in place of the old one.
      A decision whose `specDigest:` reads `auto` gets the digest of the request's spec as
      it is now; any other digest is kept, so a voided decision stays voided;
-  3. leaves every other byte of every file as it was.
+  3. signs the configuration as its first trusted one (`accessctl config sign --previous
+     none`) by the administrators, into trust/configuration.jsonl;
+  4. leaves every other byte of every file as it was.
 
 Usage (from the repository root, after `swift build`):
     python3 Tests/Scripts/resign-demo-tree.py [ROOT]        # ROOT defaults to access
@@ -28,6 +30,9 @@ import tempfile
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "access"
 ACCESSCTL = os.environ.get("ACCESSCTL", ".build/debug/accessctl")
+# Who signs the bundled configuration, and when (before the bundled run).
+ADMINISTRATORS = ["maria.lopez", "tom.becker"]
+CONFIGURATION_SIGNED_AT = "2026-12-01T03:00:00Z"
 
 
 def parse(path):
@@ -106,6 +111,15 @@ def main():
                 lines[signature_line + 1:end] = [indent + line for line in armor]
             open(path, "w").write("\n".join(lines))
             print("signed", path)
+
+        # The configuration, signed by the administrators as the first one (previous: none),
+        # so the first reconcile records who vouched for it.
+        trust = os.path.join(ROOT, "trust", "configuration.jsonl")
+        if os.path.exists(trust):
+            os.remove(trust)
+        for admin in ADMINISTRATORS:
+            subprocess.run([ACCESSCTL, "config", "sign", "--root", ROOT, "--as", admin, "--key", key_of[admin],
+                            "--at", CONFIGURATION_SIGNED_AT, "--previous", "none"], check=True)
     finally:
         shutil.rmtree(keys)
 

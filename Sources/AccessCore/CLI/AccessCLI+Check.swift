@@ -67,7 +67,8 @@ extension AccessCLI {
         let clock = now(nil)
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
-        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
+        let history = history(command.root)
+        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: command.root, now: clock, history: history)
         let tree = loaded.tree
         guard tree.principals.contains(where: { $0.id == principal }) else {
             // Fail closed, with validate's own message: an invalid principal holds nothing.
@@ -82,7 +83,7 @@ extension AccessCLI {
         if let settings = tree.settings, let type = settings.resourceType(resource.type), !type.actions.contains(action) {
             throw CommandFailure("'\(action)' is not an action of resource type '\(type.name)'; its actions are: \(type.actions.joined(separator: ", "))" + didYouMean(action, in: type.actions))
         }
-        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, history: history(command.root), json: command.json)
+        var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, history: history, json: command.json)
         answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         return answer
     }

@@ -26,11 +26,12 @@ struct WhoCanCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let clock = cli.now(nil)
-        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
+        let history = cli.history(self.root)
+        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: clock, history: history).tree
         guard let ref = ResourceRef(resource), tree.resources.contains(where: { $0.ref == ref }) else {
             throw cli.unknown("resource", resource, tree.resources.map(\.ref.description))
         }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.whoCanListing(tree, action, ref, at: at ?? clock, clock: clock, history: cli.history(self.root)))
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.whoCanListing(tree, action, ref, at: at ?? clock, clock: clock, history: history))
     }
 }
 
@@ -54,11 +55,12 @@ struct AccessCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let clock = cli.now(nil)
-        let tree = TreeLoader.load(root: root.path, displayRoot: root.display).tree
+        let history = cli.history(self.root)
+        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: clock, history: history).tree
         guard tree.principals.contains(where: { $0.id == principal }) else {
             throw cli.unknown("principal", principal, tree.principals.map(\.id))
         }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.accessListing(tree, principal, at: at ?? clock, clock: clock, history: cli.history(self.root)))
+        return CommandResult(exitCode: ExitCode.success, standardOutput: cli.accessListing(tree, principal, at: at ?? clock, clock: clock, history: history))
     }
 }
 

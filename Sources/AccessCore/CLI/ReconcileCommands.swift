@@ -10,7 +10,7 @@ import AccessBench
 struct PlanCommand: Command {
     static let spec = CommandSpec(
         name: "plan", summary: "Show which grants reconcile would add, change or remove, and why.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.planFormat, Options.detailedExitcode]),
+        options: CommandSpec.list([Options.root, Options.now, Options.planFormat, Options.detailedExitcode, Options.trustRoot, Options.requireTrusted]),
         example: "accessctl plan --root access --format markdown",
         details: "Compares the grants that should be in force now (bindings in their window, requests\nwith verified approvals whose terms contain now) with state/grants.json, checked against\nthe audit log. Nothing is written. Exits 1 when the tree has errors (those parts grant\nnothing) or the audit log does not verify.")
 
@@ -18,18 +18,23 @@ struct PlanCommand: Command {
     var now: Timestamp?
     var format: String
     var detailedExitcode: Bool
+    var trustRoot: String?
+    var requireTrusted: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         now = try arguments.get(Options.now)
         format = try arguments.get(Options.planFormat) ?? "text"
         detailedExitcode = arguments.isSet(Options.detailedExitcode)
+        trustRoot = try arguments.get(Options.trustRoot)
+        requireTrusted = arguments.isSet(Options.requireTrusted)
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
-        let (_, input, plan) = try cli.prepare(root: root, now: now)
+        let (_, input, plan) = try cli.prepare(root: root, now: now, trustRoot: trustRoot)
         let errors = input.diagnostics.filter { $0.severity == .error }.count
-        let code = errors > 0 ? ExitCode.failure : (plan.hasChanges && detailedExitcode ? ExitCode.changes : ExitCode.success)
+        let pending = requireTrusted && (input.configuration?.isPending ?? false)
+        let code = errors > 0 || pending ? ExitCode.failure : (plan.hasChanges && detailedExitcode ? ExitCode.changes : ExitCode.success)
         let output: String
         switch format {
         case "json": output = CanonicalJSON.pretty(Self.json(plan, errors: errors), sortKeys: false)
@@ -53,7 +58,7 @@ struct PlanCommand: Command {
 struct ReconcileCommand: Command {
     static let spec = CommandSpec(
         name: "reconcile", summary: "Apply the plan: run the hook, append the audit log, write the state.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates]),
+        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted]),
         example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh",
         details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.")
 
@@ -63,10 +68,14 @@ struct ReconcileCommand: Command {
     var lockTimeout: Double
     var report: String?
     var templates: String?
+    var trustRoot: String?
+    var requireTrusted: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         now = try arguments.get(Options.now)
+        trustRoot = try arguments.get(Options.trustRoot)
+        requireTrusted = arguments.isSet(Options.requireTrusted)
         hook = try arguments.get(Options.hook)
         lockTimeout = try arguments.get(Options.lockTimeout) ?? 120
         report = try arguments.get(Options.reportInto)
@@ -82,7 +91,7 @@ struct ReconcileCommand: Command {
             throw CommandFailure(error.message)
         }
         defer { withExtendedLifetime(lock) {} }
-        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now)
+        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot)
         let hook = hook.map { ApplyHook(command: $0, environment: cli.environment, directory: cli.currentDirectory) }
         let outcome: Reconciler.Outcome
         do {
@@ -103,6 +112,10 @@ struct ReconcileCommand: Command {
         out += "; \(AccessCLI.count(outcome.events.count, "audit event")) appended"
         out += outcome.events.isEmpty ? ".\n" : " (head \(outcome.state.auditHash)).\n"
         var failedRun = input.diagnostics.contains { $0.severity == .error } || !outcome.failed.isEmpty
+        if requireTrusted, input.configuration?.isPending ?? false {
+            errors += ErrorPresenter.line("the configuration change is not signed by enough administrators (--require-trusted-configuration)")
+            failedRun = true
+        }
         if let report {
             // The report shows what this run left behind: its state and the log with its new events.
             let reportInput = ReportSite.Input(
@@ -120,11 +133,12 @@ struct ReconcileCommand: Command {
 
 extension AccessCLI {
     /// Reads, checks and plans; throws the reconciler's refusal.
-    func prepare(root given: String?, now: Timestamp?) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
+    func prepare(root given: String?, now: Timestamp?, trustRoot: String? = nil) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
         let root = root(given)
-        let reconciler = Reconciler(
+        var reconciler = Reconciler(
             root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
             observer: writeObserver)
+        reconciler.trustRoot = trustRoot ?? environment["ACCESSCTL_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
         let input = try reconciler.read()
         return (reconciler, input, reconciler.plan(input))
     }

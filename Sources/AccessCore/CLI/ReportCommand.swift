@@ -34,7 +34,9 @@ struct ReportCommand: Command {
         let now = cli.now(now)
         let (events, problem) = cli.reportEvents(cli.store(self.root))
         let history = AuditHistory(events)
-        var verified = VerifiedTree.load(root: root.path, displayRoot: root.display, now: now, keygen: cli.signatures, observed: history.firstSeen)
+        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: now, history: history)
+        var verified = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
+        verified.verify(now: now, keygen: cli.signatures, displayRoot: root.display, observed: history.firstSeen)
         var errors = cli.render(verified.diagnostics)
         let scope: ReportScope
         do {

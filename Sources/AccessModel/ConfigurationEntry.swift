@@ -1,0 +1,50 @@
+import AccessFormats
+
+/// One configuration manifest as the configuration digest sees it: kind, name and the spec
+/// in a form that formatting, comments, file moves and YAML-versus-JSON do not change.
+package struct ConfigurationEntry: Sendable, Equatable {
+    package var kind: String
+    package var name: String
+    /// The file, relative to the tree's root: where the trusted snapshot keeps its text.
+    package var path: String
+    /// The spec with every scalar as its text (YAML reads `2` as text, JSON as a number),
+    /// in RFC 8785 canonical JSON.
+    package var canonicalSpec: String
+
+    package init(kind: String, name: String, path: String, canonicalSpec: String) {
+        self.kind = kind
+        self.name = name
+        self.path = path
+        self.canonicalSpec = canonicalSpec
+    }
+
+    /// `Kind/name`: what identifies the manifest across files and formats.
+    package var id: String { "\(kind)/\(name)" }
+
+    /// The entry of a decoded manifest's spec node.
+    package init(kind: String, name: String, path: String, spec: Node) {
+        self.init(kind: kind, name: name, path: path, canonicalSpec: CanonicalJSON.encode(Self.textual(spec.json)))
+    }
+
+    /// Scalars as text, so `threshold: 2` in YAML and `"threshold": 2` in JSON are one value.
+    static func textual(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .null, .string: value
+        case .bool(let b): .string(b ? "true" : "false")
+        case .number: .string(CanonicalJSON.encode(value))
+        case .array(let items): .array(items.map(textual))
+        case .object(let members): .object(members.map { ($0.0, textual($0.1)) })
+        }
+    }
+
+    /// `sha256:HEX` over the canonical listing `[{kind, name, spec}]`, sorted by kind and name.
+    package static func digest(_ entries: [ConfigurationEntry]) -> String {
+        var text = "["
+        for (i, entry) in entries.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }).enumerated() {
+            if i > 0 { text += "," }
+            // Members in RFC 8785 order (kind, name, spec); the spec is canonical already.
+            text += CanonicalJSON.encode(.object([("kind", .string(entry.kind)), ("name", .string(entry.name))])).dropLast() + ",\"spec\":" + entry.canonicalSpec + "}"
+        }
+        return "sha256:" + SHA256.hex(Array((text + "]").utf8))
+    }
+}
