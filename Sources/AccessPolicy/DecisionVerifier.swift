@@ -165,6 +165,7 @@ package struct DecisionVerifier: Sendable {
 
     private func signatureProblem(_ request: AccessRequest, _ index: Int, _ decision: Decision) throws -> String? {
         let by = decision.by.value
+        if directory.principal(by) == nil { return "unknown signer: '\(by)' is not a principal of the configuration" }
         if let verdict = verdicts[request.id]?[index] { return verdict.problem(signer: by) }
         let keys = directory.principal(by)?.sshKeys.map(\.value) ?? []
         let message = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)

@@ -255,4 +255,42 @@ final class ConfigurationTrustTests: ReconcileTestCase {
             .run(["reconcile", "--root", "tree", "--now", "2026-11-22T09:10:00Z"])
         XCTAssertEqual(later.standardError, "tree/audit/log.jsonl: error: the audit log's trust starts at configuration \(digest), not at the trust root \(wrong): the log or the trust root was replaced\n")
     }
+
+    // MARK: - The pull request check
+
+    /// `validate --trusted BASE` on a pull-request-shaped pair: the base branch's tree and the
+    /// pull request's, which adds a principal to the owner team who approves at once.
+    func testValidateAgainstTheBaseConfigurationAnnotatesThePullRequest() throws {
+        let base = tree.root.deletingLastPathComponent().appendingPathComponent("base")
+        try FileManager.default.copyItem(at: tree.root, to: base)
+        try write("principals/mal.yaml", principal("mal", teams: ["owners"], keys: [spareLine]))
+        try write("bindings/sam-admin.yaml", "apiVersion: accessctl/v1\nkind: Binding\nmetadata:\n  name: sam-admin\nspec:\n  subjects:\n    principals: [mal]\n  role: reader\n  resources: [\"site:*\"]\n")
+        approve(as: "mal", key: sparePath)
+        let digest = configurationDigest()
+        let baseDigest = String(tree.run(["config", "digest", "--root", "base"]).standardOutput.prefix { $0 != "\n" })
+        let result = tree.run(["validate", "--root", "tree", "--trusted", "base", "--format", "github", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(result.exitCode, 0, result.standardError)
+        let waiting = "0 of 2 administrator signatures (waiting for ann, olga)"
+        assertText(result.standardOutput, """
+            ::warning file=tree/bindings/sam-admin.yaml,line=1,col=1::configuration change (+ Binding/sam-admin) waits for administrator signatures: \(waiting)
+            ::warning file=tree/principals/mal.yaml,line=1,col=1::configuration change (+ Principal/mal) waits for administrator signatures: \(waiting)
+            ::warning file=tree/requests/sam-debug.yaml,line=14,col=7::approve by mal: unknown signer: 'mal' is not a principal of the configuration under the base configuration; it counts once the configuration change is signed
+            configuration: \(digest) changes base's \(baseDigest):
+              + Binding/sam-admin (tree/bindings/sam-admin.yaml)
+              + Principal/mal (tree/principals/mal.yaml)
+            signatures: \(waiting)
+            access:
+              + binding/sam-admin/mal (once signed)
+              + request/sam-debug (once signed)
+            tree: 17 manifests valid against base's configuration, 3 warnings.
+
+            """)
+        // Signed by both administrators, the same check says so and the access comes at the merge.
+        signConfiguration(by: "ann", at: "2026-11-22T09:50:00Z")
+        signConfiguration(by: "olga", at: "2026-11-22T09:50:00Z")
+        let signed = tree.run(["validate", "--root", "tree", "--trusted", "base", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(signed.exitCode, 0, signed.standardError)
+        XCTAssertTrue(signed.standardOutput.contains("signatures: enough (ann, olga)\naccess:\n  + binding/sam-admin/mal (at the merge)\n  + request/sam-debug (at the merge)\n"), signed.standardOutput)
+        XCTAssertEqual(signed.standardError, "")
+    }
 }

@@ -10,21 +10,24 @@ import AccessBench
 struct ValidateCommand: Command {
     static let spec = CommandSpec(
         name: "validate", summary: "Check every manifest of the access tree and report all problems.",
-        arguments: [], options: CommandSpec.list([Options.root, Options.validateFormat, Options.now]),
+        arguments: [], options: CommandSpec.list([Options.root, Options.validateFormat, Options.now, Options.trustedBase]),
         example: "accessctl validate --root access --format github",
-        details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning.")
+        details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning. With --trusted BASE (the base branch's tree) decisions are checked against\nthe base's configuration, and the configuration changes are listed with their effect on\naccess and the administrator signatures present and missing.")
 
     var root: String?
     var format: String
     var now: Timestamp?
+    var trusted: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         format = try arguments.get(Options.validateFormat) ?? "text"
         now = try arguments.get(Options.now)
+        trusted = try arguments.get(Options.trustedBase)
     }
 
     func run(_ cli: AccessCLI) -> CommandResult {
+        if let trusted { return runTrusted(cli, base: trusted) }
         let root = cli.root(root)
         let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: cli.history(self.root).firstSeen)
         let problems = result.diagnostics
