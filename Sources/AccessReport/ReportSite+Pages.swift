@@ -30,7 +30,8 @@ extension ReportSite {
         case .resource(let i): return ("resource", "Resource \(resources[i].ref)", "resources", resource(i, base: base))
         case .people: return ("people", "People", "people", ["people": .list(people.map { personRow($0, base: base) })])
         case .person(let i): return ("principal", people[i].displayName, "people", person(i, base: base))
-        case .administrators: return ("administrators", "Administrators", "administrators", ["administrators": .list(administrators.map { adminRow($0, base: base) })])
+        case .administrators:
+            return ("administrators", "Administrators", "administrators", ["administrators": .list(administrators.map { adminRow($0, base: base) }), "trust": trust(base: base)])
         case .audit(let page): return ("audit", "Audit log", "audit", audit(page, base: base))
         }
     }
@@ -322,6 +323,17 @@ extension ReportSite {
             "requests": .list((requestsByPerson[principal.id] ?? []).map { requestRow(requests[$0], base: base) }),
             "access": .list((holdingsByPerson[principal.id] ?? []).map { holdingRow(holdings[$0.resource][$0.holding], base: base, showResource: resources[$0.resource]) }),
         ]
+    }
+
+    /// The configuration reconcile trusts: its digest, since when, and who signed it.
+    private func trust(base: String) -> MustacheValue {
+        guard let event = input.events.last(where: { $0.event == AuditEvent.Name.configurationTrusted }) else { return .null }
+        var signers: [MustacheValue] = []
+        if case .array(let items)? = event.detail("signers") { signers = items.compactMap(\.stringValue).map { personLink($0, base: base) } }
+        return .object([
+            "digest": .text(event.detail("digest")?.stringValue), "since": .text(Self.human(event.time)), "how": .text(event.detail("how")?.stringValue),
+            "signers": .list(signers), "signed": .bool(!signers.isEmpty),
+        ])
     }
 
     private func adminRow(_ admin: (principal: Principal, grant: Grant), base: String) -> MustacheValue {

@@ -294,3 +294,43 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         XCTAssertEqual(signed.standardError, "")
     }
 }
+
+/// The first configuration signed with `config init`, and a change signed with plain
+/// ssh-keygen through `config payload` and `config attach`. ann is the only administrator.
+final class ConfigurationSigningTests: ReconcileTestCase {
+    func testInitThenPlainSSHKeygenThroughPayloadAndAttach() throws {
+        let initialized = tree.run(["config", "init", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T08:00:00Z"])
+        XCTAssertEqual(initialized.exitCode, 0, initialized.standardError)
+        XCTAssertTrue(initialized.standardOutput.hasSuffix("1 of 1 administrator signatures needed for the first configuration: the next reconcile trusts it.\n"), initialized.standardOutput)
+        let first = reconcile("2026-11-22T09:00:00Z")
+        XCTAssertTrue(first.standardOutput.contains("trusted: signed by 1 of 1 administrator signature (ann)"), first.standardOutput)
+        XCTAssertEqual(tree.run(["config", "init", "--root", "tree", "--as", "ann", "--key", keys["ann"]!]).standardError,
+                       "error: a configuration is already trusted (\(configurationDigest())): sign changes with 'accessctl config sign'\n")
+
+        // A change, signed outside accessctl.
+        try write("principals/sam.yaml", try read("principals/sam.yaml").replacingOccurrences(of: "Sam Support", with: "Sam S."))
+        let payload = tree.run(["config", "payload", "--root", "tree", "--as", "ann", "--at", "2026-11-22T09:30:00Z"])
+        XCTAssertEqual(payload.exitCode, 0, payload.standardError)
+        XCTAssertTrue(payload.standardOutput.hasPrefix("{\"at\":\"2026-11-22T09:30:00Z\",\"by\":\"ann\",\"digest\":\"\(configurationDigest())\",\"organization\":\"testorg\",\"previous\":\"sha256:"), payload.standardOutput)
+        XCTAssertTrue(payload.standardOutput.hasSuffix("\"type\":\"accessctl.configuration/v1\"}"), payload.standardOutput)
+        let message = tree.root.deletingLastPathComponent().appendingPathComponent("config.json")
+        try Data(payload.standardOutput.utf8).write(to: message)
+        let keygen = Process()
+        keygen.executableURL = URL(fileURLWithPath: SSHKeygen().executable)
+        keygen.arguments = ["-q", "-Y", "sign", "-f", keys["ann"]!, "-n", "accessctl", message.path]
+        try keygen.run()
+        keygen.waitUntilExit()
+        XCTAssertEqual(keygen.terminationStatus, 0)
+        let attached = tree.run(["config", "attach", "--root", "tree", "--as", "ann", "--at", "2026-11-22T09:30:00Z", "--signature", message.path + ".sig"])
+        XCTAssertEqual(attached.exitCode, 0, attached.standardError)
+        let second = reconcile("2026-11-22T10:00:00Z")
+        XCTAssertTrue(second.standardOutput.contains("configuration \(configurationDigest()) trusted: signed by 1 of 1 administrator signature (ann)"), second.standardOutput)
+        // Attaching a signature of other bytes is refused and writes nothing.
+        try write("principals/sam.yaml", try read("principals/sam.yaml").replacingOccurrences(of: "Sam S.", with: "Sam T."))
+        let before = try read("trust/configuration.jsonl")
+        let wrong = tree.run(["config", "attach", "--root", "tree", "--as", "ann", "--at", "2026-11-22T10:30:00Z", "--signature", message.path + ".sig"])
+        XCTAssertEqual(wrong.exitCode, 1)
+        XCTAssertTrue(wrong.standardError.hasPrefix("error: the signature does not verify: "), wrong.standardError)
+        XCTAssertEqual(try read("trust/configuration.jsonl"), before)
+    }
+}

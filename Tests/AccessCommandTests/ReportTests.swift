@@ -117,6 +117,13 @@ final class ReportTests: XCTestCase {
                        ["request acme-staging-retainer-2027 (approved by bob.owens) → role consultant"])
         XCTAssertEqual(try texts(page("site", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"),
                        ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
+        // The trusted configuration, as the audit log's configuration.trusted event has it.
+        let trusted = try XCTUnwrap(try String(contentsOf: TestSupport.fixtures.appendingPathComponent("bundled/log.jsonl"), encoding: .utf8)
+            .split(separator: "\n").first { $0.contains("\"configuration.trusted\"") })
+        let digest = try XCTUnwrap(JSONParser.parse(String(trusted)).json["details"]?["digest"]?.stringValue)
+        XCTAssertEqual(try texts(page("site", "administrators.html"), "//dl[@class='trust']/dd"), [
+            digest, "2026-12-01 04:00 UTC", "signed by 2 of 2 administrator signatures", "Maria Lopez maria.lopezTom Becker tom.becker",
+        ])
         let audit = try page("site", "audit.html")
         XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 46 events carries the hash of the one before."])
         XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "46", "newest first")

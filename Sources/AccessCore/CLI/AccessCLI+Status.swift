@@ -33,7 +33,9 @@ extension AccessCLI {
     func status(_ command: StatusCommand) throws -> CommandResult {
         let root = root(command.root)
         let now = now(command.now)
-        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
+        let history = history(command.root)
+        // The states every other view reads: under the trusted configuration while a change waits.
+        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: command.root, now: now, history: history)
         guard let settings = loaded.tree.settings else {
             return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
         }
@@ -41,7 +43,6 @@ extension AccessCLI {
         guard keygen.isAvailable else {
             throw CommandFailure("ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified")
         }
-        let history = history(command.root)
         var verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: now, keygen: keygen)
         verifier.observed = history.firstSeen
         var requests = loaded.tree.requests

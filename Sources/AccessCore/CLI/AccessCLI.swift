@@ -45,7 +45,7 @@ public struct AccessCLI: Sendable {
         RequestNewCommand.self, RequestExtendCommand.self,
         ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, PayloadCommand.self, AttachCommand.self,
         StatusCommand.self, PlanCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
-        ConfigDigestCommand.self, ConfigStatementCommand.self, ConfigPayloadCommand.self, ConfigAttachCommand.self,
+        ConfigDigestCommand.self, ConfigInitCommand.self, ConfigStatementCommand.self, ConfigPayloadCommand.self, ConfigAttachCommand.self,
         CheckCommand.self, WhoCanCommand.self, AccessCommand.self,
         BenchGenerateCommand.self, BenchRunCommand.self, BenchEvaluateCommand.self,
     ]

@@ -67,6 +67,42 @@ struct ConfigStatementCommand: Command {
     }
 }
 
+/// `accessctl config init`: an administrator signs the first configuration.
+struct ConfigInitCommand: Command {
+    static let spec = CommandSpec(
+        name: "config init", summary: "Sign the tree's first configuration as one of its administrators.", arguments: [],
+        options: CommandSpec.list([Options.root, Options.by, Options.key, ConfigOptions.at]),
+        example: "accessctl config init --as maria.lopez --key ~/.ssh/id_ed25519",
+        details: "Before any reconcile trusts a configuration, each administrator runs this once; the first\nreconcile then records who vouched for it (without signatures it pins the configuration\nas it finds it). Pin it from outside the repository too: set ACCESSCTL_TRUST_ROOT in CI to\nthe digest 'accessctl config digest' prints.")
+
+    var root: String?, by: String, key: String, at: Timestamp?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        root = try arguments.get(Options.root)
+        by = try arguments.required(Options.by)
+        key = try arguments.required(Options.key)
+        at = try arguments.get(ConfigOptions.at)
+    }
+
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        if let trusted = try cli.trustedDigest(cli.store(root)) {
+            throw CommandFailure("a configuration is already trusted (\(trusted)): sign changes with 'accessctl config sign'")
+        }
+        var result = try cli.configStatement(root: root, by: by, at: at, previous: "none") { payload, namespace in
+            try cli.signatures.sign(payload, keyPath: cli.absolutePath(key), namespace: namespace, environment: cli.environment)
+        }
+        let (tree, store) = try cli.configurationTree(root)
+        let digest = ConfigurationEntry.digest(tree.configuration)
+        let signers = Set(try store.readStatements().filter { $0.digest == digest && $0.previous == nil }.map(\.by))
+        let admins = ConfigurationTrust.administrators(tree)
+        let needed = ConfigurationTrust.threshold(tree)
+        let signed = admins.filter(signers.contains)
+        result.standardOutput += "\(signed.count) of \(needed) administrator signatures needed for the first configuration"
+            + (signed.count >= needed ? ": the next reconcile trusts it.\n" : "; waiting for " + admins.filter { !signers.contains($0) }.joined(separator: ", ") + ".\n")
+        return result
+    }
+}
+
 /// `accessctl config payload`: the bytes to sign with plain ssh-keygen.
 struct ConfigPayloadCommand: Command {
     static let spec = CommandSpec(
