@@ -74,8 +74,10 @@ extension Reconciler {
             for check in valid where check.decision.kind.value == .deny {
                 if status.state == .denied {
                     add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
-                } else if status.terms != nil {
-                    // Signed after the approval reached its threshold: recorded, with why it changed nothing.
+                } else if status.terms != nil, status.approvedAt.map({ check.decision.at.value >= $0 }) ?? true {
+                    // Signed after the approval reached its threshold: recorded, with why it changed
+                    // nothing. (A deny before it that the policy's denyThreshold did not make final
+                    // is in the log as decision.seen.)
                     add(event(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
                         ("why", .string("the request was already approved; a deny does not take access away (revoke does)")),
                     ]))

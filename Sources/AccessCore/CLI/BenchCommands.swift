@@ -93,7 +93,12 @@ extension AccessCLI {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let reconciler = Reconciler(root: root.path, displayRoot: root.display, now: now, keygen: keygen)
         var input = try reconciler.readRecords()
+        // Which configuration is trusted (a first run pins it and snapshots its files); the
+        // plan reads the verified tree above, as a run whose configuration is trusted does.
+        let configuration = try timed("config trust") { try reconciler.configurationView(tree, history: input.history) }
+        rows[rows.count - 1].2 = "\(tree.configuration.count) configuration manifests" + (configuration.snapshot == nil ? "" : ", snapshot taken")
         input.verified = verified
+        input.configuration = configuration
         let plan = timed("plan") { reconciler.plan(input) }
         rows[rows.count - 1].2 = "\(plan.changes.count) changes"
         let writer = Reconciler(root: scratch, displayRoot: "scratch", now: now, keygen: keygen)
