@@ -53,7 +53,7 @@ import Testing
             verify show
             evaluate
             text github
-            --root --now --format --detailed-exitcode --help
+            --root --now --format --detailed-exitcode --trust-root --require-trusted-configuration --help
             bash zsh fish
             --root --role
 
