@@ -256,6 +256,29 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         XCTAssertEqual(later.standardError, "tree/audit/log.jsonl: error: the audit log's trust starts at configuration \(digest), not at the trust root \(wrong): the log or the trust root was replaced\n")
     }
 
+    // MARK: - The recorded snapshot
+
+    /// The trusted snapshot is checked against the audit log: an edited one is refused while a
+    /// change is pending; a lost one is rebuilt when the tree is the trusted configuration.
+    func testAnEditedSnapshotIsRefusedAndALostOneRebuilt() throws {
+        let trusted = configurationDigest()
+        let snapshot = try read("state/configuration.json")
+        // Lost, with the tree unchanged: rebuilt from the tree, byte for byte.
+        try FileManager.default.removeItem(at: tree.root.appendingPathComponent("state/configuration.json"))
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        XCTAssertEqual(try read("state/configuration.json"), snapshot)
+        // Edited to make eve an owner in the "trusted" configuration, while a change is pending.
+        // (Whatever the edit, the snapshot's digest no longer matches the log's.)
+        try write("state/configuration.json", snapshot.replacingOccurrences(of: "teams: [helpers]", with: "teams: [helpers, owners]"))
+        try write("principals/mal.yaml", principal("mal", teams: ["owners"], keys: [spareLine]))
+        approve(as: "mal", key: sparePath)
+        XCTAssertEqual(reconcile("2026-11-22T10:00:00Z"), CommandResult(exitCode: 1, standardError: """
+            tree/state/configuration.json: error: does not hold the configuration the audit log trusts (\(trusted)): restore it from git history; accessctl will not guess which configuration to trust
+
+            """))
+        XCTAssertFalse(try grantKeys().contains("request/sam-debug"))
+    }
+
     // MARK: - The pull request check
 
     /// `validate --trusted BASE` on a pull-request-shaped pair: the base branch's tree and the
