@@ -28,22 +28,46 @@ package enum ManifestReader {
 
     /// Reads and parses the file at `path`; `display` is the name used in errors.
     package static func read(path: String, display: String) throws(Diagnostic) -> Node {
-        guard let bytes = readBytes(path: path, limit: maximumFileSize + 1) else {
-            throw Diagnostic(file: display, message: "cannot read the file")
+        switch readFile(path: path, limit: maximumFileSize) {
+        case .bytes(let bytes): return try parse(bytes: bytes, file: display)
+        case .notRegular: throw Diagnostic(file: display, message: "not a regular file (a folder, device, FIFO or socket); it is not read")
+        case .tooLarge(let size): throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes); it is not read")
+        case .unreadable: throw Diagnostic(file: display, message: "cannot read the file")
         }
-        if bytes.count > maximumFileSize {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? bytes.count
-            throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes)")
-        }
-        return try parse(bytes: bytes, file: display)
+    }
+
+    /// What reading a file found.
+    package enum ReadResult: Sendable, Equatable {
+        case bytes([UInt8])
+        /// A device, FIFO, socket or folder: refused before any read.
+        case notRegular
+        /// Larger than the limit, by `fstat`: refused before any read.
+        case tooLarge(Int)
+        case unreadable
+    }
+
+    /// The file's bytes when it is a regular file of at most `limit` bytes, checked with
+    /// `fstat` on the opened file before reading; the read stops at the limit even if the
+    /// file grows meanwhile.
+    package static func readFile(path: String, limit: Int) -> ReadResult {
+        let fd = Platform.openForReading(path)
+        guard fd >= 0 else { return .unreadable }
+        defer { Platform.close(fd) }
+        guard let info = Platform.describe(open: fd) else { return .unreadable }
+        guard info.regular else { return .notRegular }
+        guard info.size <= limit else { return .tooLarge(info.size) }
+        guard let bytes = readBytes(fd, limit: limit + 1) else { return .unreadable }
+        return bytes.count > limit ? .tooLarge(bytes.count) : .bytes(bytes)
     }
 
     /// At most `limit` bytes of the file, with one open and as few reads as the size needs:
     /// loading a large tree is mostly these calls, and FileHandle adds a stat to each file.
     package static func readBytes(path: String, limit: Int) -> [UInt8]? {
-        let fd = Platform.openForReading(path)
-        guard fd >= 0 else { return nil }
-        defer { Platform.close(fd) }
+        if case .bytes(let bytes) = readFile(path: path, limit: limit) { return bytes }
+        return nil
+    }
+
+    static func readBytes(_ fd: Int32, limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while bytes.count < limit {

@@ -26,9 +26,18 @@ package enum Platform {
         }
     }
 
-    /// Opens a file for reading; -1 on failure.
+    /// Opens a file for reading; -1 on failure. Non-blocking, so opening a FIFO returns at
+    /// once (it is then refused as not a regular file) instead of waiting for a writer.
     static func openForReading(_ path: String) -> Int32 {
-        open(path, O_RDONLY | O_CLOEXEC)
+        open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    }
+
+    /// What an open file is, from `fstat` on the descriptor (not the path, which could be
+    /// swapped in between): whether it is a regular file, and its size.
+    static func describe(open fd: Int32) -> (regular: Bool, size: Int)? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return ((info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size))
     }
 
     /// Creates or truncates a file for writing; -1 on failure.

@@ -16,7 +16,28 @@ final class InputLimitTests: XCTestCase {
         let tree = try TreeFixture(self, changes: ["teams/big.yaml": big])
         let result = tree.validate()
         XCTAssertEqual(result.exitCode, 1)
-        assertText(result.standardError, "tree/teams/big.yaml: error: file is larger than 1 MiB (\(big.utf8.count) bytes)\n")
+        assertText(result.standardError, "tree/teams/big.yaml: error: file is larger than 1 MiB (\(big.utf8.count) bytes); it is not read\n")
+    }
+
+    /// Hardening finding 6: a device or FIFO is refused before any read (a FIFO used to block
+    /// forever, /dev/zero was called "larger than 1 MiB (0 bytes)"), and a large file is
+    /// refused by its size before it is read.
+    func testDevicesAndFIFOsAreRefusedBeforeReading() throws {
+        XCTAssertEqual(ManifestReader.readFile(path: "/dev/zero", limit: ManifestReader.maximumFileSize), .notRegular)
+        let folder = try TestSupport.temporaryDirectory(self)
+        let fifo = folder.appendingPathComponent("pipe.yaml").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // Opening a FIFO with no writer would block a plain open(2); this returns at once.
+        XCTAssertEqual(ManifestReader.readFile(path: fifo, limit: ManifestReader.maximumFileSize), .notRegular)
+        let cli = AccessCLI(environment: [:], currentDirectory: folder.path, clock: TestSupport.clock)
+        XCTAssertEqual(cli.run(["parse", "pipe.yaml"]), CommandResult(exitCode: 1, standardError: "pipe.yaml: error: not a regular file (a folder, device, FIFO or socket); it is not read\n"))
+        XCTAssertEqual(cli.run(["parse", "/dev/zero"]).standardError, "/dev/zero: error: not a regular file (a folder, device, FIFO or socket); it is not read\n")
+        let big = folder.appendingPathComponent("big.yaml")
+        XCTAssertTrue(FileManager.default.createFile(atPath: big.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: 64 << 20)   // 64 MiB, sparse: refused by fstat, never read
+        try handle.close()
+        XCTAssertEqual(ManifestReader.readFile(path: big.path, limit: ManifestReader.maximumFileSize), .tooLarge(64 << 20))
     }
 
     func testInvalidUTF8IsRefusedWithItsPosition() throws {
