@@ -7,10 +7,18 @@ import AccessModel
 package struct SSHKeygen: SignatureTool {
     package var executable: String
 
-    /// Uses `ssh-keygen` from `PATH` (from `environment`), else `/usr/bin/ssh-keygen`.
+    /// Where OpenSSH installs `ssh-keygen`, in the order they are tried.
+    package static let systemLocations = ["/usr/bin/ssh-keygen", "/usr/local/bin/ssh-keygen", "/opt/homebrew/bin/ssh-keygen", "/bin/ssh-keygen"]
+
+    /// `$ACCESSCTL_SSH_KEYGEN` when it is an absolute path, else the first of the system
+    /// locations that exists. Never `PATH`: a repository (or a pull request's CI step) could
+    /// put a fake `ssh-keygen` that calls every signature good ahead of the real one.
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/ssh-keygen" }
-        executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/ssh-keygen"
+        if let chosen = environment["ACCESSCTL_SSH_KEYGEN"], chosen.hasPrefix("/") {
+            executable = chosen
+        } else {
+            executable = Self.systemLocations.first { FileManager.default.isExecutableFile(atPath: $0) } ?? Self.systemLocations[0]
+        }
     }
 
     /// Whether the program is there at all.

@@ -110,3 +110,44 @@ final class SSHKeygenTests: XCTestCase {
         XCTAssertNotEqual(CanonicalJSON.encode(moved), CanonicalJSON.encode(payload))
     }
 }
+
+/// Hardening finding 11: ssh-keygen is never looked up on `PATH`, so a fake one that a
+/// repository or a CI step puts first cannot call a forged signature good.
+final class SSHKeygenLocationTests: ReconcileTestCase {
+    func testAFakeSSHKeygenOnPATHIsNotUsed() throws {
+        let fakeFolder = try TestSupport.temporaryDirectory(self)
+        let fake = fakeFolder.appendingPathComponent("ssh-keygen")
+        try Data("#!/bin/sh\necho 'Good \"git\" signature for everyone'\nexit 0\n".utf8).write(to: fake)
+        XCTAssertEqual(chmod(fake.path, 0o755), 0)
+        let environment = ["PATH": fakeFolder.path + ":/usr/bin:/bin"]
+        XCTAssertNotEqual(SSHKeygen(environment: environment).executable, fake.path)
+        XCTAssertNotEqual(SSHKeygen(environment: environment.merging(["ACCESSCTL_SSH_KEYGEN": "ssh-keygen"]) { $1 }).executable, "ssh-keygen", "a relative path is never used")
+        XCTAssertEqual(SSHKeygen(environment: ["ACCESSCTL_SSH_KEYGEN": "/opt/openssh/bin/ssh-keygen"]).executable, "/opt/openssh/bin/ssh-keygen")
+        // A forged approval (olga's name, sam's key) stays forged with the fake first on PATH.
+        let result = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "olga", "--key", keys["sam"]!, "--at", "2026-11-22T09:30:00Z"])
+        XCTAssertEqual(result.exitCode, 1, "approve checks the signature before writing it")
+        let forged = AccessCLI(environment: environment, currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
+        let digest = try XCTUnwrap(TreeLoader.load(root: tree.root.path, displayRoot: "tree").tree.requests.first { $0.id == "sam-debug" }).specDigest
+        try write("requests/sam-debug.yaml", try read("requests/sam-debug.yaml") + """
+            status:
+              decisions:
+                - decision: approve
+                  by: olga
+                  at: 2026-11-22T09:30:00Z
+                  terms:
+                    validFrom: 2026-11-22T09:30:00Z
+                    validTo: 2026-11-22T13:30:00Z
+                    resources: [site:acme-prod]
+                    role: reader
+                  specDigest: \(digest)
+                  signature: |
+                    -----BEGIN SSH SIGNATURE-----
+                    U1NIU0lHAAAAAQ==
+                    -----END SSH SIGNATURE-----
+
+            """)
+        let validate = forged.run(["validate", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(validate.exitCode, 1)
+        XCTAssertTrue(validate.standardError.contains("approve by olga: bad signature"), validate.standardError)
+    }
+}
