@@ -37,7 +37,7 @@ package struct Node: Sendable, Equatable {
     /// The value of `key` if this is a mapping that has it.
     package subscript(key: String) -> Node? {
         guard case .mapping(let entries) = value else { return nil }
-        return entries.first { $0.key == key }?.value
+        return entries.first { $0.key.exactlyEquals(key) }?.value
     }
 
     /// A short name of the node's type for error messages.
@@ -63,4 +63,17 @@ package struct Node: Sendable, Equatable {
         case .mapping(let entries): .object(entries.map { ($0.key, $0.value.json) })
         }
     }
+}
+
+extension String {
+    /// Equal code point by code point. Swift's `==` treats canonically equivalent strings as
+    /// equal (KELVIN SIGN equals K), which JSON and YAML parsers do not: keys compare exactly.
+    package func exactlyEquals(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+
+    /// The code points that are not ASCII, as `U+212A`, for messages about look-alike keys.
+    package var nonASCIICodePoints: String {
+        unicodeScalars.filter { !$0.isASCII }.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(4) }.joined(separator: ", ")
+    }
+
+    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

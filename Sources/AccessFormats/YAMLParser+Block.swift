@@ -78,15 +78,15 @@ extension YAMLParser {
         try enter(at: start)
         defer { depth -= 1 }
         var entries: [Node.Entry] = []
-        var seen: [String: SourceLocation] = [:]
+        var seen: [[UInt8]: SourceLocation] = [:]
         while true {
             let keyOffset = pos
             let key = try parseImplicitKey()
             let keyLocation = source.location(of: keyOffset)
-            if let first = seen[key] {
+            if let first = seen[Array(key.utf8)] {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
-            seen[key] = keyLocation
+            seen[Array(key.utf8)] = keyLocation
             let valueOffset = pos
             try skipSpaces()
             let value: Node

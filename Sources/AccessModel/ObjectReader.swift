@@ -30,9 +30,12 @@ struct ObjectReader {
 
     /// Reports every field not in `allowed`, suggesting the closest allowed one.
     func allow(_ allowed: [String]) {
-        for entry in entries where !allowed.contains(entry.key) {
+        for entry in entries where !allowed.contains(where: { $0.exactlyEquals(entry.key) }) {
             var message = "unknown field '\(entry.key)'" + (path.isEmpty ? "" : " in \(path)")
-            if let guess = closestMatch(to: entry.key, in: allowed) {
+            if let lookAlike = allowed.first(where: { $0 == entry.key || $0.lowercased() == entry.key.lowercased() }) {
+                // Canonically equivalent or differing in case only: the same to the eye, not to a parser.
+                message += "; did you mean '\(lookAlike)'?" + (entry.key.nonASCIICodePoints.isEmpty ? "" : " This one is spelled with \(entry.key.nonASCIICodePoints)")
+            } else if let guess = closestMatch(to: entry.key, in: allowed) {
                 message += "; did you mean '\(guess)'?"
             } else {
                 message += "; expected one of: " + allowed.joined(separator: ", ")
@@ -43,7 +46,7 @@ struct ObjectReader {
 
     /// The value of `key`; a null value counts as absent.
     func node(_ key: String, required: Bool = false) -> Node? {
-        if let entry = entries.first(where: { $0.key == key }) {
+        if let entry = entries.first(where: { $0.key.exactlyEquals(key) }) {
             if case .null = entry.value.value {
                 if required { log.add(file, entry.value.location, "\(name(key)) needs a value") }
                 return nil
@@ -56,7 +59,7 @@ struct ObjectReader {
 
     /// The location of the key itself, for errors about the whole field.
     func keyLocation(_ key: String) -> SourceLocation {
-        entries.first { $0.key == key }?.keyLocation ?? location
+        entries.first { $0.key.exactlyEquals(key) }?.keyLocation ?? location
     }
 
     func string(_ key: String, required: Bool = false) -> Located<String>? {
