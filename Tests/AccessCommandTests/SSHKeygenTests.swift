@@ -151,3 +151,26 @@ final class SSHKeygenLocationTests: ReconcileTestCase {
         XCTAssertTrue(validate.standardError.contains("approve by olga: bad signature"), validate.standardError)
     }
 }
+
+/// Hardening finding 10: control characters from a manifest (here a YAML `\e` escape in a
+/// request's reason) never reach the terminal or the CI log raw.
+final class TerminalSafetyTests: ReconcileTestCase {
+    func testControlCharactersAreEscapedInStatusAuditAndErrors() throws {
+        try write("requests/sam-debug.yaml", try read("requests/sam-debug.yaml").replacingOccurrences(of: "reason: Debug ticket 1", with: "reason: \"Debug \\e[2J\\e]0;owned\\u0007 ticket\\u009B\""))
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        let outputs = [
+            tree.run(["status", "sam-debug", "--root", "tree", "--now", "2026-11-22T09:10:00Z"]),
+            tree.run(["audit", "show", "--root", "tree"]),
+            tree.run(["status", "--root", "tree", "--format", "json", "--now", "2026-11-22T09:10:00Z"]),
+        ]
+        for result in outputs {
+            let text = result.standardOutput + result.standardError
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, text)
+        }
+        XCTAssertTrue(outputs[1].standardOutput.contains("(\"Debug \\u001B[2J\\u001B]0;owned\\u0007 ticket\\u009B\")"), outputs[1].standardOutput)
+        // In JSON the same spelling is a JSON escape: the value reads back exactly.
+        let json = try JSONParser.parse(outputs[2].standardOutput, file: "status.json").json
+        guard case .array(let items) = json else { return XCTFail("not a list") }
+        XCTAssertEqual(items.first?["reason"]?.stringValue, "Debug \u{1B}[2J\u{1B}]0;owned\u{07} ticket\u{9B}")
+    }
+}

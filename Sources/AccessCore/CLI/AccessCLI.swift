@@ -73,10 +73,28 @@ public struct AccessCLI: Sendable {
             }
             let type = Self.commandTypes[Self.commands.firstIndex { $0.name == spec.name }!]
             let command = try type.init(try ArgumentParser.parse(rest, for: spec))
-            return try command.run(self)
+            let result = try command.run(self)
+            // Byte-exact output (what is signed or hashed) is for pipes, never changed.
+            guard !Self.exactOutput.contains(spec.name) else {
+                var exact = result
+                exact.standardError = TerminalText.safe(result.standardError)
+                return exact
+            }
+            return Self.terminalSafe(result)
         } catch {
-            return present(error)
+            return Self.terminalSafe(present(error))
         }
+    }
+
+    /// Commands whose standard output is exact bytes to sign or hash.
+    static let exactOutput: Set<String> = ["parse", "payload", "config payload"]
+
+    /// The result with control characters from manifests escaped (see `TerminalText`).
+    static func terminalSafe(_ result: CommandResult) -> CommandResult {
+        var out = result
+        out.standardOutput = TerminalText.safe(result.standardOutput)
+        out.standardError = TerminalText.safe(result.standardError)
+        return out
     }
 
     static var overview: String {
