@@ -54,11 +54,28 @@ package struct Diagnostic: Error, Sendable, Hashable {
     package var rendered: String {
         var out = headline
         if let sourceLine, location.isPosition {
-            let shown = sourceLine.replacingOccurrences(of: "\t", with: " ")
-            out += "\n" + shown + "\n" + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+            let (shown, caret) = Self.window(sourceLine.replacingOccurrences(of: "\t", with: " "), column: location.column)
+            out += "\n" + shown + "\n" + String(repeating: " ", count: max(0, caret - 1)) + "^"
         }
         for note in notes { out += "\n" + Self.line(note.file, note.location, "note", note.message) }
         return out
+    }
+
+    /// The longest source line shown whole; a longer one is cut to a window around the column,
+    /// so one minified file cannot print megabytes into a CI log.
+    package static let shownLineLimit = 160
+
+    /// `line`, or the part of it around `column` marked with `...`, and the caret's column in it.
+    static func window(_ line: String, column: Int) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > shownLineLimit else { return (line, column) }
+        let half = shownLineLimit / 2
+        let start = max(0, min(column - 1 - half, scalars.count - shownLineLimit))
+        let end = min(scalars.count, start + shownLineLimit)
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        let prefix = start > 0 ? "..." : "", suffix = end < scalars.count ? "..." : ""
+        return (prefix + String(view) + suffix, column - start + prefix.count)
     }
 
     /// A GitHub Actions workflow command, which annotates the pull request diff.

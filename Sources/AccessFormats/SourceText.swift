@@ -5,16 +5,34 @@ package struct SourceText: Sendable {
     package let bytes: [UInt8]
     /// Byte offset of the first byte of each line.
     package let lineStarts: [Int]
+    /// For a file that is not all ASCII: how many Unicode scalars start before each byte
+    /// offset, so a column is a subtraction, not a walk from the start of its line (which
+    /// made a long one-line file quadratic). Nil for ASCII, where bytes are columns.
+    private let scalarsBefore: [Int32]?
 
     package init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 24 + 1)
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
-            starts.append(i + 1)
+        var ascii = true
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "\n") { starts.append(i + 1) }
+            if b >= 0x80 { ascii = false }
         }
         lineStarts = starts
+        if ascii {
+            scalarsBefore = nil
+        } else {
+            var counts = [Int32](repeating: 0, count: bytes.count + 1)
+            var n: Int32 = 0
+            for (i, b) in bytes.enumerated() {
+                counts[i] = n
+                if b & 0xC0 != 0x80 { n += 1 }
+            }
+            counts[bytes.count] = n
+            scalarsBefore = counts
+        }
     }
 
     /// The 0-based index of the line holding `offset`.
@@ -28,17 +46,14 @@ package struct SourceText: Sendable {
         return lo
     }
 
-    /// The 1-based line and column of a byte offset; columns count Unicode scalars.
+    /// The 1-based line and column of a byte offset; columns count Unicode scalars. Constant
+    /// time after the line's binary search.
     package func location(of offset: Int) -> SourceLocation {
         let index = lineIndex(of: offset)
-        var column = 1
-        var i = lineStarts[index]
-        let end = min(offset, bytes.count)
-        while i < end {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return SourceLocation(line: index + 1, column: column)
+        let start = lineStarts[index]
+        let end = max(start, min(offset, bytes.count))
+        let column = scalarsBefore.map { Int($0[end] - $0[start]) } ?? (end - start)
+        return SourceLocation(line: index + 1, column: column + 1)
     }
 
     /// The text of a 1-based line without its line break.

@@ -27,6 +27,9 @@ enum SSHPublicKey {
         guard length == type.utf8.count, bytes.count >= 4 + length, String(decoding: bytes[4..<4 + length], as: UTF8.self) == type else {
             return "the key data does not match its type '\(type)'"
         }
+        // The blob holds more than its type: an ed25519 key is its type and 32 bytes of key.
+        guard bytes.count > 4 + length + 4 else { return "the key data holds only its type, no key" }
+        if type == "ssh-ed25519", bytes.count != 4 + length + 4 + 32 { return "an ssh-ed25519 key holds 32 bytes of key data" }
         return nil
     }
 }

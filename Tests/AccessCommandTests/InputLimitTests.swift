@@ -63,11 +63,13 @@ final class InputLimitTests: XCTestCase {
     func testSymlinkOutsideTheRootIsRefused() throws {
         let tree = try TreeFixture(self)
         let outside = tree.root.deletingLastPathComponent().appendingPathComponent("outside.yaml")
-        try Data(TreeFixture.files["teams/owners.yaml"]!.utf8).write(to: outside)
+        // What the target holds (CI secrets, say) must never reach the log, even when broken.
+        try Data("SECRET_TOKEN=hunter2: [\n".utf8).write(to: outside)
         try FileManager.default.createSymbolicLink(atPath: tree.root.appendingPathComponent("teams/linked.yaml").path, withDestinationPath: outside.path)
         let result = tree.validate()
         XCTAssertEqual(result.exitCode, 1)
-        XCTAssertTrue(result.standardError.hasPrefix("tree/teams/linked.yaml: error: symlink leads outside the access tree; it is not read\n"), result.standardError)
+        XCTAssertEqual(result.standardError, "tree/teams/linked.yaml: error: symlink leads outside the access tree; it is not read\n")
+        XCTAssertFalse((result.standardOutput + result.standardError).contains("hunter2"))
     }
 
     func testAFileThatCannotBeOpenedIsReported() throws {
@@ -82,5 +84,25 @@ final class InputLimitTests: XCTestCase {
     func testStateAndAuditFoldersAreNotRead() throws {
         let tree = try TreeFixture(self, changes: ["state/grants.json": "not json", "audit/2026.jsonl": "{}"])
         XCTAssertEqual(tree.validate().exitCode, 0)
+    }
+
+    /// Hardening finding 4: a key line with no key data is a positioned error in every
+    /// command, never a crash.
+    func testKeyLinesWithoutKeyDataArePositionedErrors() throws {
+        let cases = [
+            ("ssh-ed25519", "expected 'TYPE BASE64 [comment]', like 'ssh-ed25519 AAAA... name'"),
+            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", "the key data holds only its type, no key"),
+            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAAQA=", "an ssh-ed25519 key holds 32 bytes of key data"),
+            ("ssh-ed25519 AAAA", "the key data is not valid base64"),
+        ]
+        for (key, why) in cases {
+            let tree = try TreeFixture(self, changes: ["principals/sam.yaml": TreeFixture.files["principals/sam.yaml"]! + "  sshKeys:\n    - \(key)\n"])
+            for command in [["validate"], ["plan"], ["status"], ["check", "sam", "read", "site:acme-prod"]] {
+                let result = tree.run(command + ["--root", "tree"])
+                XCTAssertTrue(result.standardError.contains("tree/principals/sam.yaml:9:7: error: invalid SSH public key: \(why)\n"), "\(key) \(command): \(result.standardError)")
+            }
+            // The listings print no diagnostics; they answer (sam's manifest grants nothing).
+            XCTAssertEqual(tree.run(["who-can", "read", "site:acme-prod", "--root", "tree"]).exitCode, 0)
+        }
     }
 }

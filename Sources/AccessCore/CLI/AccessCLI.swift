@@ -135,13 +135,26 @@ public struct AccessCLI: Sendable {
     func render(_ diagnostics: [Diagnostic], format: String = "text") -> String {
         let sorted = diagnostics.sorted { ($0.file, $0.location) < ($1.file, $1.location) }
         var sources: [String: SourceText] = [:]
-        return sorted.map { d in
+        // At most this many per file, then one line saying how many more: one broken file
+        // cannot flood the CI log.
+        var perFile: [String: Int] = [:]
+        var shown: [Diagnostic] = []
+        for d in sorted {
+            perFile[d.file, default: 0] += 1
+            if perFile[d.file]! <= Self.diagnosticsPerFile { shown.append(d) }
+        }
+        for (file, count) in perFile where count > Self.diagnosticsPerFile {
+            let index = shown.lastIndex { $0.file == file }.map { $0 + 1 } ?? shown.endIndex
+            shown.insert(Diagnostic(file: file, message: "\(count - Self.diagnosticsPerFile) more problems in this file are not shown", severity: .warning), at: index)
+        }
+        return shown.map { d in
             if format == "github" { return d.githubAnnotation + "\n" }
             var diagnostic = d
             if diagnostic.sourceLine == nil, d.location.isPosition {
                 let path = absolutePath(d.file)
-                if sources[path] == nil, let data = FileManager.default.contents(atPath: path), data.count <= ManifestReader.maximumFileSize {
-                    sources[path] = SourceText(file: d.file, bytes: [UInt8](data))
+                // Bounded and regular files only, like every read of a manifest.
+                if sources[path] == nil, case .bytes(let bytes) = ManifestReader.readFile(path: path, limit: ManifestReader.maximumFileSize) {
+                    sources[path] = SourceText(file: d.file, bytes: bytes)
                 }
                 if let text = sources[path], d.location.line <= text.lineStarts.count, !text.bytes.isEmpty {
                     diagnostic.sourceLine = text.line(d.location.line)
@@ -150,6 +163,9 @@ public struct AccessCLI: Sendable {
             return diagnostic.rendered + "\n"
         }.joined()
     }
+
+    /// How many problems of one file are printed.
+    static let diagnosticsPerFile = 50
 
     /// "1 error" or "3 errors".
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
