@@ -78,6 +78,8 @@ extension Reconciler {
         try store.write(state)
         if let snapshot = input.configuration?.snapshot { try store.write(snapshot) }
         reach(.afterState)
+        // Last: a crash before this leaves the anchor one run behind, which the log still extends.
+        if let anchorPath { try Anchor(auditSeq: state.auditSeq, auditHash: state.auditHash, lastRun: now).write(path: anchorPath) }
         return Outcome(applied: applied, failed: failed, events: events, state: state)
     }
 }

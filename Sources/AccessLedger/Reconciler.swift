@@ -15,6 +15,9 @@ package struct Reconciler: Sendable {
     /// The configuration digest trusted first, from outside the repository (`--trust-root`,
     /// `$ACCESSCTL_TRUST_ROOT`); nil pins the first configuration seen.
     package var trustRoot: String?
+    /// Where the previous run's anchor is kept, outside the repository (`--anchor`,
+    /// `$ACCESSCTL_ANCHOR`); the log must extend it, and apply writes the new one.
+    package var anchorPath: String?
 
     package init(root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, observer: WriteObserver? = nil) {
         self.observer = observer
@@ -121,11 +124,28 @@ package struct Reconciler: Sendable {
             problem.message += "; the state is rebuilt from the audit log"
             stateProblems.append(problem)
         }
+        // A lastRun beyond the clock cannot be true; believed, it would refuse every later run
+        // (nothing would expire). The state is rebuilt from the log instead, and said so.
+        if let claimed = state, let problem = Self.futureProblem(claimed, now: now) {
+            stateProblems.append(Diagnostic(file: display(StateFile.relativePath), message: problem + "; the state is rebuilt from the audit log"))
+            state = nil
+        }
         if let state, let problem = Self.headProblem(state, log) {
             throw Refusal(Diagnostic(file: display(StateFile.relativePath), message: "\(problem). Restore both from git history"))
         }
+        var anchored: Timestamp?
+        if let anchorPath {
+            let anchor: Anchor?
+            do throws(Diagnostic) { anchor = try Anchor.read(path: anchorPath, display: anchorPath) } catch { throw Refusal(error) }
+            if let anchor {
+                if let problem = anchor.problem(with: log) {
+                    throw Refusal(Diagnostic(file: display(AuditLog.relativePath), message: "\(problem). The log must extend the anchor \(anchorPath) kept outside the repository; restore the log and state from git history"))
+                }
+                anchored = anchor.lastRun
+            }
+        }
         let history = AuditHistory(log.events)
-        let last = [state?.lastRun, history.lastTime].compactMap { $0 }.max()
+        let last = [state?.lastRun, history.lastTime, anchored].compactMap { $0 }.max()
         if let last, now < last {
             throw Refusal(message: "now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
         }
@@ -145,6 +165,13 @@ package struct Reconciler: Sendable {
         guard head != state.auditHash else { return nil }
         let found = seq <= log.events.count ? "line \(seq) has hash \(head ?? "")" : "the log has only \(log.events.count) complete line\(log.events.count == 1 ? "" : "s")"
         return "the state names audit line \(seq) with hash \(state.auditHash), but \(found): lines were removed from the end of the audit log, or the two files come from different runs"
+    }
+
+    /// Why the state's `lastRun` cannot be believed: it is after `now` by more than the
+    /// allowed clock skew.
+    package static func futureProblem(_ state: StateFile, now: Timestamp) -> String? {
+        guard state.lastRun.seconds > now.seconds + DecisionVerifier.clockSkew else { return nil }
+        return "lastRun \(state.lastRun) is after now (\(now)) by more than the allowed clock skew: no run can have happened then"
     }
 
     /// One grant on which the state file and the audit log disagree (nil: not there).

@@ -91,6 +91,12 @@ package enum TreeValidator {
             r.spec.resources.forEach { checkResource($0, file) }
             if let role = r.spec.role { check(role, in: roles, "role", file) }
             let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type.value })
+            // One request, one customer: its reason is shown to the owners of what it asks
+            // for, so it may not ask for resources of two owner teams.
+            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner.value) } }
+            if let first = owners.first, let other = owners.first(where: { $0.1 != first.1 }) {
+                log.add(file, other.0.location, "resource '\(other.0.value)' is owned by team '\(other.1)' but '\(first.0.value)' by '\(first.1)': one request may ask only for resources of one owner team (its reason is shown to that team); make one request per owner")
+            }
             for action in r.spec.actions where settings != nil {
                 if !actions.contains(action.value) {
                     checkAction(action, file)

@@ -43,10 +43,11 @@ package struct ReportScope: Sendable {
         return (shown, texts.count - shown.count)
     }
 
-    /// Whether a request asks for or was granted any resource in scope.
+    /// Whether a request asks for, or was granted by verified approvals, any resource in
+    /// scope. The terms of a decision that did not verify are not facts: a junk approval
+    /// naming another customer's resource must not pull the request into their report.
     package func concerns(_ request: AccessRequest, terms: Terms?) -> Bool {
         guard resources != nil else { return true }
         return request.spec.resources.contains { includes($0.value) } || (terms?.resources.contains(where: includes) ?? false)
-            || request.decisions.contains { $0.terms?.resources.contains(where: includes) ?? false }
     }
 }

@@ -53,7 +53,7 @@ import Testing
             verify show
             evaluate
             text github
-            --root --now --format --detailed-exitcode --trust-root --require-trusted-configuration --help
+            --root --now --format --detailed-exitcode --trust-root --require-trusted-configuration --anchor --help
             bash zsh fish
             --root --role
 

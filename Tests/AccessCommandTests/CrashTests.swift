@@ -34,7 +34,9 @@ final class CrashTests: ReconcileTestCase {
     private func start(_ root: URL, now: String, crashAt: Reconciler.WriteStep? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
-        process.arguments = [crashAt?.rawValue ?? "none", "reconcile", "--root", root.path, "--now", now]
+        // With an anchor beside the tree: a kill between the state and the anchor (the
+        // after-state step) leaves the anchor one run behind, which the next run accepts.
+        process.arguments = [crashAt?.rawValue ?? "none", "reconcile", "--root", root.path, "--now", now, "--anchor", root.path + ".anchor.json"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -43,6 +45,7 @@ final class CrashTests: ReconcileTestCase {
 
     private func files(_ root: URL) -> [String] {
         [StateFile.relativePath, AuditLog.relativePath].map { (try? String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) ?? "<missing>" }
+            + [(try? String(contentsOfFile: root.path + ".anchor.json", encoding: .utf8)) ?? "<missing>"]
     }
 
     func testKilledRunsStayConsistentAndConverge() throws {

@@ -257,16 +257,40 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["24 of 46 events: those that concern the resources in this report."])
     }
 
-    func testRequestSpanningTwoCustomersShowsEachOnlyTheirOwnResources() throws {
+    /// Hardening finding 9: a request may not span two owner teams, so no reason is shown to a
+    /// customer it was not written for; a junk approval naming another customer's resource
+    /// does not pull a request into that customer's report.
+    func testRequestSpanningTwoCustomersIsRefusedAndJunkTermsPullNothingIn() throws {
         try TestSupport.write(["access/requests/both-2026-11-23.yaml": requestYAML(
             "both-2026-11-23", resources: "site:acme-prod, site:globex-prod", reason: "Compare the two production sites, ticket 4700")], under: work)
-        XCTAssertEqual(run(["reconcile", "--root", "access", "--now", Self.now]).exitCode, 0)
-        XCTAssertEqual(run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"]).exitCode, 0)
-        let page = try page("acme", "requests/both-2026-11-23.html")
-        XCTAssertEqual(try texts(page, "//dt[.='Resources']/following-sibling::dd[1]"), ["site:acme-prod and 1 resource of another owner, not shown"])
-        XCTAssertEqual(try texts(page, "//table[@class='events']/tbody/tr/td[6]"), ["details not shown: this event also concerns resources of another owner"])
+        let run1 = run(["reconcile", "--root", "access", "--now", Self.now])
+        XCTAssertEqual(run1.exitCode, 1)
+        XCTAssertTrue(run1.standardError.contains("access/requests/both-2026-11-23.yaml:8:31: error: resource 'site:globex-prod' is owned by team 'globex-admins' but 'site:acme-prod' by 'acme-admins': one request may ask only for resources of one owner team"), run1.standardError)
+        try FileManager.default.removeItem(at: work.appendingPathComponent("access/requests/both-2026-11-23.yaml"))
+        // A Globex request with a junk approval (not a valid signature) whose terms name Acme's site.
+        try TestSupport.write(["access/requests/globex-junk-2026-11-23.yaml": requestYAML(
+            "globex-junk-2026-11-23", resources: "site:globex-prod", reason: "Globex only, ticket 4701") + """
+            status:
+              decisions:
+                - decision: approve
+                  by: gary.chen
+                  at: 2026-11-23T09:00:00Z
+                  terms:
+                    validFrom: 2026-11-23T09:00:00Z
+                    validTo: 2026-11-23T10:00:00Z
+                    resources: [site:acme-prod]
+                  specDigest: sha256:0000000000000000000000000000000000000000000000000000000000000000
+                  signature: |
+                    -----BEGIN SSH SIGNATURE-----
+                    U1NIU0lHAAAAAQ==
+                    -----END SSH SIGNATURE-----
+
+            """], under: work)
+        _ = run(["reconcile", "--root", "access", "--now", Self.now])
+        _ = run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"])
         for (path, data) in try files("acme") {
-            XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("globex"), "\(path) names Globex")
+            let text = String(decoding: data, as: UTF8.self)
+            XCTAssertFalse(text.contains("globex-junk") || text.contains("ticket 4701"), "\(path) shows the Globex request")
         }
     }
 

@@ -52,6 +52,11 @@ struct AuditVerifyCommand: Command {
                 message: "replaying the audit log up to line \(state.auditSeq) does not give the state file's grants (the next reconcile corrects this as drift):\n" + lines.joined(separator: "\n"))
         }
         out += "\(stateFile): matches the log up to line \(state.auditSeq): \(AccessCLI.count(state.grants.count, "grant")), last run \(state.lastRun).\n"
+        // Not an error here: a run simulated with --now in the future writes such a state. A
+        // reconcile before then does not believe it (and says so) rather than halting.
+        if let problem = Reconciler.futureProblem(state, now: cli.now(nil)) {
+            notes += "note: \(problem); a reconcile before then rebuilds the state from the audit log\n"
+        }
         if state.auditSeq < log.events.count {
             let behind = log.events.count - state.auditSeq
             notes += "note: \(AccessCLI.count(behind, "event")) after the state's line \(state.auditSeq) come from an interrupted run; the next reconcile completes it\n"

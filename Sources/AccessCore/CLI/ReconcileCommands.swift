@@ -10,7 +10,7 @@ import AccessBench
 struct PlanCommand: Command {
     static let spec = CommandSpec(
         name: "plan", summary: "Show which grants reconcile would add, change or remove, and why.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.planFormat, Options.detailedExitcode, Options.trustRoot, Options.requireTrusted]),
+        options: CommandSpec.list([Options.root, Options.now, Options.planFormat, Options.detailedExitcode, Options.trustRoot, Options.requireTrusted, Options.anchor]),
         example: "accessctl plan --root access --format markdown",
         details: "Compares the grants that should be in force now (bindings in their window, requests\nwith verified approvals whose terms contain now) with state/grants.json, checked against\nthe audit log. Nothing is written. Exits 1 when the tree has errors (those parts grant\nnothing) or the audit log does not verify.")
 
@@ -20,6 +20,7 @@ struct PlanCommand: Command {
     var detailedExitcode: Bool
     var trustRoot: String?
     var requireTrusted: Bool
+    var anchor: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
@@ -28,10 +29,11 @@ struct PlanCommand: Command {
         detailedExitcode = arguments.isSet(Options.detailedExitcode)
         trustRoot = try arguments.get(Options.trustRoot)
         requireTrusted = arguments.isSet(Options.requireTrusted)
+        anchor = try arguments.get(Options.anchor)
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
-        let (_, input, plan) = try cli.prepare(root: root, now: now, trustRoot: trustRoot)
+        let (_, input, plan) = try cli.prepare(root: root, now: now, trustRoot: trustRoot, anchor: anchor)
         let errors = input.diagnostics.filter { $0.severity == .error }.count
         let pending = requireTrusted && (input.configuration?.isPending ?? false)
         let code = errors > 0 || pending ? ExitCode.failure : (plan.hasChanges && detailedExitcode ? ExitCode.changes : ExitCode.success)
@@ -58,7 +60,7 @@ struct PlanCommand: Command {
 struct ReconcileCommand: Command {
     static let spec = CommandSpec(
         name: "reconcile", summary: "Apply the plan: run the hook, append the audit log, write the state.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted]),
+        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted, Options.anchor]),
         example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh",
         details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.")
 
@@ -70,12 +72,14 @@ struct ReconcileCommand: Command {
     var templates: String?
     var trustRoot: String?
     var requireTrusted: Bool
+    var anchor: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         now = try arguments.get(Options.now)
         trustRoot = try arguments.get(Options.trustRoot)
         requireTrusted = arguments.isSet(Options.requireTrusted)
+        anchor = try arguments.get(Options.anchor)
         hook = try arguments.get(Options.hook)
         lockTimeout = try arguments.get(Options.lockTimeout) ?? 120
         report = try arguments.get(Options.reportInto)
@@ -91,7 +95,7 @@ struct ReconcileCommand: Command {
             throw CommandFailure(error.message)
         }
         defer { withExtendedLifetime(lock) {} }
-        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot)
+        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot, anchor: anchor)
         let hook = hook.map { ApplyHook(command: $0, environment: cli.environment, directory: cli.currentDirectory) }
         let outcome: Reconciler.Outcome
         do {
@@ -133,12 +137,13 @@ struct ReconcileCommand: Command {
 
 extension AccessCLI {
     /// Reads, checks and plans; throws the reconciler's refusal.
-    func prepare(root given: String?, now: Timestamp?, trustRoot: String? = nil) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
+    func prepare(root given: String?, now: Timestamp?, trustRoot: String? = nil, anchor: String? = nil) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
         let root = root(given)
         var reconciler = Reconciler(
             root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
             observer: writeObserver)
         reconciler.trustRoot = trustRoot ?? environment["ACCESSCTL_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
+        reconciler.anchorPath = (anchor ?? environment["ACCESSCTL_ANCHOR"].flatMap { $0.isEmpty ? nil : $0 }).map(absolutePath)
         let input = try reconciler.read()
         return (reconciler, input, reconciler.plan(input))
     }
