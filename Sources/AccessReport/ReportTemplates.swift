@@ -30,14 +30,22 @@ package struct ReportTemplates: Sendable {
         for name in names where !name.hasPrefix(".") && name != "README.md" {
             let path = TreeLoader.join(directory, name)
             let file = TreeLoader.join(display, name)
-            var isFolder: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isFolder) else { continue }
             let isTemplate = name.hasSuffix(".mustache")
-            if isFolder.boolValue {
+            switch Platform.kind(ofLink: path) {
+            case nil: continue
+            case .directory?:
                 if isTemplate { throw Diagnostic(file: file, message: "cannot read this template: it is a folder") }
                 continue
+            case .symlink?, .other?:
+                // Everything published comes from regular files in this folder: a link could
+                // copy /etc/passwd or the CI's environment into a public report.
+                throw Diagnostic(file: file, message: "is a symlink or special file; templates and assets must be regular files in the templates folder")
+            case .regular?: break
             }
-            guard let data = fm.contents(atPath: path) else { throw Diagnostic(file: file, message: "cannot read this file") }
+            guard case .bytes(let bytes) = ManifestReader.readFile(path: path, limit: 4 << 20) else {
+                throw Diagnostic(file: file, message: "cannot read this file (at most 4 MiB)")
+            }
+            let data = Data(bytes)
             guard isTemplate else {
                 assets.append((name, [UInt8](data)))
                 continue

@@ -318,6 +318,21 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(file.standardError.hasSuffix("notes/keep.txt: error: this is a file, not a folder: --out needs a folder for the report\n"), file.standardError)
     }
 
+    /// Hardening finding 8 (in part): a symlink in the templates folder (to /etc/passwd, say)
+    /// is refused, never copied into the published report.
+    func testASymlinkInTheTemplatesFolderIsRefused() throws {
+        let templates = work.appendingPathComponent("mine")
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("templates"), to: templates)
+        let secret = work.appendingPathComponent("secret.txt")
+        try Data("CI_TOKEN=hunter2\n".utf8).write(to: secret)
+        try FileManager.default.createSymbolicLink(atPath: templates.appendingPathComponent("passwd.css").path, withDestinationPath: secret.path)
+        let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.standardError.hasSuffix("mine/passwd.css: error: is a symlink or special file; templates and assets must be regular files in the templates folder\n"), result.standardError)
+        XCTAssertFalse(result.standardError.contains("hunter2"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("site").path))
+    }
+
     func testTemplateThatUnescapesManifestTextFailsAndWritesNothing() throws {
         let templates = work.appendingPathComponent("mine")
         try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("templates"), to: templates)
