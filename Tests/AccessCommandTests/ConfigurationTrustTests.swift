@@ -279,6 +279,17 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         XCTAssertFalse(try grantKeys().contains("request/sam-debug"))
     }
 
+    /// A broken line in the trust file is a positioned error; it counts as no signature.
+    func testABrokenStatementIsAPositionedError() throws {
+        try write("principals/mal.yaml", principal("mal", teams: ["owners"], keys: [spareLine]))
+        try FileManager.default.createDirectory(at: tree.root.appendingPathComponent("trust"), withIntermediateDirectories: true)
+        try write("trust/configuration.jsonl", "{\"at\":\"2026-11-22T09:40:00Z\",\"by\":\"ann\",\"digest\":\"sha256:x\",\"previous\":null,\"signature\":\"s\"}\n{\"at\": 5}\n")
+        let run = reconcile("2026-11-22T10:00:00Z")
+        XCTAssertEqual(run.exitCode, 1)
+        XCTAssertTrue(run.standardError.hasPrefix("tree/trust/configuration.jsonl:2:8: error: 'at' must be a string in a configuration statement\n"), run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("configuration change pending: 0 of 2 administrator signatures"), run.standardOutput)
+    }
+
     // MARK: - The pull request check
 
     /// `validate --trusted BASE` on a pull-request-shaped pair: the base branch's tree and the
