@@ -326,6 +326,16 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         XCTAssertEqual(signed.exitCode, 0, signed.standardError)
         XCTAssertTrue(signed.standardOutput.contains("signatures: enough (ann, olga)\naccess:\n  + binding/sam-admin/mal (at the merge)\n  + request/sam-debug (at the merge)\n"), signed.standardOutput)
         XCTAssertEqual(signed.standardError, "")
+        // A pull request may not touch what only reconcile writes.
+        try write("state/grants.json", try read("state/grants.json").replacingOccurrences(of: "2026-11-22T09:00:00Z", with: "2026-11-22T09:00:01Z"))
+        try FileManager.default.removeItem(at: tree.root.appendingPathComponent("audit/log.jsonl"))
+        let ledger = tree.run(["validate", "--root", "tree", "--trusted", "base", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(ledger.exitCode, 1)
+        XCTAssertTrue(ledger.standardError.hasPrefix("""
+            tree/audit/log.jsonl: error: the pull request deletes this file: only reconcile writes state/ and audit/
+            tree/state/grants.json: error: the pull request changes this file: only reconcile writes state/ and audit/
+
+            """), ledger.standardError)
     }
 }
 

@@ -12,10 +12,19 @@ extension ValidateCommand {
         let root = cli.root(root)
         let base = (display: given, path: cli.absolutePath(given))
         let now = cli.now(now)
-        let pull = TreeLoader.load(root: root.path, displayRoot: root.display)
+        var pull = TreeLoader.load(root: root.path, displayRoot: root.display)
         let trusted = TreeLoader.load(root: base.path, displayRoot: base.display)
         if trusted.diagnostics.contains(where: { $0.severity == .error }) || trusted.tree.settings == nil {
             return CommandResult(exitCode: ExitCode.failure, standardError: cli.render(trusted.diagnostics) + ErrorPresenter.line("the base tree \(base.display) has errors: it cannot be the trusted configuration"))
+        }
+        // Only reconcile writes state/ and audit/: a pull request that changes them is refused.
+        for path in Self.ledgerFiles(root.path).union(Self.ledgerFiles(base.path)).sorted() {
+            let mine = FileManager.default.contents(atPath: TreeLoader.join(root.path, path))
+            if mine != FileManager.default.contents(atPath: TreeLoader.join(base.path, path)) {
+                pull.diagnostics.append(Diagnostic(
+                    file: TreeLoader.join(root.display, path),
+                    message: "the pull request \(mine == nil ? "deletes" : "changes") this file: only reconcile writes state/ and audit/"))
+            }
         }
         let history = cli.history(self.root)
         func verified(_ tree: AccessTree, diagnostics: [Diagnostic] = []) -> VerifiedTree {
@@ -86,6 +95,17 @@ extension ValidateCommand {
         let code = errors == 0 ? ExitCode.success : ExitCode.failure
         if format == "github" { return CommandResult(exitCode: code, standardOutput: cli.render(problems, format: format) + out) }
         return CommandResult(exitCode: code, standardOutput: out, standardError: cli.render(problems))
+    }
+
+    /// The files of `state/` and `audit/` under a tree, relative to it (not the lock).
+    static func ledgerFiles(_ root: String) -> Set<String> {
+        var out = Set<String>()
+        for folder in ["state", "audit"] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: TreeLoader.join(root, folder))) ?? [] where name != ".lock" {
+                out.insert(folder + "/" + name)
+            }
+        }
+        return out
     }
 
     /// The engine's grants at `now`, as records by key.
