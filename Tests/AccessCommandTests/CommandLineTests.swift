@@ -47,7 +47,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 64)
         assertText(result.standardError, """
             error: unknown option --rot, did you mean --root?
-            usage: accessctl validate [--root DIR] [--format text|github] [--now TIME] [--trusted BASE]
+            usage: accessctl validate [--root DIR] [--format text|github] [--now TIME] [--trusted BASE] [--verbose]
             See 'accessctl validate --help'.
 
             """)

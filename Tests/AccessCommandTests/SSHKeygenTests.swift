@@ -123,6 +123,11 @@ final class SSHKeygenLocationTests: ReconcileTestCase {
         XCTAssertNotEqual(SSHKeygen(environment: environment).executable, fake.path)
         XCTAssertNotEqual(SSHKeygen(environment: environment.merging(["ACCESSCTL_SSH_KEYGEN": "ssh-keygen"]) { $1 }).executable, "ssh-keygen", "a relative path is never used")
         XCTAssertEqual(SSHKeygen(environment: ["ACCESSCTL_SSH_KEYGEN": "/opt/openssh/bin/ssh-keygen"]).executable, "/opt/openssh/bin/ssh-keygen")
+        // validate --verbose says which program verifies.
+        let verbose = AccessCLI(environment: environment, currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
+            .run(["validate", "--root", "tree", "--verbose"])
+        XCTAssertEqual(verbose.standardOutput.components(separatedBy: "\n").first, "ssh-keygen: \(SSHKeygen(environment: environment).executable)")
+        XCTAssertTrue(SSHKeygen(environment: environment).executable.hasPrefix("/"))
         // A forged approval (olga's name, sam's key) stays forged with the fake first on PATH.
         let result = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "olga", "--key", keys["sam"]!, "--at", "2026-11-22T09:30:00Z"])
         XCTAssertEqual(result.exitCode, 1, "approve checks the signature before writing it")

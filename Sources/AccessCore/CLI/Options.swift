@@ -24,6 +24,7 @@ enum Options {
     static let trustRoot = Option<String>("--trust-root", "DIGEST", "the configuration digest trusted first (default: $ACCESSCTL_TRUST_ROOT; else the first configuration seen is pinned)")
     static let requireTrusted = Option<Bool>.flag("--require-trusted-configuration", "exit 1 while a configuration change waits for administrator signatures")
     static let trustedBase = Option<String>("--trusted", "BASE", "check against the configuration of BASE, the base branch's tree (a pull request check)")
+    static let verbose = Option<Bool>.flag("--verbose", "also print which ssh-keygen verifies signatures")
     static let anchor = Option<String>("--anchor", "FILE", "the previous run's anchor, kept outside the repository (default: $ACCESSCTL_ANCHOR); the log must extend it")
     static let detailedExitcode = Option<Bool>.flag("--detailed-exitcode", "exit 2 when there are changes (0 when there are none)")
     static let hook = Option<String>("--hook", "CMD", "run CMD (through /bin/sh) for each change, with the change as JSON on stdin")

@@ -10,7 +10,7 @@ import AccessBench
 struct ValidateCommand: Command {
     static let spec = CommandSpec(
         name: "validate", summary: "Check every manifest of the access tree and report all problems.",
-        arguments: [], options: CommandSpec.list([Options.root, Options.validateFormat, Options.now, Options.trustedBase]),
+        arguments: [], options: CommandSpec.list([Options.root, Options.validateFormat, Options.now, Options.trustedBase, Options.verbose]),
         example: "accessctl validate --root access --format github",
         details: "Exits 0 when the tree is valid, 1 when any manifest has a problem. Every problem is\nprinted as file:line:column: error: message. Every signed decision is verified with\nssh-keygen and checked against the policies; a decision voided by a later spec change\nis a warning. With --trusted BASE (the base branch's tree) decisions are checked against\nthe base's configuration, and the configuration changes are listed with their effect on\naccess and the administrator signatures present and missing.")
 
@@ -18,8 +18,10 @@ struct ValidateCommand: Command {
     var format: String
     var now: Timestamp?
     var trusted: String?
+    var verbose: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
+        verbose = arguments.isSet(Options.verbose)
         root = try arguments.get(Options.root)
         format = try arguments.get(Options.validateFormat) ?? "text"
         now = try arguments.get(Options.now)
@@ -27,7 +29,16 @@ struct ValidateCommand: Command {
     }
 
     func run(_ cli: AccessCLI) -> CommandResult {
-        if let trusted { return runTrusted(cli, base: trusted) }
+        var result = trusted.map { runTrusted(cli, base: $0) } ?? runPlain(cli)
+        if verbose {
+            // Which program decides what verifies: never one found through PATH.
+            let tool = (cli.signatures as? SSHKeygen)?.executable ?? "\(type(of: cli.signatures))"
+            result.standardOutput = "ssh-keygen: \(tool)\n" + result.standardOutput
+        }
+        return result
+    }
+
+    func runPlain(_ cli: AccessCLI) -> CommandResult {
         let root = cli.root(root)
         let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: cli.history(self.root).firstSeen)
         let problems = result.diagnostics
