@@ -22,8 +22,9 @@ package struct ConfigurationView: Sendable {
     package var status: Status
     /// The tree to compute access with.
     package var tree: AccessTree
-    /// The snapshot to record when this run trusts a configuration (or rebuilds a lost one).
-    package var snapshot: TrustedConfiguration?
+    /// Whether applying this run records the tree's configuration as the trusted snapshot
+    /// (it trusts a new one, or rebuilds a lost or stale one); read from the files only then.
+    package var recordsSnapshot: Bool
     /// Problems with the statements file.
     package var diagnostics: [Diagnostic] = []
 
@@ -51,14 +52,11 @@ extension Reconciler {
         if let root = trustRoot, let first = history.trustedConfigurations.first, first != root {
             throw Refusal(Diagnostic(file: display(AuditLog.relativePath), message: "the audit log's trust starts at configuration \(first), not at the trust root \(root): the log or the trust root was replaced"))
         }
-        func snapshotOfTree() throws(Refusal) -> TrustedConfiguration {
-            do throws(Diagnostic) { return try store.snapshot(current) } catch { throw Refusal(error) }
-        }
         guard let logged = history.trustedConfigurations.last else {
             // Trust starts with the first configuration that names an administrator: before
             // that nobody could sign, so there is nothing to record.
             if trustRoot == nil, ConfigurationTrust.administrators(current).isEmpty {
-                return ConfigurationView(digest: digest, trustedDigest: nil, status: .trusted, tree: current, snapshot: nil)
+                return ConfigurationView(digest: digest, trustedDigest: nil, status: .trusted, tree: current, recordsSnapshot: false)
             }
             // First use: trust what is here, unless a trust root from outside the repository says otherwise.
             if let root = trustRoot, root != digest {
@@ -74,22 +72,22 @@ extension Reconciler {
             let how = verdict.trusted ? "signed by " + verdict.summary : (trustRoot == nil ? "pinned on first use" : "it is the trust root")
             return ConfigurationView(
                 digest: digest, trustedDigest: nil, status: .newlyTrusted(signers: verdict.trusted ? verdict.signers : [], how: how),
-                tree: current, snapshot: try snapshotOfTree(), diagnostics: diagnostics)
+                tree: current, recordsSnapshot: true, diagnostics: diagnostics)
         }
         var snapshot: TrustedConfiguration?
         do throws(Diagnostic) { snapshot = try store.readTrusted() } catch { snapshot = nil }
+        if digest == logged {
+            // The tree is what the log trusts: nothing to parse; a lost or stale snapshot
+            // (a crash after the log's append) is rebuilt from the tree.
+            return ConfigurationView(digest: digest, trustedDigest: logged, status: .trusted, tree: current, recordsSnapshot: snapshot?.digest != logged)
+        }
+        // Only now is the snapshot needed: its files must give the digest the log trusts.
         let trustedLoaded = snapshot?.load(display: store.trustedDisplay)
-        let snapshotDigest = trustedLoaded.map { ConfigurationEntry.digest($0.tree.configuration) }
-        guard let snapshot, snapshot.digest == logged, snapshotDigest == logged, let trustedTree = trustedLoaded?.tree else {
-            if digest == logged {
-                // The tree is what the log trusts: the lost or stale snapshot is rebuilt from it.
-                return ConfigurationView(digest: digest, trustedDigest: logged, status: .trusted, tree: current, snapshot: try snapshotOfTree())
-            }
+        guard snapshot?.digest == logged, let trustedTree = trustedLoaded?.tree, ConfigurationEntry.digest(trustedTree.configuration) == logged else {
             throw Refusal(Diagnostic(
                 file: store.trustedDisplay,
                 message: "does not hold the configuration the audit log trusts (\(logged)): restore it from git history; accessctl will not guess which configuration to trust"))
         }
-        if digest == logged { return ConfigurationView(digest: digest, trustedDigest: logged, status: .trusted, tree: current, snapshot: nil) }
         var diagnostics: [Diagnostic] = []
         var statements: [ConfigurationStatement] = []
         do throws(Diagnostic) { statements = try store.readStatements() } catch { diagnostics.append(error) }
@@ -97,18 +95,18 @@ extension Reconciler {
             return ConfigurationView(
                 digest: digest, trustedDigest: logged,
                 status: .newlyTrusted(signers: [], how: "the trusted configuration names no administrators, so configuration trust is off"),
-                tree: current, snapshot: try snapshotOfTree(), diagnostics: diagnostics)
+                tree: current, recordsSnapshot: true, diagnostics: diagnostics)
         }
         let verdict = ConfigurationTrust.evaluate(
             trusted: trustedTree, trustedDigest: logged, current: current, currentDigest: digest, statements: statements, keygen: keygen, now: now)
         if verdict.trusted {
             return ConfigurationView(
                 digest: digest, trustedDigest: logged, status: .newlyTrusted(signers: verdict.signers, how: "signed by " + verdict.summary),
-                tree: current, snapshot: try snapshotOfTree(), diagnostics: diagnostics)
+                tree: current, recordsSnapshot: true, diagnostics: diagnostics)
         }
         return ConfigurationView(
             digest: digest, trustedDigest: logged,
             status: .pending(summary: verdict.summary, changes: ConfigurationTrust.changes(from: trustedTree.configuration, to: current.configuration), refused: verdict.refused),
-            tree: ConfigurationIntersection.intersect(trusted: trustedTree, current: current), snapshot: nil, diagnostics: diagnostics)
+            tree: ConfigurationIntersection.intersect(trusted: trustedTree, current: current), recordsSnapshot: false, diagnostics: diagnostics)
     }
 }

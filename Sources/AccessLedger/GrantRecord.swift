@@ -81,6 +81,15 @@ package struct GrantRecord: Sendable, Equatable {
 }
 
 extension GrantRecord {
+    /// The records of the engine's grants in force at `time`, one per key, in the engine's order.
+    package static func inForce(_ verified: VerifiedTree, at time: Timestamp) -> [GrantRecord] {
+        let directory = Directory(verified.tree)
+        var seen = Set<String>()
+        return AccessEngine(directory: directory, statuses: verified.statuses).grants(at: time).compactMap { grant in
+            seen.insert(grant.key).inserted ? GrantRecord(grant, directory: directory) : nil
+        }
+    }
+
     /// The record of one of the engine's grants. A role held outright is recorded with the
     /// patterns its rules name, so the hook knows where it reaches.
     package init(_ grant: Grant, directory: Directory) {

@@ -76,7 +76,7 @@ extension Reconciler {
         reach(.afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
         try store.write(state)
-        if let snapshot = input.configuration?.snapshot { try store.write(snapshot) }
+        if input.configuration?.recordsSnapshot == true { try store.write(try store.snapshot(input.verified.tree)) }
         reach(.afterState)
         // Last: a crash before this leaves the anchor one run behind, which the log still extends.
         if let anchorPath { try Anchor(auditSeq: state.auditSeq, auditHash: state.auditHash, lastRun: now).write(path: anchorPath) }

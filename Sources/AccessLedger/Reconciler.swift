@@ -93,14 +93,10 @@ package struct Reconciler: Sendable {
             input.unsigned = unsigned
             // A decision that verifies under the new configuration but not the trusted one is
             // not wrong, it waits: a warning, so an unsigned change alone does not fail CI.
-            let alsoUnsigned = Set(unsigned.diagnostics.map { "\($0.file):\($0.location.line):\($0.location.column)" })
             let first = loaded.diagnostics.count + configuration.diagnostics.count
-            for i in input.verified.diagnostics.indices.dropFirst(first) where input.verified.diagnostics[i].severity == .error {
-                let d = input.verified.diagnostics[i]
-                guard !alsoUnsigned.contains("\(d.file):\(d.location.line):\(d.location.column)") else { continue }
-                input.verified.diagnostics[i].severity = .warning
-                input.verified.diagnostics[i].message += " under the trusted configuration; it counts once the pending configuration change is signed"
-            }
+            input.verified.diagnostics = Array(input.verified.diagnostics.prefix(first))
+                + VerifiedTree.deferring(Array(input.verified.diagnostics.dropFirst(first)), notIn: unsigned.diagnostics,
+                    note: " under the trusted configuration; it counts once the pending configuration change is signed")
         }
         return input
     }
@@ -275,8 +271,6 @@ package struct Reconciler: Sendable {
     /// bindings, approved requests the audit log does not show ended). Also the notices about
     /// refused and soon-ending grants.
     package func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
-        let directory = Directory(input.verified.tree)
-        let engine = AccessEngine(directory: directory, statuses: input.verified.statuses)
         var grants: [String: GrantRecord] = [:]
         var notices: [String] = []
         for request in input.verified.tree.requests {
@@ -285,9 +279,8 @@ package struct Reconciler: Sendable {
         }
         // Standing access from roles is planned, audited and sent to the hook like any grant:
         // a pull request that makes someone an administrator shows in its plan.
-        for grant in engine.grants(at: now) where grants[grant.key] == nil {
-            let record = GrantRecord(grant, directory: directory)
-            grants[grant.key] = record
+        for record in GrantRecord.inForce(input.verified, at: now) {
+            grants[record.key] = record
             if record.sourceKind == .request, let to = record.validTo, to.seconds - now.seconds <= 3600 {
                 notices.append("\(record.key) of \(record.principal) expires at \(to), in \(AccessDuration.format(seconds: to.seconds - now.seconds))")
             }

@@ -91,4 +91,19 @@ package struct VerifiedTree: Sendable {
         }
         return out
     }
+
+    /// Decision errors of `checked` (under the trusted configuration) that `signed` (the same
+    /// tree under a configuration change not yet signed) does not have, as warnings: they wait
+    /// for the change, they are not wrong. Other diagnostics are kept as they are.
+    /// `note` is added to each such message.
+    package static func deferring(_ checked: [Diagnostic], notIn signed: [Diagnostic], note: String) -> [Diagnostic] {
+        let alsoSigned = Set(signed.map { "\($0.file):\($0.location.line):\($0.location.column)" })
+        return checked.map { d in
+            guard d.severity == .error, !alsoSigned.contains("\(d.file):\(d.location.line):\(d.location.column)") else { return d }
+            var waiting = d
+            waiting.severity = .warning
+            waiting.message += note
+            return waiting
+        }
+    }
 }

@@ -96,7 +96,7 @@ extension AccessCLI {
         // Which configuration is trusted (a first run pins it and snapshots its files); the
         // plan reads the verified tree above, as a run whose configuration is trusted does.
         let configuration = try timed("config trust") { try reconciler.configurationView(tree, history: input.history) }
-        rows[rows.count - 1].2 = "\(tree.configuration.count) configuration manifests" + (configuration.snapshot == nil ? "" : ", snapshot taken")
+        rows[rows.count - 1].2 = "\(tree.configuration.count) configuration manifests" + (configuration.recordsSnapshot ? ", snapshot written by apply" : "")
         input.verified = verified
         input.configuration = configuration
         let plan = timed("plan") { reconciler.plan(input) }

@@ -48,7 +48,7 @@ struct ConfigStatementCommand: Command {
 
     var root: String?
     var by: String
-    var key: String?
+    var key: String
     var at: Timestamp?
     var previous: String?
 
@@ -61,9 +61,7 @@ struct ConfigStatementCommand: Command {
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
-        try cli.configStatement(root: root, by: by, at: at, previous: previous) { payload, namespace in
-            try cli.signatures.sign(payload, keyPath: cli.absolutePath(key!), namespace: namespace, environment: cli.environment)
-        }
+        try cli.configStatement(root: root, by: by, at: at, previous: previous, sign: cli.signing(with: key))
     }
 }
 
@@ -88,9 +86,7 @@ struct ConfigInitCommand: Command {
         if let trusted = try cli.trustedDigest(cli.store(root)) {
             throw CommandFailure("a configuration is already trusted (\(trusted)): sign changes with 'accessctl config sign'")
         }
-        var result = try cli.configStatement(root: root, by: by, at: at, previous: "none") { payload, namespace in
-            try cli.signatures.sign(payload, keyPath: cli.absolutePath(key), namespace: namespace, environment: cli.environment)
-        }
+        var result = try cli.configStatement(root: root, by: by, at: at, previous: "none", sign: cli.signing(with: key))
         let (tree, store) = try cli.configurationTree(root)
         let digest = ConfigurationEntry.digest(tree.configuration)
         let signers = Set(try store.readStatements().filter { $0.digest == digest && $0.previous == nil }.map(\.by))
@@ -168,6 +164,11 @@ extension AccessCLI {
         let log: AuditLog
         do { log = try store.readLog() } catch { throw Reconciler.Refusal(Reconciler.chainProblem(error, file: store.logDisplay)) }
         return AuditHistory(log.events).trustedConfigurations.last
+    }
+
+    /// Signs a payload in a namespace with the key at `key`, through ssh-keygen.
+    func signing(with key: String) -> ([UInt8], String) throws -> String {
+        { payload, namespace in try self.signatures.sign(payload, keyPath: self.absolutePath(key), namespace: namespace, environment: self.environment) }
     }
 
     /// Makes a statement for the tree's configuration, checks its signature against the

@@ -46,20 +46,14 @@ extension ValidateCommand {
         let effective = signed ? pull.tree : ConfigurationIntersection.intersect(trusted: trusted.tree, current: pull.tree)
         let checked = verified(effective)
         let asSigned = signed ? checked : verified(pull.tree)
-        let waiting = Set(asSigned.diagnostics.map { "\($0.file):\($0.location.line):\($0.location.column)" })
-        for var d in checked.diagnostics {
-            if d.severity == .error, !waiting.contains("\(d.file):\(d.location.line):\(d.location.column)") {
-                d.severity = .warning
-                d.message += " under the base configuration; it counts once the configuration change is signed"
-            }
-            problems.append(d)
-        }
+        problems += signed ? checked.diagnostics
+            : VerifiedTree.deferring(checked.diagnostics, notIn: asSigned.diagnostics, note: " under the base configuration; it counts once the configuration change is signed")
         // The effect on access of the configuration change, requests held fixed.
         var before = trusted.tree
         before.requests = pull.tree.requests
-        let grantsBefore = Self.grants(verified(before), now: now)
-        let grantsAfter = Self.grants(asSigned, now: now)
-        let grantsNow = Self.grants(checked, now: now)
+        let grantsBefore = Self.grants(verified(before), now)
+        let grantsAfter = Self.grants(asSigned, now)
+        let grantsNow = Self.grants(checked, now)
         var effect: [String] = []
         for key in Set(grantsBefore.keys).union(grantsAfter.keys).sorted() where grantsBefore[key] != grantsAfter[key] {
             let sign = grantsBefore[key] == nil ? "+" : grantsAfter[key] == nil ? "-" : "~"
@@ -97,6 +91,11 @@ extension ValidateCommand {
         return CommandResult(exitCode: code, standardOutput: out, standardError: cli.render(problems))
     }
 
+    /// The grants in force at `now`, by key.
+    static func grants(_ verified: VerifiedTree, _ now: Timestamp) -> [String: GrantRecord] {
+        Dictionary(GrantRecord.inForce(verified, at: now).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The files of `state/` and `audit/` under a tree, relative to it (not the lock).
     static func ledgerFiles(_ root: String) -> Set<String> {
         var out = Set<String>()
@@ -108,13 +107,4 @@ extension ValidateCommand {
         return out
     }
 
-    /// The engine's grants at `now`, as records by key.
-    static func grants(_ verified: VerifiedTree, now: Timestamp) -> [String: GrantRecord] {
-        let directory = Directory(verified.tree)
-        var out: [String: GrantRecord] = [:]
-        for grant in AccessEngine(directory: directory, statuses: verified.statuses).grants(at: now) where out[grant.key] == nil {
-            out[grant.key] = GrantRecord(grant, directory: directory)
-        }
-        return out
-    }
 }
