@@ -77,4 +77,22 @@ final class AnchorTests: ReconcileTestCase {
         XCTAssertTrue(run.standardOutput.contains("- request/sam-debug (expired)"), run.standardOutput)
         XCTAssertEqual(reconcile("2026-11-22T11:10:00Z").exitCode, 0)
     }
+
+    /// An anchor that is not one, or that names another head, is refused with why.
+    func testAMalformedOrForeignAnchorIsRefused() throws {
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z", ["--anchor", anchor]).exitCode, 0)
+        let text = try String(contentsOfFile: anchor, encoding: .utf8)
+        let head = try XCTUnwrap(try Anchor.read(path: anchor, display: "anchor"))
+        let other = "sha256:" + String(repeating: "0", count: 63) + "1"
+        try text.replacingOccurrences(of: head.auditHash, with: other).write(toFile: anchor, atomically: true, encoding: .utf8)
+        let log = try LedgerStore(root: tree.root.path, displayRoot: "").readLog()
+        XCTAssertEqual(reconcile("2026-11-22T09:20:00Z", ["--anchor", anchor]).standardError, """
+            tree/audit/log.jsonl: error: the anchor records audit line \(head.auditSeq) with hash \(other), but the log's line \(head.auditSeq) has hash \(log.events[head.auditSeq - 1].hash): the log was rewritten. The log must extend the anchor \(anchor) kept outside the repository; restore the log and state from git history
+
+            """)
+        try "{\"kind\": \"something\"}\n".write(toFile: anchor, atomically: true, encoding: .utf8)
+        let junk = reconcile("2026-11-22T09:20:00Z", ["--anchor", anchor])
+        XCTAssertEqual(junk.exitCode, 1)
+        XCTAssertEqual(junk.standardError, "\(anchor):1:1: error: not an accessctl anchor (kind AccessctlAnchor with auditSeq, auditHash and lastRun)\n")
+    }
 }

@@ -288,6 +288,14 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         XCTAssertEqual(run.exitCode, 1)
         XCTAssertTrue(run.standardError.hasPrefix("tree/trust/configuration.jsonl:2:8: error: 'at' must be a string in a configuration statement\n"), run.standardError)
         XCTAssertTrue(run.standardOutput.contains("configuration change pending: 0 of 2 administrator signatures"), run.standardOutput)
+        for (line, message) in [
+            ("{\"at\":\"yesterday\",\"by\":\"ann\",\"digest\":\"d\",\"previous\":null,\"signature\":\"s\"}", "1:7: error: 'at' must be a time like 2026-11-22T10:00:00Z"),
+            ("{\"at\":\"2026-11-22T09:40:00Z\",\"by\":\"ann\",\"digest\":\"d\",\"previous\":7,\"signature\":\"s\"}", "1:65: error: 'previous' must be a digest or null"),
+        ] {
+            try write("trust/configuration.jsonl", line + "\n")
+            let bad = reconcile("2026-11-22T10:00:00Z")
+            XCTAssertTrue(bad.standardError.hasPrefix("tree/trust/configuration.jsonl:\(message)\n"), bad.standardError)
+        }
     }
 
     // MARK: - The pull request check
@@ -302,6 +310,12 @@ final class ConfigurationTrustTests: ReconcileTestCase {
         approve(as: "mal", key: sparePath)
         let digest = configurationDigest()
         let baseDigest = String(tree.run(["config", "digest", "--root", "base"]).standardOutput.prefix { $0 != "\n" })
+        let broken = tree.root.deletingLastPathComponent().appendingPathComponent("broken")
+        try FileManager.default.copyItem(at: base, to: broken)
+        try Data("apiVersion: accessctl/v1\nkind: Team\n".utf8).write(to: broken.appendingPathComponent("teams/bad.yaml"))
+        let refused = tree.run(["validate", "--root", "tree", "--trusted", "broken", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.standardError.hasSuffix("error: the base tree broken has errors: it cannot be the trusted configuration\n"), refused.standardError)
         let result = tree.run(["validate", "--root", "tree", "--trusted", "base", "--format", "github", "--now", "2026-11-22T10:00:00Z"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
         let waiting = "0 of 2 administrator signatures (waiting for ann, olga)"
@@ -348,6 +362,8 @@ final class ConfigurationSigningTests: ReconcileTestCase {
         XCTAssertTrue(initialized.standardOutput.hasSuffix("1 of 1 administrator signatures needed for the first configuration: the next reconcile trusts it.\n"), initialized.standardOutput)
         let first = reconcile("2026-11-22T09:00:00Z")
         XCTAssertTrue(first.standardOutput.contains("trusted: signed by 1 of 1 administrator signature (ann)"), first.standardOutput)
+        XCTAssertEqual(tree.run(["config", "sign", "--root", "tree", "--as", "ann", "--key", keys["ann"]!]).standardError,
+                       "error: the configuration \(configurationDigest()) is already the trusted one: there is nothing to sign\n")
         XCTAssertEqual(tree.run(["config", "init", "--root", "tree", "--as", "ann", "--key", keys["ann"]!]).standardError,
                        "error: a configuration is already trusted (\(configurationDigest())): sign changes with 'accessctl config sign'\n")
 

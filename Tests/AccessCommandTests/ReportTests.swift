@@ -366,6 +366,13 @@ final class ReportTests: XCTestCase {
             XCTAssertEqual(allowed, [hashes[0]], "\(path): the report's own script, and only it")
             XCTAssertTrue(policy.hasPrefix("default-src 'none'; style-src 'self';"), policy)
         }
+        // A layout without a head has nowhere for the policy: refused, nothing written.
+        try (try String(contentsOf: layout, encoding: .utf8)).replacingOccurrences(of: "<head>", with: "").replacingOccurrences(of: "</head>", with: "")
+            .write(to: layout, atomically: true, encoding: .utf8)
+        let headless = run(["report", "--root", "access", "--out", "site2", "--now", Self.now, "--templates", "mine"])
+        XCTAssertEqual(headless.exitCode, 1)
+        XCTAssertTrue(headless.standardError.hasSuffix("layout: error: the layout has no <head>: accessctl puts the pages' Content-Security-Policy there\n"), headless.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("site2").path))
     }
 
     func testTemplateThatUnescapesManifestTextFailsAndWritesNothing() throws {
