@@ -21,6 +21,11 @@ package struct SSHKeygen: SignatureTool {
         }
     }
 
+    /// The program at `executable`, an absolute path the caller has checked (`--ssh-keygen`).
+    package init(executable: String) {
+        self.executable = executable
+    }
+
     /// Whether the program is there at all.
     package var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 

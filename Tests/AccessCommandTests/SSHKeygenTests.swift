@@ -157,6 +157,26 @@ final class SSHKeygenLocationTests: ReconcileTestCase {
     }
 }
 
+extension SSHKeygenLocationTests {
+    /// `--ssh-keygen PATH` names the program for one run, anywhere on the line; only an
+    /// absolute path to an executable is taken.
+    func testTheSSHKeygenOptionTakesOnlyAnAbsoluteExecutable() throws {
+        let real = SSHKeygen().executable
+        let cli = AccessCLI(environment: [:], currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
+        let chosen = cli.run(["--ssh-keygen", real, "validate", "--root", "tree", "--verbose"])
+        XCTAssertEqual(chosen.standardOutput.components(separatedBy: "\n").first, "ssh-keygen: \(real)")
+        let after = cli.run(["validate", "--root", "tree", "--verbose", "--ssh-keygen=\(real)"])
+        XCTAssertEqual(after.standardOutput.components(separatedBy: "\n").first, "ssh-keygen: \(real)")
+        let relative = cli.run(["validate", "--root", "tree", "--ssh-keygen", "tree/ssh-keygen"])
+        XCTAssertEqual(relative.exitCode, ExitCode.usage)
+        assertText(relative.standardError, "error: --ssh-keygen takes an absolute path, not 'tree/ssh-keygen': a relative path could name a program from the repository\nSee 'accessctl --help'.\n")
+        let missing = cli.run(["validate", "--root", "tree", "--ssh-keygen", "/nonexistent/ssh-keygen"])
+        XCTAssertEqual(missing.exitCode, ExitCode.usage)
+        assertText(missing.standardError, "error: --ssh-keygen: '/nonexistent/ssh-keygen' is not an executable file\nSee 'accessctl --help'.\n")
+        XCTAssertTrue(cli.run(["--help"]).standardOutput.contains("--ssh-keygen PATH"))
+    }
+}
+
 /// Hardening finding 10: control characters from a manifest (here a YAML `\e` escape in a
 /// request's reason) never reach the terminal or the CI log raw.
 final class TerminalSafetyTests: ReconcileTestCase {

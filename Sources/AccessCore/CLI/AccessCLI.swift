@@ -66,6 +66,8 @@ public struct AccessCLI: Sendable {
         }
         do {
             var words = arguments
+            var cli = self
+            if let chosen = try Self.sshKeygenOption(&words) { cli.signatures = SSHKeygen(executable: chosen) }
             if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
             let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
             if rest.contains("--help") || rest.contains("-h") {
@@ -73,7 +75,7 @@ public struct AccessCLI: Sendable {
             }
             let type = Self.commandTypes[Self.commands.firstIndex { $0.name == spec.name }!]
             let command = try type.init(try ArgumentParser.parse(rest, for: spec))
-            let result = try command.run(self)
+            let result = try command.run(cli)
             // Byte-exact output (what is signed or hashed) is for pipes, never changed.
             guard !Self.exactOutput.contains(spec.name) else {
                 var exact = result
@@ -84,6 +86,26 @@ public struct AccessCLI: Sendable {
         } catch {
             return Self.terminalSafe(present(error))
         }
+    }
+
+    /// Takes `--ssh-keygen PATH` (a global option, anywhere on the line) out of `words`.
+    /// Only an absolute path to an executable file is taken: never a lookup on `PATH`.
+    static func sshKeygenOption(_ words: inout [String]) throws(UsageError) -> String? {
+        guard let index = words.firstIndex(where: { $0 == "--ssh-keygen" || $0.hasPrefix("--ssh-keygen=") }) else { return nil }
+        let value: String
+        if words[index] == "--ssh-keygen" {
+            guard index + 1 < words.count else { throw UsageError(message: "--ssh-keygen needs a PATH, the absolute path of ssh-keygen", command: nil) }
+            value = words[index + 1]
+            words.removeSubrange(index...(index + 1))
+        } else {
+            value = String(words[index].dropFirst("--ssh-keygen=".count))
+            words.remove(at: index)
+        }
+        guard value.hasPrefix("/") else {
+            throw UsageError(message: "--ssh-keygen takes an absolute path, not '\(value)': a relative path could name a program from the repository", command: nil)
+        }
+        guard FileManager.default.isExecutableFile(atPath: value) else { throw UsageError(message: "--ssh-keygen: '\(value)' is not an executable file", command: nil) }
+        return value
     }
 
     /// Commands whose standard output is exact bytes to sign or hash.
@@ -103,6 +125,7 @@ public struct AccessCLI: Sendable {
         for command in commands {
             out += "  " + command.name + String(repeating: " ", count: width - command.name.count + 2) + command.summary + "\n"
         }
+        out += "\nglobal option:\n  --ssh-keygen PATH  the ssh-keygen that signs and verifies (absolute; default: $ACCESSCTL_SSH_KEYGEN,\n                     else the first of \(SSHKeygen.systemLocations.joined(separator: ", ")))\n"
         out += "\nRun 'accessctl COMMAND --help' for a command's options and an example.\n"
         return out
     }
