@@ -13,6 +13,9 @@ package struct AccessTree: Sendable {
     package var requests: [AccessRequest] = []
     /// Every configuration manifest (all kinds but AccessRequest) as read, for its digest.
     package var configuration: [ConfigurationEntry] = []
+    /// The report's templates from the tree's `templates/` folder, by file name; they are
+    /// configuration (in its digest), so they restyle the report only once trusted.
+    package var templates: [TemplateFile] = []
     /// How many manifest files were read.
     package var fileCount = 0
     /// Ids (file names) of manifests that had errors; references to them are not reported

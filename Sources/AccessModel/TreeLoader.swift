@@ -4,7 +4,7 @@ import AccessFormats
 /// Finds, reads and decodes every manifest under a root.
 package enum TreeLoader {
     /// Folders at the root that belong to accessctl and hold no manifests.
-    package static let reservedFolders: Set<String> = ["state", "audit", "trust"]
+    package static let reservedFolders: Set<String> = ["state", "audit", "trust", TemplateFile.folder]
 
     /// The result of loading: the decoded tree and every problem found.
     package struct Result: Sendable {
@@ -56,6 +56,20 @@ package enum TreeLoader {
                     atRoot: !relative.contains("/"), into: &tree, log: log)
             } catch {
                 log.add(error)
+            }
+        }
+        let templates = source.templates(displayRoot: displayRoot, log: log)
+        tree.configuration += templates.map(\.configurationEntry)
+        // A template that does not compile is an error here, and the report keeps the
+        // built-in page in its place.
+        tree.templates = templates.filter { file in
+            guard file.name.hasSuffix(".mustache") else { return true }
+            do throws(Diagnostic) {
+                _ = try MustacheTemplate(String(decoding: file.bytes, as: UTF8.self), file: join(displayRoot, TemplateFile.folder + "/" + file.name))
+                return true
+            } catch {
+                log.add(error)
+                return false
             }
         }
         if tree.settings == nil, !log.diagnostics.contains(where: { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) {

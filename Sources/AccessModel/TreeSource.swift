@@ -12,6 +12,8 @@ package protocol TreeSource: Sendable {
     func manifests(displayRoot: String, log: DiagnosticCollector) -> [String]
     /// One manifest, parsed; `display` names it in errors.
     func parse(_ relative: String, display: String) throws(Diagnostic) -> Node
+    /// The files of the `templates/` folder at the root, by name; problems go to `log`.
+    func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile]
 }
 
 /// Manifests under a folder on disk; symlinks that leave the folder are refused.
@@ -68,6 +70,37 @@ package struct FileSystemTreeSource: TreeSource {
         return found.sorted()
     }
 
+    /// Regular files only, each bounded: a link could publish /etc/passwd or the CI's
+    /// environment in the report.
+    package func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile] {
+        let folder = TreeLoader.join(root, TemplateFile.folder)
+        guard let kind = Platform.kind(ofLink: folder) else { return [] }
+        let display = TreeLoader.join(displayRoot, TemplateFile.folder)
+        guard kind == .directory, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            log.add(display, .whole, "the report's templates must be a folder of regular files")
+            return []
+        }
+        var found: [TemplateFile] = []
+        for name in names.sorted() where !name.hasPrefix(".") && name != "README.md" {
+            let path = TreeLoader.join(folder, name)
+            guard Platform.kind(ofLink: path) == .regular else {
+                log.add(TreeLoader.join(display, name), .whole, "is a symlink, folder or special file; templates and assets must be regular files in the templates folder")
+                continue
+            }
+            guard case .bytes(let bytes) = ManifestReader.readFile(path: path, limit: TemplateFile.maximumSize) else {
+                log.add(TreeLoader.join(display, name), .whole, "cannot read this file (at most 4 MiB)")
+                continue
+            }
+            // The trusted snapshot keeps configuration files as text.
+            guard String(data: Data(bytes), encoding: .utf8) != nil else {
+                log.add(TreeLoader.join(display, name), .whole, "is not UTF-8 text; the templates folder holds templates and stylesheets")
+                continue
+            }
+            found.append(TemplateFile(name: name, bytes: bytes))
+        }
+        return found
+    }
+
     private func isManifest(_ name: String) -> Bool { ManifestReader.isManifest(name) }
 
     private func isFolder(_ path: String) -> Bool {
@@ -96,5 +129,11 @@ package struct InMemoryTreeSource: TreeSource {
 
     package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
         try ManifestReader.parse(bytes: files[relative] ?? [], file: display)
+    }
+
+    package func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile] {
+        let prefix = TemplateFile.folder + "/"
+        return files.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }.sorted()
+            .map { TemplateFile(name: String($0.dropFirst(prefix.count)), bytes: files[$0]!) }
     }
 }

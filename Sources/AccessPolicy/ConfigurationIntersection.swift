@@ -11,6 +11,8 @@ package enum ConfigurationIntersection {
         var out = current
         out.settings = trusted.settings
         out.configuration = trusted.configuration
+        // The report keeps its trusted look until a restyle is signed.
+        out.templates = trusted.templates
         func both<T>(_ old: [T], _ new: [T], _ id: (T) -> String, _ merge: (T, T) -> T?) -> [T] {
             let byID = Dictionary(old.map { (id($0), $0) }, uniquingKeysWith: { a, _ in a })
             return new.compactMap { item in byID[id(item)].flatMap { merge($0, item) } }

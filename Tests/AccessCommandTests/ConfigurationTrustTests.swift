@@ -6,6 +6,7 @@ import XCTest
 @testable import AccessLedger
 @testable import AccessModel
 @testable import AccessPolicy
+@testable import AccessReport
 
 /// The configuration-trust issue's attacks, each made by someone who can get one pull request
 /// merged but holds no administrator key: without the administrators' signatures reconcile
@@ -149,6 +150,43 @@ final class ConfigurationTrustTests: ReconcileTestCase {
 
     private func publicKey(_ name: String) throws -> String {
         try String(contentsOfFile: keys[name]! + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: - Report templates
+
+    /// Hardening finding 8: the tree's `templates/` restyle the report only once the
+    /// administrators sign them; until then the report keeps the trusted look.
+    func testTemplatesRestyleTheReportOnlyOnceSigned() throws {
+        let folder = tree.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try write("templates/style.css", "body { color: rebeccapurple }\n")
+        let pending = reconcile("2026-11-22T10:00:00Z", ["--report", "site"])
+        XCTAssertEqual(pending.exitCode, 0, pending.standardError)
+        XCTAssertTrue(pending.standardOutput.contains("configuration change pending: 0 of 2 administrator signatures (waiting for ann, olga)"), pending.standardOutput)
+        XCTAssertTrue(pending.standardOutput.contains("Template/style.css"), pending.standardOutput)
+        let site = tree.root.deletingLastPathComponent().appendingPathComponent("site")
+        let builtIn = try XCTUnwrap(ReportTemplates.builtInFiles.first { $0.name == "style.css" }).text
+        XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("style.css"), encoding: .utf8), builtIn, "an unsigned restyle is not published")
+
+        signConfiguration(by: "ann", at: "2026-11-22T10:05:00Z")
+        signConfiguration(by: "olga", at: "2026-11-22T10:05:00Z")
+        let signed = reconcile("2026-11-22T10:10:00Z", ["--report", "site"])
+        XCTAssertEqual(signed.exitCode, 0, signed.standardError)
+        XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("style.css"), encoding: .utf8), "body { color: rebeccapurple }\n")
+
+        // A template that does not compile is a positioned error, and the page stays built in.
+        try write("templates/index.mustache", "{{#unclosed}}\n")
+        let broken = tree.run(["validate", "--root", "tree"])
+        XCTAssertEqual(broken.exitCode, 1)
+        XCTAssertTrue(broken.standardError.contains("tree/templates/index.mustache:"), broken.standardError)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("index.mustache"))
+
+        // Only regular text files: a link to a secret is named, never read.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("leak.css").path, withDestinationPath: "/etc/passwd")
+        let link = tree.run(["validate", "--root", "tree"])
+        XCTAssertEqual(link.exitCode, 1)
+        XCTAssertTrue(link.standardError.contains("tree/templates/leak.css: error: is a symlink, folder or special file; templates and assets must be regular files in the templates folder"), link.standardError)
+        XCTAssertFalse(link.standardError.contains("root:"), "the target's content never appears")
     }
 
     // MARK: - Rotation

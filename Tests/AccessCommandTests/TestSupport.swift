@@ -76,10 +76,12 @@ enum TestSupport {
     }
 
     /// Runs the real executable in `folder` and returns its exit status and raw output bytes.
-    static func runExecutable(_ arguments: [String], in folder: URL) throws -> (status: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
+    /// `program` defaults to the built accessctl; `environment` to this process's.
+    static func runExecutable(_ arguments: [String], in folder: URL, program: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, standardOutput: [UInt8], standardError: [UInt8]) {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try program ?? executable()
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = folder
         let output = Pipe(), error = Pipe()
         process.standardOutput = output

@@ -22,7 +22,7 @@ struct CommandFailure: Error {
 /// The one place that words errors: every `error:` the tool prints is written here.
 enum ErrorPresenter {
     /// One error line, for commands that report a problem and go on (a failed hook call).
-    static func line(_ message: String) -> String { "error: " + message + "\n" }
+    static func line(_ message: String, severity: String = "error") -> String { severity + ": " + message + "\n" }
 
     /// A usage error: the message, then the command's usage line and where to find help.
     static func usage(_ error: UsageError) -> CommandResult {

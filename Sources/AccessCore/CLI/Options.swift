@@ -12,7 +12,7 @@ enum Options {
     static let root = Option<String>("--root", "DIR", "the access tree (default: $ACCESSCTL_ROOT, else ./access)")
     static let now = Option<Timestamp>.time("--now", "evaluate at this RFC 3339 time instead of the clock (tests, replays)")
     static let askAt = Option<Timestamp>.time("--at", "ask about this RFC 3339 time (default: now)")
-    static let templates = Option<String>("--templates", "DIR", "the report's templates and stylesheet (default: $ACCESSCTL_TEMPLATES, else ./templates)")
+    static let templates = Option<String>("--templates", "DIR", "a folder whose files replace the built-in report templates and the tree's templates/ (default: $ACCESSCTL_TEMPLATES)")
     static let textOrJSON = Option<String>("--format", "FORMAT", "text (default) or json", choices: ["text", "json"])
 
     // validate, parse
@@ -24,6 +24,7 @@ enum Options {
     static let trustRoot = Option<String>("--trust-root", "DIGEST", "the configuration digest trusted first (default: $ACCESSCTL_TRUST_ROOT; else the first configuration seen is pinned)")
     static let requireTrusted = Option<Bool>.flag("--require-trusted-configuration", "exit 1 while a configuration change waits for administrator signatures")
     static let trustedBase = Option<String>("--trusted", "BASE", "check against the configuration of BASE, the base branch's tree (a pull request check)")
+    static let copyTemplates = Option<Bool>.flag("--templates", "also write a copy of the built-in report templates to DIR/templates/ to restyle (into an existing tree too)")
     static let verbose = Option<Bool>.flag("--verbose", "also print which ssh-keygen verifies signatures")
     static let anchor = Option<String>("--anchor", "FILE", "the previous run's anchor, kept outside the repository (default: $ACCESSCTL_ANCHOR); the log must extend it")
     static let detailedExitcode = Option<Bool>.flag("--detailed-exitcode", "exit 2 when there are changes (0 when there are none)")

@@ -97,6 +97,16 @@ struct ReconcileCommand: Command {
         defer { withExtendedLifetime(lock) {} }
         let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot, anchor: anchor)
         let hook = hook.map { ApplyHook(command: $0, environment: cli.environment, directory: cli.currentDirectory) }
+        // The report's templates are compiled before anything is applied: a broken template
+        // stops the run here, not after the changes are recorded.
+        var templates: ReportTemplates?
+        if report != nil {
+            do {
+                templates = try cli.reportTemplates(self.templates, tree: input.verified.tree, displayRoot: root.display)
+            } catch {
+                throw CommandFailure("the report cannot be rendered, so nothing was applied: " + error.rendered)
+            }
+        }
         let outcome: Reconciler.Outcome
         do {
             outcome = try reconciler.apply(plan, input, hook: hook)
@@ -120,15 +130,16 @@ struct ReconcileCommand: Command {
             errors += ErrorPresenter.line("the configuration change is not signed by enough administrators (--require-trusted-configuration)")
             failedRun = true
         }
-        if let report {
+        if let report, let templates {
             // The report shows what this run left behind: its state and the log with its new events.
             let reportInput = ReportSite.Input(
                 verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything, displayRoot: root.display)
             do {
                 out += try cli.writeReport(reportInput, out: report, templates: templates)
             } catch {
-                errors += cli.text(of: error)
-                failedRun = true
+                // The run is applied and recorded; only the report is missing, and
+                // `accessctl report` writes it again from the same state and log.
+                errors += ErrorPresenter.line("the report was not written (\(cli.text(of: error).trimmingCharacters(in: .whitespacesAndNewlines))); the changes above were applied and recorded; run 'accessctl report' to write it", severity: "warning")
             }
         }
         return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors)

@@ -54,7 +54,7 @@ struct ReportCommand: Command {
         if let problem { errors += problem + "\n" }
         let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
         do {
-            let line = try cli.writeReport(input, out: out, templates: templates)
+            let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display))
             let failed = verified.hasErrors || problem != nil
             return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors)
         } catch {
@@ -64,11 +64,19 @@ struct ReportCommand: Command {
 }
 
 extension AccessCLI {
-    /// The templates folder as given and as an absolute path: `--templates`, else
-    /// `$ACCESSCTL_TEMPLATES`, else `./templates`.
-    func templates(_ given: String?) -> (display: String, path: String) {
-        let given = given ?? environment["ACCESSCTL_TEMPLATES"] ?? "templates"
-        return (given, absolutePath(given))
+    /// The report's templates: the built-in ones, overridden file by file by the tree's
+    /// `templates/` (configuration, so only once trusted: `tree` is the effective tree), then
+    /// by the folder the operator names with `--templates` or `$ACCESSCTL_TEMPLATES`.
+    func reportTemplates(_ given: String?, tree: AccessTree, displayRoot: String) throws(Diagnostic) -> ReportTemplates {
+        var templates = ReportTemplates.builtIn
+        if !tree.templates.isEmpty {
+            let folder = TreeLoader.join(displayRoot, TemplateFile.folder)
+            templates = templates.overriding(with: try ReportTemplates.make(tree.templates.map { ($0.name, $0.bytes) }, display: { TreeLoader.join(folder, $0) }))
+        }
+        if let given = given ?? environment["ACCESSCTL_TEMPLATES"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            templates = templates.overriding(with: try ReportTemplates.load(directory: absolutePath(given), display: given))
+        }
+        return templates
     }
 
     /// The scope `--for` names; a failure naming an unknown team.
@@ -80,14 +88,8 @@ extension AccessCLI {
         return ReportScope(team: team, directory: Directory(tree))
     }
 
-    /// Loads the templates, renders the report and installs it at `out`; returns the line to print.
-    func writeReport(_ input: ReportSite.Input, out: String, templates given: String?) throws -> String {
-        let folder = templates(given)
-        let loaded = try ReportTemplates.load(directory: folder.path, display: folder.display)
-        let missing = loaded.missingPages
-        guard missing.isEmpty else {
-            throw Diagnostic(file: folder.display, message: "missing template\(missing.count == 1 ? "" : "s") " + missing.joined(separator: ", "))
-        }
+    /// Renders the report with `loaded` templates and installs it at `out`; returns the line to print.
+    func writeReport(_ input: ReportSite.Input, out: String, templates loaded: ReportTemplates) throws -> String {
         let site = ReportSite(input, library: loaded.library)
         let pages = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism)
         let scope = input.scope.team.map { " for team \($0)" } ?? ""
