@@ -112,9 +112,17 @@ extension Decision {
 }
 
 /// What an approval grants; may be narrower than what was requested.
+///
+/// Terms carry either a fixed window (`validFrom`, `validTo`) or, for a request asked by
+/// duration, only a `duration`: that window starts when the approvals reach their threshold,
+/// so approvers agree on terms without copying timestamps (DESIGN.md section 4). Until the
+/// threshold is reached, `validFrom` is the signed time and `validTo` that time plus the
+/// duration (the earliest window); `RequestStatus.terms` holds the window actually granted.
 package struct Terms: Sendable, Equatable {
     package var validFrom: Timestamp
     package var validTo: Timestamp?
+    /// Set for terms signed as a duration; the window is then placed by the threshold.
+    package var duration: AccessDuration?
     package var resources: [ResourceRef]
     package var role: String?
     package var actions: [String]
@@ -129,9 +137,28 @@ package struct Terms: Sendable, Equatable {
         self.location = location
     }
 
+    /// Terms signed as a duration, with `start` as their earliest window's start.
+    package init(duration: AccessDuration, earliest start: Timestamp, resources: [ResourceRef], role: String? = nil, actions: [String], location: SourceLocation) {
+        self.init(validFrom: start, validTo: duration.seconds.map { start.adding($0) }, resources: resources, role: role, actions: actions, location: location)
+        self.duration = duration
+    }
+
+    /// These terms with their window starting at `start` (duration terms only).
+    package func placed(at start: Timestamp) -> Terms {
+        guard let duration else { return self }
+        var out = self
+        out.validFrom = start
+        out.validTo = duration.seconds.map { start.adding($0) }
+        return out
+    }
+
+    /// Identical terms count together toward a threshold: for duration terms the same length
+    /// (`4h` and `240m` alike), whenever each approver signed.
     package static func == (a: Terms, b: Terms) -> Bool {
-        a.validFrom == b.validFrom && a.validTo == b.validTo && a.resources == b.resources && a.role == b.role
-            && a.actions == b.actions
+        let window = a.duration != nil || b.duration != nil
+            ? a.duration != nil && b.duration != nil && a.duration?.seconds == b.duration?.seconds
+            : a.validFrom == b.validFrom && a.validTo == b.validTo
+        return window && a.resources == b.resources && a.role == b.role && a.actions == b.actions
     }
 }
 

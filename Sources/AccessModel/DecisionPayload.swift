@@ -27,8 +27,13 @@ package enum DecisionPayload {
 
     /// Terms as they appear in payloads and manifests.
     package static func termsJSON(_ terms: Terms) -> JSONValue {
-        var members: [(String, JSONValue)] = [("validFrom", .string(terms.validFrom.description))]
-        if let to = terms.validTo { members.append(("validTo", .string(to.description))) }
+        var members: [(String, JSONValue)] = []
+        if let duration = terms.duration {
+            members.append(("duration", .string(duration.text)))
+        } else {
+            members.append(("validFrom", .string(terms.validFrom.description)))
+            if let to = terms.validTo { members.append(("validTo", .string(to.description))) }
+        }
         members.append(("resources", .array(terms.resources.map { .string($0.description) })))
         if let role = terms.role { members.append(("role", .string(role))) }
         if !terms.actions.isEmpty { members.append(("actions", .array(terms.actions.map { .string($0) }))) }

@@ -331,9 +331,13 @@ package enum ManifestDecoder {
         if let kind {
             if kind.value == .approve {
                 if let t = d.object("terms", required: true) {
-                    t.allow(["validFrom", "validTo", "resources", "role", "actions"])
-                    let from = t.timestamp("validFrom", required: true)
-                    let to = t.timestamp("validTo")
+                    t.allow(["validFrom", "validTo", "duration", "resources", "role", "actions"])
+                    let duration = t.duration("duration")
+                    if duration != nil, let key = ["validFrom", "validTo"].first(where: { t.node($0) != nil }) {
+                        log.add(file, t.keyLocation(key), "terms carry either a duration (the window starts when the threshold is reached) or validFrom and validTo, not both")
+                    }
+                    let from = duration == nil ? t.timestamp("validFrom", required: true) : nil
+                    let to = duration == nil ? t.timestamp("validTo") : nil
                     if let from, let to, to.value <= from.value {
                         log.add(file, to.location, "terms.validTo must be later than terms.validFrom")
                     }
@@ -342,7 +346,11 @@ package enum ManifestDecoder {
                     if role == nil, actions.isEmpty {
                         log.add(file, t.location, "terms must grant a role or actions")
                     }
-                    if let from {
+                    if let duration, let at {
+                        terms = Terms(
+                            duration: duration.value, earliest: at.value, resources: resources.map(\.value), role: role?.value,
+                            actions: actions.map(\.value), location: t.location)
+                    } else if let from {
                         terms = Terms(
                             validFrom: from.value, validTo: to?.value, resources: resources.map(\.value), role: role?.value,
                             actions: actions.map(\.value), location: t.location)

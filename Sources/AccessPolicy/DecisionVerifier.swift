@@ -60,10 +60,17 @@ package struct DecisionVerifier: Sendable {
 
     /// Whether no decision of `request` can affect a grant at or after `time`.
     package func isClosed(_ request: AccessRequest, asOf time: Timestamp, policies: [Policy]? = nil) -> Bool {
-        let live = request.decisions.contains { d in d.kind.value == .approve && (d.terms.map { $0.validTo.map { $0 > time } ?? true } ?? false) }
-        if live { return false }
         let ttl = (policies ?? matchingPolicies(request)).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
-        return time.seconds > request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+        let staleAt = request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+        let live = request.decisions.contains { d in
+            guard d.kind.value == .approve, let terms = d.terms else { return false }
+            // A duration's window starts when the threshold is reached, at the latest when
+            // the request goes stale: it may end that long after.
+            if let duration = terms.duration { return duration.seconds.map { time.seconds < staleAt + $0 } ?? true }
+            return terms.validTo.map { $0 > time } ?? true
+        }
+        if live { return false }
+        return time.seconds > staleAt
     }
 
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
@@ -244,6 +251,17 @@ package struct DecisionVerifier: Sendable {
             }
         }
         return nil
+    }
+
+    /// Who may still approve `request` under `policyID`: its approvers (the requester only
+    /// where the policy allows self-approval) who have not approved yet, sorted.
+    package func remainingApprovers(_ request: AccessRequest, policy policyID: String, approved: [String]) -> [String] {
+        guard let policy = directory.tree.policies.first(where: { $0.id == policyID }) else { return [] }
+        let resources = request.spec.resources.map(\.value)
+        let requester = request.spec.requester.value
+        return directory.tree.principals.map(\.id).filter { id in
+            !approved.contains(id) && (id != requester || policy.allowSelfApproval) && isApprover(id, policy, resources)
+        }.sorted()
     }
 
     /// Valid approvals grouped by policy and identical terms, each with its distinct approvers

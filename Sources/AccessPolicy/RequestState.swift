@@ -69,13 +69,15 @@ extension DecisionVerifier {
             let times = firstCounted.values.sorted()
             let needed = directory.tree.policies.first { $0.id == approval.policy }?.threshold.value ?? 1
             if !times.isEmpty { status.approvedAt = times[min(max(needed, 1), times.count) - 1] }
+            // Terms signed as a duration: the window starts when the threshold was reached.
+            if let approvedAt = status.approvedAt { status.terms = approval.terms.placed(at: approvedAt) }
         }
         func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
         if has(.relinquish) {
             status.state = .relinquished
         } else if has(.revoke) {
             status.state = .revoked
-        } else if let terms = approval?.terms {
+        } else if let terms = status.terms {
             if now < terms.validFrom {
                 status.state = .approved
             } else if let to = terms.validTo, now >= to {

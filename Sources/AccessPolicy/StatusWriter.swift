@@ -7,8 +7,13 @@ package enum StatusWriter {
     package static func yaml(_ decision: Decision) -> String {
         var out = "    - decision: \(decision.kind.value.rawValue)\n      by: \(decision.by.value)\n      at: \(decision.at.value)\n"
         if let terms = decision.terms {
-            out += "      terms:\n        validFrom: \(terms.validFrom)\n"
-            if let to = terms.validTo { out += "        validTo: \(to)\n" }
+            out += "      terms:\n"
+            if let duration = terms.duration {
+                out += "        duration: \(duration.text)\n"
+            } else {
+                out += "        validFrom: \(terms.validFrom)\n"
+                if let to = terms.validTo { out += "        validTo: \(to)\n" }
+            }
             out += "        resources: [\(terms.resources.map(\.description).joined(separator: ", "))]\n"
             if let role = terms.role { out += "        role: \(role)\n" }
             if !terms.actions.isEmpty { out += "        actions: [\(terms.actions.joined(separator: ", "))]\n" }

@@ -179,8 +179,9 @@ extension ReportSite {
         var shown = terms
         shown.resources = terms.resources.filter(input.scope.includes)
         var out: Context = [
-            "from": .text(Self.human(terms.validFrom)),
-            "to": .text(terms.validTo.map(Self.human) ?? "no end"),
+            // A duration's window is placed when the threshold is reached, not when signed.
+            "from": .text(terms.duration == nil ? Self.human(terms.validFrom) : "when the approvals reach the threshold"),
+            "to": .text(terms.duration.map { $0.isPermanent ? "no end" : "\($0.text) later" } ?? terms.validTo.map(Self.human) ?? "no end"),
             "role": .text(terms.role),
             "actions": .text(terms.actions.isEmpty ? nil : terms.actions.joined(separator: ", ")),
             "differences": .list(shown.differences(from: spec).map { .text($0) }),

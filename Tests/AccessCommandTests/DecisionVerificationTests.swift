@@ -181,7 +181,11 @@ final class DecisionCommandTests: XCTestCase {
     func testApproveWritesOnlyTheStatusBlock() throws {
         let (tree, keys) = try makeTree()
         let result = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z", "--duration", "2h"])
-        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "approve by ann added to tree/requests/sam-debug.yaml: site:acme-prod from 2026-11-22T09:30:00Z until 2026-11-22T11:30:00Z\n"))
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: """
+            approve by ann added to tree/requests/sam-debug.yaml: site:acme-prod; reader; 2h from when the threshold is reached
+            sam-debug is active: 1 of 1 under policy support (ann), from 2026-11-22T09:30:00Z until 2026-11-22T11:30:00Z
+
+            """))
         let text = try String(contentsOf: tree.root.appendingPathComponent("requests/sam-debug.yaml"), encoding: .utf8)
         let original = TreeFixture.files["requests/sam-debug.yaml"]!
         XCTAssertTrue(text.hasPrefix(original))
@@ -194,8 +198,7 @@ final class DecisionCommandTests: XCTestCase {
                   by: ann
                   at: 2026-11-22T09:30:00Z
                   terms:
-                    validFrom: 2026-11-22T09:30:00Z
-                    validTo: 2026-11-22T11:30:00Z
+                    duration: 2h
                     resources: [site:acme-prod]
                     role: reader
                   specDigest: \(digest)

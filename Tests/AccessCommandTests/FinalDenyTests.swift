@@ -8,8 +8,10 @@ import XCTest
 final class FinalDenyTests: ReconcileTestCase {
     func testAnApprovalAfterADenyGrantsNothing() throws {
         decide("deny", by: "olga", at: "2026-11-22T09:20:00Z", ["--reason", "No ticket"])
-        // The approval is signed and written, but it comes after the deny.
-        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
+        // approve refuses it, with the deny's reason; written by hand it comes after the deny.
+        let refused = tree.run(["approve", "sam-debug", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-22T09:30:00Z"])
+        assertText(refused.standardError, "error: sam-debug is denied: it was denied by olga at 2026-11-22T09:20:00Z: No ticket. A approve would change nothing; nothing was written. To ask again: accessctl request extend sam-debug (or request new)\n")
+        try forceDecide(.approve, by: "ann", at: "2026-11-22T09:30:00Z")
         let status = tree.run(["status", "sam-debug", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
         XCTAssertTrue(status.standardOutput.contains("  state:        denied\n"), status.standardOutput)
         let run = reconcile("2026-11-22T10:00:00Z")

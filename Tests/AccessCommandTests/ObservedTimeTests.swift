@@ -23,7 +23,7 @@ final class ObservedTimeTests: ReconcileTestCase {
         decision.signature.value = try SSHKeygen().sign(DecisionPayload.bytes(organization: "testorg", request: request, decision: decision), keyPath: keys["ann"]!, namespace: "accessctl")
         try write("requests/sam-debug.yaml", try StatusWriter.appending(decision, to: try read("requests/sam-debug.yaml"), file: "tree/requests/sam-debug.yaml"))
 
-        let refused = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "ann", "--key", keys["ann"]!, "--at", "2026-11-25T10:00:00Z",
+        let refused = tree.run(["approve", "tree/requests/sam-debug.yaml", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-25T10:00:00Z",
                                 "--from", "2026-12-05T00:00:00Z", "--to", "2026-12-05T04:00:00Z"])
         XCTAssertEqual(refused.exitCode, 1, "approve refuses to back-date into a stale request")
         XCTAssertTrue(refused.standardError.contains("the request went stale at 2026-11-29T09:00:00Z"), refused.standardError)
@@ -43,7 +43,11 @@ final class ObservedTimeTests: ReconcileTestCase {
         XCTAssertEqual(reconcile("2026-11-22T09:40:00Z").exitCode, 0)
         decide("revoke", by: "ann", at: "2026-11-22T10:00:00Z", ["--reason", "Done"])
         XCTAssertEqual(reconcile("2026-11-22T10:05:00Z").exitCode, 0)
-        decide("approve", by: "olga", at: "2026-11-22T10:10:00Z")
+        // approve refuses a decision on a revoked request; written by hand it is ignored.
+        let refused = tree.run(["approve", "sam-debug", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-22T10:10:00Z"])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.standardError.hasPrefix("error: sam-debug is revoked: its access was revoked. A approve would change nothing; nothing was written."), refused.standardError)
+        try forceDecide(.approve, by: "olga", at: "2026-11-22T10:10:00Z")
         XCTAssertEqual(reconcile("2026-11-22T10:15:00Z").exitCode, 0)
         XCTAssertEqual(try events().suffix(1), ["decision.ignored sam-debug"])
         let shown = tree.run(["audit", "show", "--root", "tree", "--request", "sam-debug", "--since", "2026-11-22T10:15:00Z"]).standardOutput

@@ -27,9 +27,29 @@ class ReconcileTestCase: XCTestCase {
     func extraFiles() -> [String: String?] { [:] }
 
     /// Signs a decision on `requests/NAME.yaml` through the CLI.
+    /// An approval gets a fixed window starting at `at` unless `extra` places it: these
+    /// suites test windows; `DurationApprovalTests` tests the duration default.
     func decide(_ kind: String, _ name: String = "sam-debug", by: String, at: String, _ extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) {
-        let result = tree.run([kind, "tree/requests/\(name).yaml", "--root", "tree", "--as", by, "--key", keys[by]!, "--at", at] + extra)
+        let window = kind == "approve" && !extra.contains("--from") && !extra.contains("--to") ? ["--from", at] : []
+        let result = tree.run([kind, "tree/requests/\(name).yaml", "--root", "tree", "--as", by, "--key", keys[by]!, "--at", at] + window + extra)
         XCTAssertEqual(result.exitCode, 0, result.standardError, file: file, line: line)
+    }
+
+    /// Signs a decision with `by`'s real key and appends it to the file without the command's
+    /// checks: what someone who edits the YAML by hand (or an older accessctl) can write.
+    func forceDecide(_ kind: Decision.Kind, _ name: String = "sam-debug", by: String, at: String, from: String? = nil, hours: Int64 = 4, reason: String? = nil) throws {
+        let path = tree.root.appendingPathComponent("requests/\(name).yaml").path
+        let loaded = TreeLoader.load(root: tree.root.path, displayRoot: "tree")
+        let request = try XCTUnwrap(loaded.tree.requests.first { $0.id == name })
+        let time = Timestamp(rfc3339: at)!, start = Timestamp(rfc3339: from ?? at)!
+        var decision = Decision(
+            kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(time, at: .start),
+            terms: kind == .approve ? Terms(validFrom: start, validTo: start.adding(hours * 3600), resources: request.spec.resources.map(\.value), role: request.spec.role?.value, actions: [], location: .start) : nil,
+            reason: reason, specDigest: Located(request.specDigest, at: .start), signature: Located("", at: .start), location: .start)
+        let settings = try XCTUnwrap(loaded.tree.settings)
+        let payload = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
+        decision.signature.value = try SSHKeygen().sign(payload, keyPath: keys[by]!, namespace: settings.signatureNamespace, environment: nil)
+        try Data(try DecisionFile.appending(decision, toFileAt: path, display: name).utf8).write(to: URL(fileURLWithPath: path))
     }
 
     func plan(_ now: String, _ extra: [String] = []) -> CommandResult { tree.run(["plan", "--root", "tree", "--now", now] + extra) }

@@ -88,7 +88,7 @@ final class DecisionCommandErrorTests: XCTestCase {
         }
         XCTAssertEqual(
             tree.run(["deny", "tree/teams/owners.yaml", "--root", "tree", "--as", "ann", "--key", "k"]),
-            CommandResult(exitCode: 1, standardError: "error: tree/teams/owners.yaml is not an AccessRequest in the tree tree\n"))
+            CommandResult(exitCode: 1, standardError: "error: tree/teams/owners.yaml is neither a request's file nor a request's name in the tree tree\n"))
         XCTAssertEqual(
             tree.run(["attach", file, "--root", "tree", "--as", "ann", "--decision", "deny", "--signature", "missing.sig", "--at", "2026-11-22T09:30:00Z"]),
             CommandResult(exitCode: 1, standardError: "error: cannot read the signature file missing.sig\n"))

@@ -3,6 +3,7 @@ import XCTest
 
 @testable import AccessCore
 @testable import AccessPolicy
+@testable import AccessModel
 
 /// A decision on a request that had closed before any run saw it is not re-verified, and the
 /// audit log and the report never present it as verified (part of finding 5 of the
@@ -11,11 +12,11 @@ final class UnverifiedDecisionTests: ReconcileTestCase {
     func testAForgedApprovalOnAClosedRequestIsLabelledNotVerified() throws {
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
         // Replace ann's signature with one made by olga's key over the same payload.
-        let payload = tree.run(["payload", "tree/requests/sam-debug.yaml", "--root", "tree", "--decision", "approve", "--as", "ann", "--at", "2026-11-22T09:30:00Z"])
-        XCTAssertEqual(payload.exitCode, 0, payload.standardError)
+        let request = try XCTUnwrap(TreeLoader.load(root: tree.root.path, displayRoot: "tree").tree.requests.first { $0.id == "sam-debug" })
+        let payload = DecisionPayload.bytes(organization: "testorg", request: request, decision: request.decisions[0])
         let text = try read("requests/sam-debug.yaml")
         let good = text.components(separatedBy: "      signature: |\n")[1]
-        let forged = try SSHKeygen().sign(Array(payload.standardOutput.utf8), keyPath: keys["olga"]!, namespace: "accessctl")
+        let forged = try SSHKeygen().sign(payload, keyPath: keys["olga"]!, namespace: "accessctl")
         try write("requests/sam-debug.yaml", text.replacingOccurrences(of: good, with: forged.split(separator: "\n").map { "        \($0)\n" }.joined()))
         // While the request is open the forgery is caught.
         XCTAssertEqual(tree.run(["validate", "--root", "tree", "--now", "2026-11-22T10:00:00Z"]).exitCode, 1)

@@ -134,7 +134,11 @@ extension AccessCLI {
         var parts = [t.resources.map(\.description).joined(separator: ", ")]
         if let role = t.role { parts.append(role) }
         if !t.actions.isEmpty { parts.append(t.actions.joined(separator: ", ")) }
-        parts.append("\(t.validFrom) to \(t.validTo?.description ?? "revoked")")
+        if let duration = t.duration {
+            parts.append("\(duration.text) from when the threshold is reached")
+        } else {
+            parts.append("\(t.validFrom) to \(t.validTo?.description ?? "revoked")")
+        }
         return parts.joined(separator: "; ")
     }
 

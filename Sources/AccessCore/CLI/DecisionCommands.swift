@@ -127,39 +127,36 @@ struct AttachCommand: DecisionCommand {
 }
 
 extension AccessCLI {
-    /// A decision command: build, check, sign (or take a signature), verify, append.
+    /// A decision command: build, check, sign (or take a signature), verify, append, and say
+    /// where the request stands now.
     func decide(_ command: String, _ o: DecisionOptions) throws -> CommandResult {
-        let (kind, by, file) = (o.kind, o.by, o.file)
+        let (kind, by) = (o.kind, o.by)
         let clock = now(nil)
         let at = o.at ?? clock
-        let path = absolutePath(file)
         let root = root(o.root)
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
-        let realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard let request = loaded.tree.requests.first(where: { URL(fileURLWithPath: absolutePath($0.header.file)).resolvingSymlinksInPath().path == realPath }),
-            let settings = loaded.tree.settings
-        else {
-            let own = loaded.diagnostics.filter { URL(fileURLWithPath: absolutePath($0.file)).resolvingSymlinksInPath().path == realPath || $0.file.hasSuffix(ManifestDecoder.settingsFileName) }
-            if own.isEmpty { throw CommandFailure("\(file) is not an AccessRequest in the tree \(root.display)") }
-            throw DiagnosticList(own)
-        }
+        let (request, file) = try requestNamed(o.file, in: loaded, root: root)
+        guard let settings = loaded.tree.settings else { throw DiagnosticList(loaded.diagnostics.filter { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) }
+        let path = absolutePath(file)
+        let keygen = signatures
+        let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: clock, keygen: keygen)
+        // Where the request stands when the decision is signed (`--at`, else now).
+        let asSigned = at == clock ? verifier : DecisionVerifier(tree: loaded.tree, settings: settings, now: at, keygen: keygen)
+        let before = try asSigned.status(request)
+        try refuseClosed(before, kind: kind, by: by, file: file)
         var decision = Decision(
             kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(at, at: .start), terms: nil,
             reason: o.reason, specDigest: Located(request.spec.digest, at: .start), signature: Located("", at: .start), location: .start)
         if kind == .approve {
-            decision.terms = terms(for: request, at: at, o)
+            decision.terms = terms(for: request, at: at, o, agreed: asSigned.approvalGroups(before.checks))
         }
-        let keygen = signatures
-        let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: clock, keygen: keygen)
         if let problem = verifier.authorityProblem(request, decision) {
             throw CommandFailure("\(by) cannot \(kind.rawValue) \(request.id): \(problem)")
         }
         // As of the decision's own time: a deny signed while the request is approved changes nothing.
-        if kind == .deny, let status = try? DecisionVerifier(tree: loaded.tree, settings: settings, now: at, keygen: keygen).status(request),
-            [.approved, .active].contains(status.state)
-        {
+        if kind == .deny, [.approved, .active].contains(before.state) {
             throw CommandFailure(
-                "\(request.id) is already \(status.state.rawValue); a deny no longer applies. To take the access away, revoke it: "
+                "\(request.id) is already \(before.state.rawValue); a deny no longer applies. To take the access away, revoke it: "
                     + "accessctl revoke \(file) --as \(by) --key KEY --reason \"...\"")
         }
         let payload = DecisionPayload.bytes(organization: settings.organization.value, request: request, decision: decision)
@@ -186,25 +183,104 @@ extension AccessCLI {
             throw CommandFailure(error.localizedDescription)
         }
         var summary = "\(kind.rawValue) by \(by) added to \(file)"
-        if let terms = decision.terms {
-            summary += ": \(terms.resources.map(\.description).joined(separator: ", ")) from \(terms.validFrom) until \(terms.validTo.map(\.description) ?? "revoked")"
-        }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: summary + "\n")
+        if let terms = decision.terms { summary += ": " + termsText(terms) }
+        var after = request
+        after.decisions.append(decision)
+        let status = try asSigned.status(after)
+        return CommandResult(exitCode: ExitCode.success, standardOutput: summary + "\n" + standing(status, asSigned) + "\n")
     }
 
-    /// Approval terms: the request's, narrowed by the options.
-    func terms(for request: AccessRequest, at: Timestamp, _ o: DecisionOptions) -> Terms {
+    /// The request a decision command names: a file path, or a request's name.
+    func requestNamed(_ given: String, in loaded: TreeLoader.Result, root: (display: String, path: String)) throws -> (AccessRequest, String) {
+        let realPath = URL(fileURLWithPath: absolutePath(given)).resolvingSymlinksInPath().path
+        if let request = loaded.tree.requests.first(where: { URL(fileURLWithPath: absolutePath($0.header.file)).resolvingSymlinksInPath().path == realPath }) {
+            return (request, given)
+        }
+        if !given.contains("/"), let request = loaded.tree.requests.first(where: { $0.id == given }) {
+            return (request, request.header.file)
+        }
+        let own = loaded.diagnostics.filter { URL(fileURLWithPath: absolutePath($0.file)).resolvingSymlinksInPath().path == realPath || $0.file.hasSuffix(ManifestDecoder.settingsFileName) }
+        if !own.isEmpty { throw DiagnosticList(own) }
+        throw CommandFailure("\(given) is neither a request's file nor a request's name in the tree \(root.display)" + didYouMean(given, in: loaded.tree.requests.map(\.id)))
+    }
+
+    /// A decision on a request that has ended changes nothing: refused, with why.
+    func refuseClosed(_ status: RequestStatus, kind: Decision.Kind, by: String, file: String) throws {
+        let id = status.request.id
+        let closed: [RequestState] = [.denied, .expired, .revoked, .relinquished, .stale]
+        if closed.contains(status.state) {
+            let why: String
+            switch status.state {
+            case .denied:
+                let deny = status.checks.last { $0.outcome == .valid && $0.decision.kind.value == .deny }?.decision
+                why = "it was denied" + (deny.map { " by \($0.by.value) at \($0.at.value)" + ($0.reason.map { ": \($0)" } ?? "") } ?? "")
+            case .expired: why = "its access ended at \(status.terms?.validTo?.description ?? "the end of its window")"
+            case .revoked: why = "its access was revoked"
+            case .relinquished: why = "its requester gave the access back"
+            default: why = "no decision came before its time to live ran out"
+            }
+            throw CommandFailure("\(id) is \(status.state.rawValue): \(why). A \(kind.rawValue) would change nothing; nothing was written. To ask again: accessctl request extend \(id) (or request new)")
+        }
+        if [.approve, .deny].contains(kind), let earlier = status.checks.first(where: { $0.outcome == .valid && $0.decision.kind.value == kind && $0.decision.by.value == by }) {
+            throw CommandFailure("\(by) already signed a \(kind.rawValue) of \(id) at \(earlier.decision.at.value); one approver counts once, so nothing was written")
+        }
+    }
+
+    /// Where a request stands, in one or two lines: state, what the threshold still needs and
+    /// from whom, and approvals whose terms differ.
+    func standing(_ status: RequestStatus, _ verifier: DecisionVerifier) -> String {
+        let groups = verifier.approvalGroups(status.checks)
+        var lines: [String] = []
+        switch status.state {
+        case .approved, .active:
+            let policy = groups.first { $0.missing == 0 }?.policy ?? ""
+            let window = status.terms.map { "from \($0.validFrom) until \($0.validTo?.description ?? "revoked")" } ?? ""
+            lines.append("\(status.request.id) is \(status.state.rawValue): \(status.approvers.count) of \(status.approvers.count) under policy \(policy) (\(status.approvers.joined(separator: ", "))), \(window)")
+        case .pending:
+            if let best = groups.min(by: { $0.missing < $1.missing }) {
+                let needed = best.approvers.count + best.missing
+                let remaining = verifier.remainingApprovers(status.request, policy: best.policy, approved: best.approvers)
+                let more = best.missing == 1 ? "one more" : "\(best.missing) more"
+                lines.append("\(status.request.id) is pending: approved \(best.approvers.count) of \(needed) under policy \(best.policy); waiting for \(more) of: \(remaining.isEmpty ? "nobody (no other approver can sign)" : remaining.joined(separator: ", "))")
+            } else if let policy = verifier.matchingPolicies(status.request).first {
+                let remaining = verifier.remainingApprovers(status.request, policy: policy.id, approved: [])
+                lines.append("\(status.request.id) is pending: approved 0 of \(policy.threshold.value) under policy \(policy.id); waiting for \(policy.threshold.value == 1 ? "one" : String(policy.threshold.value)) of: \(remaining.joined(separator: ", "))")
+            } else {
+                lines.append("\(status.request.id) is pending: no policy matches it, so nobody can approve it")
+            }
+        default:
+            lines.append("\(status.request.id) is \(status.state.rawValue)" + (status.state == .revoked || status.state == .relinquished ? ": access ends on the next reconcile" : ""))
+        }
+        if groups.count > 1 {
+            lines.append("approvals with different terms do not count together:")
+            for group in groups {
+                lines.append("  \(group.approvers.joined(separator: ", ")) (policy \(group.policy)): \(termsText(group.terms))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Approval terms: those other approvers already signed when no term option is given,
+    /// else the request's, narrowed by the options. A request asked by duration is approved
+    /// as a duration, whose window starts when the threshold is reached.
+    func terms(for request: AccessRequest, at: Timestamp, _ o: DecisionOptions, agreed: [(terms: Terms, policy: String, approvers: [String], missing: Int)] = []) -> Terms {
         let spec = request.spec
-        var from = o.from ?? spec.validFrom?.value ?? at
-        var to = o.to ?? spec.validTo?.value
-        if let duration = o.duration {
-            from = o.from ?? at
-            to = duration.seconds.map { from.adding($0) }
-        } else if to == nil, let duration = spec.duration?.value {
-            to = duration.seconds.map { from.adding($0) }
+        let ownTerms = o.duration != nil || o.from != nil || o.to != nil || !o.resources.isEmpty || o.role != nil || !o.actions.isEmpty
+        if !ownTerms, var existing = agreed.min(by: { $0.missing < $1.missing })?.terms {
+            existing.location = .start
+            return existing.duration.map { Terms(duration: $0, earliest: at, resources: existing.resources, role: existing.role, actions: existing.actions, location: .start) } ?? existing
         }
         let resources = o.resources.isEmpty ? spec.resources.map(\.value) : o.resources
         let actions = o.actions.isEmpty ? spec.actions.map(\.value) : o.actions
-        return Terms(validFrom: from, validTo: to, resources: resources, role: o.role ?? spec.role?.value, actions: actions, location: .start)
+        let role = o.role ?? spec.role?.value
+        if o.from == nil, o.to == nil, let duration = o.duration ?? (spec.validFrom == nil && spec.validTo == nil ? spec.duration?.value : nil) {
+            return Terms(duration: duration, earliest: at, resources: resources, role: role, actions: actions, location: .start)
+        }
+        let from = o.from ?? spec.validFrom?.value ?? at
+        var to = o.to ?? spec.validTo?.value
+        if o.to == nil, let duration = o.duration ?? (spec.validTo == nil ? spec.duration?.value : nil) {
+            to = duration.seconds.map { from.adding($0) }
+        }
+        return Terms(validFrom: from, validTo: to, resources: resources, role: role, actions: actions, location: .start)
     }
 }
