@@ -32,6 +32,12 @@ struct TreeFixture {
         AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(arguments)
     }
 
+    /// Runs a command as if the clock read `now` (RFC 3339): a lifecycle played in order.
+    func run(_ arguments: [String], at now: String) -> CommandResult {
+        let time = Timestamp(rfc3339: now)!
+        return AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: { time }).run(arguments)
+    }
+
     /// `validate --root tree`.
     func validate() -> CommandResult { run(["validate", "--root", "tree"]) }
 }

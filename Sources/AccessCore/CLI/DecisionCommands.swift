@@ -139,10 +139,18 @@ extension AccessCLI {
         guard let settings = loaded.tree.settings else { throw DiagnosticList(loaded.diagnostics.filter { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) }
         let path = absolutePath(file)
         let keygen = signatures
-        let verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: clock, keygen: keygen)
+        // Times as the runs observed them, and requests the audit log shows ended, as
+        // reconcile and check see them.
+        let history = history(o.root)
+        var verifier = DecisionVerifier(tree: loaded.tree, settings: settings, now: clock, keygen: keygen)
+        verifier.observed = history.firstSeen
         // Where the request stands when the decision is signed (`--at`, else now).
-        let asSigned = at == clock ? verifier : DecisionVerifier(tree: loaded.tree, settings: settings, now: at, keygen: keygen)
-        let before = try asSigned.status(request)
+        var asSigned = verifier
+        if at != clock {
+            asSigned = DecisionVerifier(tree: loaded.tree, settings: settings, now: at, keygen: keygen)
+            asSigned.observed = history.firstSeen
+        }
+        let before = try asSigned.status(request).closed(by: history)
         try refuseClosed(before, kind: kind, by: by, file: file)
         var decision = Decision(
             kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(at, at: .start), terms: nil,
@@ -150,6 +158,7 @@ extension AccessCLI {
         if kind == .approve {
             decision.terms = terms(for: request, at: at, o, agreed: asSigned.approvalGroups(before.checks))
         }
+        try refuseRepeated(before, decision)
         if let problem = verifier.authorityProblem(request, decision) {
             throw CommandFailure("\(by) cannot \(kind.rawValue) \(request.id): \(problem)")
         }
@@ -186,7 +195,7 @@ extension AccessCLI {
         if let terms = decision.terms { summary += ": " + termsText(terms) }
         var after = request
         after.decisions.append(decision)
-        let status = try asSigned.status(after)
+        let status = try asSigned.status(after).closed(by: history)
         return CommandResult(exitCode: ExitCode.success, standardOutput: summary + "\n" + standing(status, asSigned) + "\n")
     }
 
@@ -221,9 +230,17 @@ extension AccessCLI {
             }
             throw CommandFailure("\(id) is \(status.state.rawValue): \(why). A \(kind.rawValue) would change nothing; nothing was written. To ask again: accessctl request extend \(id) (or request new)")
         }
-        if [.approve, .deny].contains(kind), let earlier = status.checks.first(where: { $0.outcome == .valid && $0.decision.kind.value == kind && $0.decision.by.value == by }) {
-            throw CommandFailure("\(by) already signed a \(kind.rawValue) of \(id) at \(earlier.decision.at.value); one approver counts once, so nothing was written")
-        }
+    }
+
+    /// One approver counts once: a second approval of the same terms (or a second deny) by
+    /// the same person is refused. Other terms are allowed, to join another approver's.
+    func refuseRepeated(_ status: RequestStatus, _ decision: Decision) throws {
+        let by = decision.by.value, kind = decision.kind.value
+        guard [.approve, .deny].contains(kind), let earlier = status.checks.first(where: {
+            $0.outcome == .valid && $0.decision.kind.value == kind && $0.decision.by.value == by && (kind == .deny || $0.decision.terms == decision.terms)
+        }) else { return }
+        let what = kind == .approve ? "an approval of these terms" : "a deny"
+        throw CommandFailure("\(by) already signed \(what) on \(status.request.id) at \(earlier.decision.at.value); one approver counts once, so nothing was written")
     }
 
     /// Where a request stands, in one or two lines: state, what the threshold still needs and
