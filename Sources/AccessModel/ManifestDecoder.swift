@@ -9,7 +9,7 @@ package enum ManifestDecoder {
 
     /// Decodes one manifest and adds it to `tree`.
     /// `baseName` is the file name without extension; `atRoot` says the file is directly in the root.
-    static func decode(_ node: Node, file: String, relative: String, baseName: String, fileName: String, atRoot: Bool, into tree: inout AccessTree, log: DiagnosticCollector) {
+    package static func decode(_ node: Node, file: String, relative: String, baseName: String, fileName: String, atRoot: Bool, into tree: inout AccessTree, log: DiagnosticCollector) {
         guard let top = ObjectReader(node, file: file, path: "", log: log) else { return }
         if top.entries.isEmpty {
             log.add(file, node.location, "empty manifest: expected apiVersion, kind, metadata and spec")

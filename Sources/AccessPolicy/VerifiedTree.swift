@@ -64,6 +64,10 @@ package struct VerifiedTree: Sendable {
             }
             statuses[request.id] = status
             diagnostics += Self.problems(of: status)
+            // A pending request nobody can ever approve is said before anyone waits for it.
+            if status.state == .pending, let why = verifier.noPolicyCanApprove(request) {
+                diagnostics.append(Diagnostic(file: request.header.file, location: request.header.name.location, message: why, severity: .warning))
+            }
         }
     }
 

@@ -17,7 +17,7 @@ final class RequestCommandTests: XCTestCase {
             "request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader",
             "--reason", "Check \"logs\": ticket #9", "--duration", "2h", "--at", "2026-11-23T03:00:00Z",
         ])
-        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/support/acme-prod-sam-2026-11-23.yaml\n"))
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/support/acme-prod-sam-2026-11-23.yaml\npolicy support judges it: one approval from ann; maxDuration 1d\n"))
         assertText(try String(contentsOf: tree.root.appendingPathComponent("requests/support/acme-prod-sam-2026-11-23.yaml"), encoding: .utf8), """
             apiVersion: accessctl/v1
             kind: AccessRequest
@@ -35,7 +35,7 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertEqual(tree.validate().exitCode, 0)
         // A second request the same day gets a fresh name.
         let again = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "again", "--duration", "1h", "--at", "2026-11-23T05:00:00Z"])
-        XCTAssertEqual(again.standardOutput, "tree/requests/support/acme-prod-sam-2026-11-23-2.yaml\n")
+        XCTAssertEqual(again.standardOutput.components(separatedBy: "\n")[0], "tree/requests/support/acme-prod-sam-2026-11-23-2.yaml")
     }
 
     func testNewRefusesAnInvalidRequestAndLeavesNothing() throws {
@@ -54,10 +54,47 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertEqual(tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "x"]).standardError.components(separatedBy: "\n")[0], "error: give either --duration, or --from and --to")
     }
 
+    /// Workflow finding 3: a request no policy can approve is refused when written, with the
+    /// nearest policy and what stands in the way; validate warns about one already in the tree.
+    func testARequestNoPolicyCanApproveIsRefusedWithTheNearestPolicy() throws {
+        let tree = try TreeFixture(self)
+        let tooLong = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "x", "--duration", "2d", "--at", "2026-11-23T03:00:00Z"])
+        XCTAssertEqual(tooLong, CommandResult(exitCode: 1, standardError: "error: no policy can approve this request; the nearest is policy support: 2d is longer than its maxDuration 1d\nThe request was not written.\n"))
+        let wrongRole = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "admin", "--reason", "x", "--duration", "1h", "--at", "2026-11-23T03:00:00Z"])
+        XCTAssertEqual(wrongRole.standardError, "error: no policy can approve this request; the nearest is policy support: role admin is not one it grants (reader)\nThe request was not written.\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tree.root.appendingPathComponent("requests").path), ["sam-debug.yaml"], "nothing written")
+        // One written by hand: validate warns, at the request's name.
+        try Data(TreeFixture.files["requests/sam-debug.yaml"]!.replacingOccurrences(of: "duration: 4h", with: "duration: 2d").utf8).write(to: tree.root.appendingPathComponent("requests/sam-debug.yaml"))
+        let validate = tree.run(["validate", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(validate.exitCode, 0)
+        assertText(validate.standardError, """
+            tree/requests/sam-debug.yaml:4:9: warning: no policy can approve this request; the nearest is policy support: 2d is longer than its maxDuration 1d
+              name: sam-debug
+                    ^
+
+            """)
+    }
+
+    /// Workflow finding 4: duration presets work wherever a duration is taken, and --help lists them.
+    func testDurationPresetsWorkEverywhere() throws {
+        let tree = try TreeFixture(self)
+        let settings = try String(contentsOf: tree.root.appendingPathComponent("accessctl.yaml"), encoding: .utf8)
+        try Data((settings + "  durationPresets:\n    shift: 8h\n").utf8).write(to: tree.root.appendingPathComponent("accessctl.yaml"))
+        let made = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:acme-prod", "--role", "reader", "--reason", "x", "--duration", "shift", "--at", "2026-11-23T03:00:00Z"])
+        XCTAssertEqual(made.exitCode, 0, made.standardError)
+        XCTAssertTrue(try String(contentsOf: tree.root.appendingPathComponent("requests/support/acme-prod-sam-2026-11-23.yaml"), encoding: .utf8).contains("  duration: 8h\n"))
+        XCTAssertEqual(tree.run(["request", "extend", "acme-prod-sam-2026-11-23", "--root", "tree", "--duration", "shift", "--at", "2026-11-23T04:00:00Z"]).exitCode, 0)
+        let typo = tree.run(["approve", "sam-debug", "--root", "tree", "--as", "ann", "--key", "k", "--duration", "shfit"])
+        assertText(typo.standardError, "error: invalid duration 'shfit': write 30m, 4h, 1d, 1w, 2d12h or permanent; presets: shift (8h); did you mean 'shift'?\n")
+        for command in [["request", "new"], ["request", "extend"], ["approve"]] {
+            XCTAssertTrue(tree.run(command + ["--help", "--root", "tree"]).standardOutput.hasSuffix("\nduration presets (tree/accessctl.yaml):\n  shift = 8h\n"), command.joined(separator: " "))
+        }
+    }
+
     func testExtendRenewsTheRequest() throws {
         let tree = try TreeFixture(self)
         let result = tree.run(["request", "extend", "sam-debug", "--root", "tree", "--duration", "2h", "--at", "2026-11-22T12:00:00Z"])
-        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/sam-debug-renewal.yaml\n"))
+        XCTAssertEqual(result, CommandResult(exitCode: 0, standardOutput: "tree/requests/sam-debug-renewal.yaml\npolicy support judges it: one approval from ann; maxDuration 1d\n"))
         let text = try String(contentsOf: tree.root.appendingPathComponent("requests/sam-debug-renewal.yaml"), encoding: .utf8)
         XCTAssertTrue(text.hasSuffix("  reason: \"Debug ticket 1\"\n  duration: 2h\n  renews: sam-debug\n"), text)
         XCTAssertEqual(tree.validate().exitCode, 0)
@@ -76,8 +113,9 @@ final class DecisionCommandErrorTests: XCTestCase {
         XCTAssertEqual(firstLine(["payload", file, "--root", "tree", "--as", "ann"]), "error: missing option --decision")
         XCTAssertEqual(firstLine(["attach", file, "--root", "tree", "--as", "ann", "--decision", "deny"]), "error: missing option --signature")
         XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--at", "yesterday"]), "error: --at needs an RFC 3339 time in UTC, like 2026-11-22T09:00:00Z; got 'yesterday'")
-        // Values are typed by their option's declaration, so these fail before any work starts.
-        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--duration", "soon"]), "error: invalid --duration 'soon'")
+        // Values are typed by their option's declaration, so these fail before any work starts;
+        // a duration is checked against the settings' presets first.
+        XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--duration", "soon"]), "error: invalid duration 'soon': write 30m, 4h, 1d, 1w, 2d12h or permanent")
         XCTAssertEqual(firstLine(["approve", file, "--root", "tree", "--as", "ann", "--key", "k", "--resource", "acme"]), "error: invalid --resource 'acme': write TYPE:NAME")
         XCTAssertEqual(firstLine(["revoke", file, "--root", "tree", "--as", "ann", "--key", "k"]), "error: a revoke needs --reason")
         if SSHKeygen().isAvailable {

@@ -71,7 +71,7 @@ public struct AccessCLI: Sendable {
             if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
             let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
             if rest.contains("--help") || rest.contains("-h") {
-                return CommandResult(exitCode: ExitCode.success, standardOutput: spec.help)
+                return CommandResult(exitCode: ExitCode.success, standardOutput: spec.help + cli.presetsHelp(spec, rest))
             }
             let type = Self.commandTypes[Self.commands.firstIndex { $0.name == spec.name }!]
             let command = try type.init(try ArgumentParser.parse(rest, for: spec))
@@ -106,6 +106,22 @@ public struct AccessCLI: Sendable {
         }
         guard FileManager.default.isExecutableFile(atPath: value) else { throw UsageError(message: "--ssh-keygen: '\(value)' is not an executable file", command: nil) }
         return value
+    }
+
+    /// For a command that takes `--duration`: the tree's duration presets, if it has any.
+    func presetsHelp(_ spec: CommandSpec, _ words: [String]) -> String {
+        guard spec.options.contains(where: { $0.name == "--duration" }) else { return "" }
+        let given = words.firstIndex(of: "--root").flatMap { $0 + 1 < words.count ? words[$0 + 1] : nil }
+        let root = root(given)
+        let path = TreeLoader.join(root.path, ManifestDecoder.settingsFileName)
+        guard let node = try? ManifestReader.read(path: path, display: path) else { return "" }
+        var tree = AccessTree(root: root.path)
+        ManifestDecoder.decode(
+            node, file: path, relative: ManifestDecoder.settingsFileName, baseName: "accessctl", fileName: ManifestDecoder.settingsFileName, atRoot: true,
+            into: &tree, log: DiagnosticCollector())
+        guard let presets = tree.settings?.durationPresets, !presets.isEmpty else { return "" }
+        return "\nduration presets (\(TreeLoader.join(root.display, ManifestDecoder.settingsFileName))):\n"
+            + presets.map { "  \($0.name) = \($0.duration.text)\n" }.joined()
     }
 
     /// Commands whose standard output is exact bytes to sign or hash.

@@ -21,6 +21,8 @@ struct DecisionOptions: Sendable {
     var key: String?
     var signature: String?
     var reason: String?
+    /// As given: a duration or a preset name, resolved against the tree's settings.
+    var durationText: String?
     var duration: AccessDuration?
     var from: Timestamp?, to: Timestamp?
     var resources: [ResourceRef]
@@ -47,7 +49,7 @@ struct DecisionOptions: Sendable {
         }
         root = try arguments.get(Options.root)
         at = try arguments.get(Options.decisionAt)
-        duration = try arguments.get(Options.approveDuration)
+        durationText = try arguments.get(Options.approveDuration)
         from = try arguments.get(Options.approveFrom)
         to = try arguments.get(Options.approveTo)
         resources = try arguments.every(Options.approveResource)
@@ -137,6 +139,8 @@ extension AccessCLI {
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let (request, file) = try requestNamed(o.file, in: loaded, root: root)
         guard let settings = loaded.tree.settings else { throw DiagnosticList(loaded.diagnostics.filter { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) }
+        var o = o
+        if let text = o.durationText { o.duration = try duration(text, settings: settings) }
         let path = absolutePath(file)
         let keygen = signatures
         // Times as the runs observed them, and requests the audit log shows ended, as

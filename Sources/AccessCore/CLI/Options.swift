@@ -50,21 +50,19 @@ enum Options {
     static let requestRole = Option<String>("--role", "ID", "the role asked for")
     static let requestAction = Option<String>("--action", "A", "an action asked for (repeat for more)", repeatable: true)
     static let requestReason = Option<String>("--reason", "TEXT", "why, with a ticket if there is one (required)")
-    static let requestDuration = Option<String>("--duration", "D", "how long once approved, e.g. 4h")
+    static let requestDuration = Option<String>("--duration", "D", "how long once approved, e.g. 4h, or a preset of the settings (durationPresets)")
     static let requestFrom = Option<String>("--from", "TIME", "start of a fixed window (with --to)")
     static let requestTo = Option<String>("--to", "TIME", "end of a fixed window (with --from)")
     static let requestName = Option<String>("--name", "NAME", "the request's id (default: RESOURCE-REQUESTER-DATE)")
     static let requestedAt = Option<Timestamp>.time("--at", "requestedAt (default: now); for tests and replays")
-    static let extendDuration = Option<String>("--duration", "D", "how long (default: as the renewed request)")
+    static let extendDuration = Option<String>("--duration", "D", "how long, or a preset of the settings (default: as the renewed request)")
     static let extendName = Option<String>("--name", "NAME", "the new request's id (default: NAME-renewal)")
     static let extendAt = Option<Timestamp>.time("--at", "requestedAt (default: now)")
 
     // approve, deny, revoke, relinquish, payload, attach
     static let by = Option<String>("--as", "ID", "the principal who decides (required)")
     static let decisionAt = Option<Timestamp>.time("--at", "the decision's time (default: now); for tests and replays")
-    static let approveDuration = Option<AccessDuration>(CommandSpec.Option(name: "--duration", value: "D", help: "approve: grant this long from approval, e.g. 2h")) { text in
-        AccessDuration(text).map { .success($0) } ?? .failure(OptionValueError(message: "invalid --duration '\(text)'"))
-    }
+    static let approveDuration = Option<String>("--duration", "D", "approve: grant this long from when the threshold is reached, e.g. 2h, or a preset of the settings")
     static let approveFrom = Option<Timestamp>.time("--from", "approve: start of the grant")
     static let approveTo = Option<Timestamp>.time("--to", "approve: end of the grant")
     static let approveResource = Option<ResourceRef>(CommandSpec.Option(name: "--resource", value: "TYPE:NAME", help: "approve: grant only these of the requested resources", repeatable: true)) { text in

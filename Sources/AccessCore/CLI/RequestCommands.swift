@@ -54,7 +54,7 @@ struct RequestNewCommand: Command {
             if let role { fields.append(("role", role)) }
             if !actions.isEmpty { fields.append(("actions", "[" + actions.joined(separator: ", ") + "]")) }
             fields.append(("reason", CanonicalJSON.quoted(reason)))
-            if let duration { fields.append(("duration", duration)) }
+            if let duration { fields.append(("duration", try cli.duration(duration, settings: tree.settings).text)) }
             if let from { fields.append(("validFrom", from)) }
             if let to { fields.append(("validTo", to)) }
             let team = tree.principals.first { $0.id == requester }?.teams.first?.value
@@ -96,7 +96,7 @@ struct RequestExtendCommand: Command {
             if let role = spec.role { fields.append(("role", role.value)) }
             if !spec.actions.isEmpty { fields.append(("actions", "[" + spec.actions.map(\.value).joined(separator: ", ") + "]")) }
             fields.append(("reason", CanonicalJSON.quoted(spec.reason.value.trimmingCharacters(in: .whitespacesAndNewlines))))
-            if let duration = duration ?? spec.duration?.value.text {
+            if let duration = try duration.map({ try cli.duration($0, settings: tree.settings).text }) ?? spec.duration?.value.text {
                 fields.append(("duration", duration))
             } else if let from = spec.validFrom?.value, let to = spec.validTo?.value {
                 fields.append(("validFrom", to.description))
@@ -111,6 +111,15 @@ struct RequestExtendCommand: Command {
 }
 
 extension AccessCLI {
+    /// A duration as written (`4h`), or the duration a preset of the settings names (`shift`).
+    func duration(_ text: String, settings: Settings?) throws -> AccessDuration {
+        let presets = settings?.durationPresets ?? []
+        if let preset = presets.first(where: { $0.name == text }) { return preset.duration }
+        if let duration = AccessDuration(text) { return duration }
+        let listed = presets.isEmpty ? "" : "; presets: " + presets.map { "\($0.name) (\($0.duration.text))" }.joined(separator: ", ")
+        throw CommandFailure("invalid duration '\(text)': write 30m, 4h, 1d, 1w, 2d12h or permanent\(listed)" + didYouMean(text, in: presets.map(\.name)))
+    }
+
     /// Writes a new request from the fields `make` gives (spec fields, folder, default name),
     /// checks it with the whole tree and removes it again if it has a problem.
     func writeRequest(
@@ -139,19 +148,42 @@ extension AccessCLI {
         }
         var text = "apiVersion: accessctl/v1\nkind: AccessRequest\nmetadata:\n  name: \(name)\nspec:\n"
         for (key, value) in fields { text += "  \(key): \(value)\n" }
+        let folderPath = (path as NSString).deletingLastPathComponent
+        let newFolder = !FileManager.default.fileExists(atPath: folderPath)
+        // A refused request leaves nothing behind, not even the folder made for it.
+        func remove() {
+            try? FileManager.default.removeItem(atPath: path)
+            if newFolder, (try? FileManager.default.contentsOfDirectory(atPath: folderPath))?.isEmpty == true { try? FileManager.default.removeItem(atPath: folderPath) }
+        }
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folderPath, withIntermediateDirectories: true)
             try AtomicFile.write(Array(text.utf8), to: path)
         } catch {
             throw CommandFailure("cannot write \(relative): \(error.localizedDescription)")
         }
         let display = TreeLoader.join(root.display, relative)
-        let problems = TreeLoader.load(root: root.path, displayRoot: root.display).diagnostics.filter { $0.file == display }
+        let reloaded = TreeLoader.load(root: root.path, displayRoot: root.display)
+        let problems = reloaded.diagnostics.filter { $0.file == display }
         if !problems.isEmpty {
             let rendered = render(problems)
-            try? FileManager.default.removeItem(atPath: path)
+            remove()
             return CommandResult(exitCode: ExitCode.failure, standardError: rendered + "The request was not written.\n")
         }
-        return CommandResult(exitCode: ExitCode.success, standardOutput: display + "\n")
+        // Which policy will judge it, or why none can: said now, not after a wait.
+        guard let settings = reloaded.tree.settings, let request = reloaded.tree.requests.first(where: { $0.header.file == display }) else {
+            return CommandResult(exitCode: ExitCode.success, standardOutput: display + "\n")
+        }
+        let verifier = DecisionVerifier(tree: reloaded.tree, settings: settings, now: requestedAt, keygen: signatures)
+        let fits = verifier.fits(request)
+        guard let judge = fits.first(where: \.fits) else {
+            remove()
+            let why = verifier.noPolicyCanApprove(request) ?? "no policy can approve this request"
+            return CommandResult(exitCode: ExitCode.failure, standardError: ErrorPresenter.line(why) + "The request was not written.\n")
+        }
+        let policy = judge.policy
+        let count = policy.threshold.value
+        var out = display + "\n"
+        out += "policy \(policy.id) judges it: \(count == 1 ? "one approval" : "\(count) approvals") from \(judge.approvers.joined(separator: ", ")); maxDuration \(policy.maxDuration.value)\n"
+        return CommandResult(exitCode: ExitCode.success, standardOutput: out)
     }
 }

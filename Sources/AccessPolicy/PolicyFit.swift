@@ -1,0 +1,58 @@
+import AccessFormats
+import AccessModel
+
+/// How a request fits one policy: what keeps that policy from judging it, and who could
+/// approve under it. A request no policy fits can never be approved.
+package struct PolicyFit: Sendable {
+    package var policy: Policy
+    /// What would have to change for this policy to judge the request; empty when it does.
+    package var problems: [String]
+    /// Who may approve under this policy (the requester only with self-approval).
+    package var approvers: [String]
+
+    package var fits: Bool { problems.isEmpty }
+}
+
+extension DecisionVerifier {
+    /// Every policy with what keeps it from judging `request`, the best fitting first.
+    package func fits(_ request: AccessRequest) -> [PolicyFit] {
+        let spec = request.spec
+        let requester = spec.requester.value
+        let resources = spec.resources.map(\.value)
+        let asked: Int64?? = spec.duration.map { $0.value.seconds }
+            ?? spec.validFrom.flatMap { from in spec.validTo.map { .some($0.value.seconds - from.value.seconds) } }
+        return directory.tree.policies.map { policy -> PolicyFit in
+            var problems: [String] = []
+            if !directory.contains(policy.requesters, requester) { problems.append("\(requester) is not one of its requesters") }
+            for r in resources where !policy.resources.contains(where: { $0.value.matches(r) }) {
+                problems.append("\(r) is outside its resources (\(policy.resources.map(\.value.text).joined(separator: ", ")))")
+            }
+            if let role = spec.role?.value, !policy.roles.contains(where: { $0.value == role }) {
+                problems.append("role \(role) is not one it grants (" + (policy.roles.isEmpty ? "none" : policy.roles.map(\.value).joined(separator: ", ")) + ")")
+            }
+            for a in spec.actions.map(\.value) where !policy.actions.contains(where: { $0.value == a }) {
+                problems.append("action \(a) is not one it grants (" + (policy.actions.isEmpty ? "none" : policy.actions.map(\.value).joined(separator: ", ")) + ")")
+            }
+            if let max = policy.maxDuration.value.seconds, let asked {
+                if let seconds = asked {
+                    if seconds > max { problems.append("\(AccessDuration.format(seconds: seconds)) is longer than its maxDuration \(policy.maxDuration.value)") }
+                } else {
+                    problems.append("permanent access is longer than its maxDuration \(policy.maxDuration.value)")
+                }
+            }
+            let approvers = remainingApprovers(request, policy: policy.id, approved: [])
+            if approvers.count < policy.threshold.value {
+                problems.append("it needs \(policy.threshold.value) approver\(policy.threshold.value == 1 ? "" : "s") and only \(approvers.count) can sign (" + (approvers.isEmpty ? "nobody" : approvers.joined(separator: ", ")) + ")")
+            }
+            return PolicyFit(policy: policy, problems: problems, approvers: approvers)
+        }.sorted { ($0.problems.count, $0.policy.id) < ($1.problems.count, $1.policy.id) }
+    }
+
+    /// Why no policy can approve `request`, naming the nearest one; nil when one can.
+    package func noPolicyCanApprove(_ request: AccessRequest) -> String? {
+        let all = fits(request)
+        guard !all.contains(where: \.fits) else { return nil }
+        guard let nearest = all.first else { return "no policy can approve this request: the tree has no policies" }
+        return "no policy can approve this request; the nearest is policy \(nearest.policy.id): " + nearest.problems.joined(separator: "; ")
+    }
+}
