@@ -8,10 +8,16 @@ package struct LedgerStore: Sendable {
     /// The tree's root on disk, and as messages name it.
     package var root: String
     package var displayRoot: String
+    /// Where `trust/` is read: the tree's root, also when the state and log live elsewhere
+    /// (a replay into another folder).
+    package var treeRoot: String
+    package var treeDisplay: String
 
-    package init(root: String, displayRoot: String) {
+    package init(root: String, displayRoot: String, treeRoot: String? = nil, treeDisplay: String? = nil) {
         self.root = root
         self.displayRoot = displayRoot
+        self.treeRoot = treeRoot ?? root
+        self.treeDisplay = treeDisplay ?? displayRoot
     }
 
     package var statePath: String { TreeLoader.join(root, StateFile.relativePath) }

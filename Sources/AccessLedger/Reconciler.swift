@@ -73,8 +73,15 @@ package struct Reconciler: Sendable {
     }
 
     /// Where state and audit are read and written.
-    package var store: LedgerStore { LedgerStore(root: root, displayRoot: displayRoot) }
-    func display(_ relative: String) -> String { TreeLoader.join(displayRoot, relative) }
+    package var store: LedgerStore {
+        guard let ledger = ledgerRoot else { return LedgerStore(root: root, displayRoot: displayRoot) }
+        return LedgerStore(root: ledger.path, displayRoot: ledger.display, treeRoot: root, treeDisplay: displayRoot)
+    }
+
+    /// Where `state/` and `audit/` are read and written when not in the tree: a replay.
+    package var ledgerRoot: (path: String, display: String)?
+    /// A file of `state/` or `audit/` as messages name it.
+    func display(_ relative: String) -> String { TreeLoader.join(ledgerRoot?.display ?? displayRoot, relative) }
 
     /// Reads the tree, the state file and the audit log, and checks they fit together.
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {

@@ -48,8 +48,8 @@ package struct TrustedConfiguration: Sendable, Equatable {
 extension LedgerStore {
     package var trustedPath: String { TreeLoader.join(root, TrustedConfiguration.relativePath) }
     package var trustedDisplay: String { TreeLoader.join(displayRoot, TrustedConfiguration.relativePath) }
-    package var statementsPath: String { TreeLoader.join(root, ConfigurationStatement.relativePath) }
-    package var statementsDisplay: String { TreeLoader.join(displayRoot, ConfigurationStatement.relativePath) }
+    package var statementsPath: String { TreeLoader.join(treeRoot, ConfigurationStatement.relativePath) }
+    package var statementsDisplay: String { TreeLoader.join(treeDisplay, ConfigurationStatement.relativePath) }
 
     /// The trusted snapshot: nil if there is none.
     package func readTrusted() throws(Diagnostic) -> TrustedConfiguration? {
@@ -79,8 +79,8 @@ extension LedgerStore {
     package func snapshot(_ tree: AccessTree) throws(Diagnostic) -> TrustedConfiguration {
         var files: [String: String] = [:]
         for entry in tree.configuration {
-            guard let data = FileManager.default.contents(atPath: TreeLoader.join(root, entry.path)), let text = String(data: data, encoding: .utf8) else {
-                throw Diagnostic(file: TreeLoader.join(displayRoot, entry.path), message: "cannot read this file for the trusted configuration")
+            guard let data = FileManager.default.contents(atPath: TreeLoader.join(treeRoot, entry.path)), let text = String(data: data, encoding: .utf8) else {
+                throw Diagnostic(file: TreeLoader.join(treeDisplay, entry.path), message: "cannot read this file for the trusted configuration")
             }
             files[entry.path] = text
         }

@@ -56,3 +56,31 @@ extension DecisionVerifier {
         return "no policy can approve this request; the nearest is policy \(nearest.policy.id): " + nearest.problems.joined(separator: "; ")
     }
 }
+
+/// How far a pending request is from its threshold, and who can still close the gap.
+package struct ApprovalProgress: Sendable, Equatable {
+    package var policy: String
+    /// Who approved the terms closest to the threshold.
+    package var approvers: [String]
+    /// The policy's threshold.
+    package var needed: Int
+    /// Eligible approvers who have not approved those terms, sorted.
+    package var remaining: [String]
+
+    package var missing: Int { max(0, needed - approvers.count) }
+}
+
+extension DecisionVerifier {
+    /// For a pending request: the approvals closest to a threshold (or the first policy that
+    /// can judge it, when nobody approved yet); nil when no policy can.
+    package func progress(_ status: RequestStatus) -> ApprovalProgress? {
+        let groups = approvalGroups(status.checks)
+        if let best = groups.min(by: { $0.missing < $1.missing }) {
+            return ApprovalProgress(
+                policy: best.policy, approvers: best.approvers, needed: best.approvers.count + best.missing,
+                remaining: remainingApprovers(status.request, policy: best.policy, approved: best.approvers))
+        }
+        guard let fit = fits(status.request).first(where: \.fits) else { return nil }
+        return ApprovalProgress(policy: fit.policy.id, approvers: [], needed: fit.policy.threshold.value, remaining: fit.approvers)
+    }
+}

@@ -22,7 +22,7 @@ final class BundledTreeReconcileTests: XCTestCase {
     }
 
     private func run(_ arguments: [String], in folder: URL? = nil) -> CommandResult {
-        AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: (folder ?? work).path, clock: TestSupport.clock).run(arguments)
+        AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: (folder ?? work).path, clock: TestSupport.clock(for: arguments)).run(arguments)
     }
 
     private func golden(_ file: String) throws -> String {

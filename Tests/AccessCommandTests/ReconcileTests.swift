@@ -53,7 +53,8 @@ class ReconcileTestCase: XCTestCase {
     }
 
     func plan(_ now: String, _ extra: [String] = []) -> CommandResult { tree.run(["plan", "--root", "tree", "--now", now] + extra) }
-    func reconcile(_ now: String, _ extra: [String] = []) -> CommandResult { tree.run(["reconcile", "--root", "tree", "--now", now] + extra) }
+    /// A reconcile run at `now`: the clock reads `now` too, as it would for a real run then.
+    func reconcile(_ now: String, _ extra: [String] = []) -> CommandResult { tree.run(["reconcile", "--root", "tree", "--now", now] + extra, at: now) }
     func verify() -> CommandResult { tree.run(["audit", "verify", "--root", "tree"]) }
 
     func read(_ path: String) throws -> String { try String(contentsOf: tree.root.appendingPathComponent(path), encoding: .utf8) }

@@ -17,6 +17,13 @@ enum TestSupport {
     static let bundledRunTime = Fixtures.bundledRunTime
     static let clock = Fixtures.clock
 
+    /// The clock for one command line: its `--now` when it has one (the run happens then:
+    /// reconcile refuses a --now ahead of the clock), else the fixed test time.
+    static func clock(for arguments: [String]) -> @Sendable () -> Timestamp {
+        guard let index = arguments.firstIndex(of: "--now"), index + 1 < arguments.count, let now = Timestamp(rfc3339: arguments[index + 1]) else { return clock }
+        return { now }
+    }
+
     /// Copies the bundled tree's manifests to `folder/access` and returns that URL. Never
     /// `state/` or `audit/`: the README's main job rewrites them in the working tree, so
     /// tests must not read them (the golden copies are in `Fixtures/bundled`).

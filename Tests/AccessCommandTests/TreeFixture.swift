@@ -28,8 +28,10 @@ struct TreeFixture {
     }
 
     /// Runs accessctl in-process with the tree's parent as working directory, so paths print as `tree/...`.
+    /// Runs a command in-process; the clock reads its `--now` when it has one (a run then),
+    /// else the fixed test time.
     func run(_ arguments: [String]) -> CommandResult {
-        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock).run(arguments)
+        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock(for: arguments)).run(arguments)
     }
 
     /// Runs a command as if the clock read `now` (RFC 3339): a lifecycle played in order.

@@ -3,6 +3,7 @@ import XCTest
 
 @testable import AccessCore
 @testable import AccessLedger
+@testable import AccessFormats
 
 /// The requesters' and approvers' workflow, played as a team would with real keys, plain
 /// commands and the clock moving: a production policy needs two of the owners (ann, olga).
@@ -78,5 +79,123 @@ final class WorkflowTests: ReconcileTestCase {
         // olga joins ann's terms: that completes the request.
         let joined = tree.run(["approve", "sam-8", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--duration", "4h"], at: "2026-12-03T10:07:00Z")
         XCTAssertTrue(joined.standardOutput.contains("sam-8 is active: 2 of 2 under policy support (ann, olga), from 2026-12-03T10:07:00Z until 2026-12-03T14:07:00Z\n"), joined.standardOutput)
+    }
+}
+
+/// Workflow findings 6 to 9 on the fixture tree (ann and olga own site:acme-prod; sam asks):
+/// names for paths, simulations that never block, JSON listings with their schema, check's
+/// exit codes and the inbox.
+final class ScriptingTests: ReconcileTestCase {
+    private func json(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) throws -> JSONValue {
+        XCTAssertEqual(result.exitCode, 0, result.standardError, file: file, line: line)
+        return try JSONParser.parse(result.standardOutput, file: "output.json").json
+    }
+
+    /// Finding 7: a run in the future is refused, a replay into another folder is not, and the
+    /// next real run works.
+    func testSimulationNeverBlocksTheNextRealRun() throws {
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        let before = try read(StateFile.relativePath)
+        let future = tree.run(["reconcile", "--root", "tree", "--now", "2027-06-01T00:00:00Z"], at: "2026-11-22T09:20:00Z")
+        XCTAssertEqual(future.exitCode, 1)
+        XCTAssertTrue(future.standardError.hasPrefix("error: --now 2027-06-01T00:00:00Z is ahead of the clock (2026-11-22T09:20:00Z): a reconcile then would record its last run in the future"), future.standardError)
+        XCTAssertEqual(try read(StateFile.relativePath), before, "nothing was written")
+        // A plan in the future writes nothing either.
+        XCTAssertEqual(tree.run(["plan", "--root", "tree", "--now", "2027-06-01T00:00:00Z"], at: "2026-11-22T09:20:00Z").exitCode, 0)
+        XCTAssertEqual(try read(StateFile.relativePath), before)
+
+        let replay = tree.run(["reconcile", "--root", "tree", "--now", "2027-06-01T00:00:00Z", "--replay-into", "replay"], at: "2026-11-22T09:20:00Z")
+        XCTAssertEqual(replay.exitCode, 0, replay.standardError)
+        let replayState = tree.root.deletingLastPathComponent().appendingPathComponent("replay/state/grants.json")
+        XCTAssertTrue(try String(contentsOf: replayState, encoding: .utf8).contains("\"lastRun\": \"2027-06-01T00:00:00Z\""))
+        XCTAssertEqual(try read(StateFile.relativePath), before, "the tree's state is untouched")
+        XCTAssertEqual(tree.run(["audit", "verify", "--root", "tree"]).exitCode, 0)
+        let next = tree.run(["reconcile", "--root", "tree"], at: "2026-11-22T09:30:00Z")
+        XCTAssertEqual(next.exitCode, 0, next.standardError)
+        XCTAssertEqual(tree.run(["reconcile", "--root", "tree", "--replay-into", "replay", "--hook", "true"]).exitCode, 64)
+    }
+
+    /// Finding 8: check exits 0 allowed, 1 denied, 3 when it cannot answer.
+    func testCheckExitCodes() throws {
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
+        XCTAssertEqual(reconcile("2026-11-22T09:40:00Z").exitCode, 0)
+        XCTAssertEqual(tree.run(["check", "sam", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:00:00Z"]).exitCode, 0)
+        XCTAssertEqual(tree.run(["check", "sam", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-23T10:00:00Z"]).exitCode, 1)
+        let unknown = tree.run(["check", "samm", "read", "site:acme-prod", "--root", "tree"])
+        XCTAssertEqual(unknown.exitCode, 3)
+        assertText(unknown.standardError, "error: unknown principal 'samm'; did you mean 'sam'?\n")
+        XCTAssertEqual(tree.run(["check", "sam", "read", "site:nowhere", "--root", "tree"]).exitCode, 3)
+        XCTAssertEqual(tree.run(["check", "sam", "read", "site:acme-prod", "--root", "missing"]).exitCode, 3)
+        XCTAssertEqual(tree.run(["check", "sam", "read"]).exitCode, 64)
+    }
+
+    /// Finding 8: every listing has JSON output that parses, with the documented keys.
+    func testJSONListings() throws {
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
+        XCTAssertEqual(reconcile("2026-11-22T09:40:00Z").exitCode, 0)
+        let at = ["--at", "2026-11-22T10:00:00Z"]
+        let whoCan = try json(tree.run(["who-can", "read", "site:acme-prod", "--root", "tree", "--format", "json"] + at))
+        XCTAssertEqual(whoCan["resource"]?.stringValue, "site:acme-prod")
+        guard case .array(let principals)? = whoCan["principals"] else { return XCTFail("principals") }
+        XCTAssertEqual(principals.compactMap { $0["id"]?.stringValue }, ["ann", "sam"])
+        let samPath = principals[1]["paths"]?[item: 0]
+        XCTAssertEqual(samPath?["grant"]?.stringValue, "sam -> request sam-debug (approved by ann) -> role reader")
+        XCTAssertEqual(samPath?["until"]?.stringValue, "2026-11-22T13:30:00Z")
+
+        let access = try json(tree.run(["access", "sam", "--root", "tree", "--format", "json"] + at))
+        guard case .array(let rows)? = access["access"] else { return XCTFail("access") }
+        XCTAssertEqual(rows.map { "\($0["action"]?.stringValue ?? "") \($0["resource"]?.stringValue ?? "")" }, ["read site:acme-prod"])
+
+        let audit = try json(tree.run(["audit", "show", "--root", "tree", "--request", "sam-debug", "--format", "json"]))
+        guard case .array(let events)? = audit["events"] else { return XCTFail("events") }
+        XCTAssertEqual(events.compactMap { $0["event"]?.stringValue }, ["request.submitted", "decision.seen", "request.approved", "grant.activated"])
+        XCTAssertNotNil(events.first?["hash"]?.stringValue)
+        XCTAssertNotNil(events.first?["summary"]?.stringValue)
+
+        let status = try json(tree.run(["status", "--root", "tree", "--format", "json", "--now", "2026-11-22T10:00:00Z"]))
+        guard case .array(let requests) = status else { return XCTFail("status") }
+        XCTAssertEqual(requests.first?["state"]?.stringValue, "active")
+        XCTAssertEqual(requests.first?["window"]?["validTo"]?.stringValue, "2026-11-22T13:30:00Z")
+        XCTAssertEqual(requests.first?["waiting"], .null)
+        for key in ["name", "file", "state", "requester", "resources", "role", "actions", "reason", "requestedAt", "duration", "updatedAt", "approvers", "window", "waiting", "decisions"] {
+            XCTAssertNotNil(requests.first?[key], key)
+        }
+    }
+
+    /// Finding 9 and 6: the inbox lists what waits for me, by name; status NAME says who can
+    /// still approve; approve takes a request's name.
+    func testInboxAndNames() throws {
+        let inbox = tree.run(["inbox", "--as", "olga", "--root", "tree", "--now", "2026-11-22T09:10:00Z"])
+        assertText(inbox.standardOutput, """
+            Waiting for olga's decision, oldest first:
+              sam-debug: sam asks for site:acme-prod (reader, 4h), requested 2026-11-22T09:00:00Z
+                reason: Debug ticket 1
+                approved 0 of 1 under policy support; waiting for one of: ann, olga
+                accessctl approve sam-debug --as olga --key KEY   (or deny ... --reason TEXT)
+
+            olga has made no requests.
+
+            """)
+        let mine = try json(tree.run(["inbox", "--as", "sam", "--root", "tree", "--now", "2026-11-22T09:10:00Z", "--format", "json"]))
+        XCTAssertEqual(mine["awaiting"], .array([]))
+        XCTAssertEqual(mine["requests"]?[item: 0]?["waiting"]?["canApprove"], .array([.string("ann"), .string("olga")]))
+        let awaiting = try json(tree.run(["status", "--awaiting", "ann", "--root", "tree", "--now", "2026-11-22T09:10:00Z", "--format", "json"]))
+        XCTAssertEqual(awaiting["awaiting"]?[item: 0]?["name"]?.stringValue, "sam-debug")
+        XCTAssertNil(awaiting["requests"], "status --awaiting lists only what waits")
+        let detail = tree.run(["status", "sam-debug", "--root", "tree", "--now", "2026-11-22T09:10:00Z"])
+        XCTAssertTrue(detail.standardOutput.contains("  waiting:      approved 0 of 1 under policy support; waiting for one of: ann, olga\n"), detail.standardOutput)
+        // By name, not path.
+        let approved = tree.run(["approve", "sam-debug", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-22T09:30:00Z"])
+        XCTAssertEqual(approved.exitCode, 0, approved.standardError)
+        XCTAssertTrue(approved.standardOutput.hasPrefix("approve by olga added to tree/requests/sam-debug.yaml"), approved.standardOutput)
+        XCTAssertEqual(tree.run(["inbox", "--as", "olga", "--root", "tree", "--now", "2026-11-22T09:40:00Z"]).standardOutput.components(separatedBy: "\n")[0], "Nothing waits for olga's decision.")
+    }
+}
+
+extension JSONValue {
+    /// The element at `index` of a list, for reading command output in tests.
+    subscript(item index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
     }
 }

@@ -15,8 +15,9 @@ let observer = step.map { target in
 }
 let cli = AccessCLI(
     environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath,
-    // The crash test passes --now to every run: no answer depends on a clock here.
-    clock: { Timestamp(seconds: 0) }, writeObserver: observer)
+    // The crash test passes --now to every run, and each run happens then.
+    clock: { [arguments] in arguments.firstIndex(of: "--now").flatMap { arguments.indices.contains($0 + 1) ? Timestamp(rfc3339: arguments[$0 + 1]) : nil } ?? Timestamp(seconds: 0) },
+    writeObserver: observer)
 let result = cli.run(arguments)
 FileHandle.standardOutput.write(Data(result.standardOutput.utf8))
 FileHandle.standardError.write(Data(result.standardError.utf8))

@@ -12,7 +12,7 @@ struct CheckCommand: Command {
         name: "check", summary: "Answer whether a principal may do an action on a resource, and why.", arguments: ["PRINCIPAL", "ACTION", "RESOURCE"],
         options: CommandSpec.list([Options.root, Options.askAt, Options.textOrJSON]),
         example: "accessctl check jane.doe read site:acme-prod --at 2026-11-22T10:00:00Z",
-        details: "Exits 0 when allowed and 1 when denied, like 'kubectl auth can-i'. An allowed answer\nlists every path that allows it; a denial names the roles that would allow it and the\npolicies under which the principal may request it.")
+        details: "Exits 0 when allowed, 1 when denied (like 'kubectl auth can-i') and 3 when it cannot\nanswer (an unknown principal or resource, a tree that does not load); 64 for a wrong\ncommand line. An allowed answer lists every path that allows it; a denial names the roles\nthat would allow it and the policies under which the principal may request it.")
 
     var root: String?
     var at: Timestamp?
@@ -26,7 +26,16 @@ struct CheckCommand: Command {
         (principal, action, resource) = (arguments.positional[0], arguments.positional[1], arguments.positional[2])
     }
 
-    func run(_ cli: AccessCLI) throws -> CommandResult { try cli.check(self) }
+    /// Any error is exit 3, so a script never reads "could not answer" as "denied".
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        do {
+            return try cli.check(self)
+        } catch {
+            var result = cli.present(error)
+            if result.exitCode == ExitCode.failure { result.exitCode = ExitCode.checkError }
+            return result
+        }
+    }
 }
 
 extension AccessCLI {
@@ -68,8 +77,16 @@ extension AccessCLI {
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
         let history = history(command.root)
-        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: command.root, now: clock, history: history)
+        let raw = TreeLoader.load(root: root.path, displayRoot: root.display)
+        let loaded = effective(raw, root: command.root, now: clock, history: history)
         let tree = loaded.tree
+        if !tree.principals.contains(where: { $0.id == principal }), raw.tree.principals.contains(where: { $0.id == principal }) {
+            // Added by a configuration change that waits for signatures: holds nothing yet.
+            return CommandResult(
+                exitCode: ExitCode.failure,
+                standardOutput: "denied: \(principal) may not \(action) \(resourceText) at \(at): \(principal) is added by a configuration change that is not signed yet, so it holds nothing\n",
+                standardError: render(loaded.diagnostics))
+        }
         guard tree.principals.contains(where: { $0.id == principal }) else {
             // Fail closed, with validate's own message: an invalid principal holds nothing.
             guard tree.unreadableIDs.contains(principal) else { throw unknown("principal", principal, tree.principals.map(\.id)) }

@@ -10,23 +10,29 @@ import AccessBench
 struct StatusCommand: Command {
     static let spec = CommandSpec(
         name: "status", summary: "List requests with their state, or show one request's decisions in detail.", arguments: ["[NAME]"],
-        options: CommandSpec.list([Options.root, Options.textOrJSON, Options.now]),
-        example: "accessctl status acme-backup-debug-2026-11-22",
+        options: CommandSpec.list([Options.root, Options.textOrJSON, Options.now, Options.awaiting]),
+        example: "accessctl status acme-backup-debug-2026-11-22\n  accessctl status --awaiting alice.nguyen\n  accessctl status --format json | jq '.[] | select(.state == \"pending\") | .waiting'",
         details: "States: pending, approved (not started yet), active, expired, denied, revoked,\nrelinquished, stale (too old to approve), voided (spec changed after signing).\nRequests are sorted by their last update, newest first.")
 
     var root: String?
     var json: Bool
     var now: Timestamp?
     var name: String?
+    var awaiting: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         json = try arguments.get(Options.textOrJSON) == "json"
         now = try arguments.get(Options.now)
         name = arguments.positional.first
+        awaiting = try arguments.get(Options.awaiting)
+        if awaiting != nil, name != nil { throw UsageError(message: "give a request NAME or --awaiting ID, not both", command: arguments.command) }
     }
 
-    func run(_ cli: AccessCLI) throws -> CommandResult { try cli.status(self) }
+    func run(_ cli: AccessCLI) throws -> CommandResult {
+        if let awaiting { return try cli.inbox(root: root, principal: awaiting, json: json, now: now, awaitingOnly: true) }
+        return try cli.status(self)
+    }
 }
 
 extension AccessCLI {
@@ -61,7 +67,7 @@ extension AccessCLI {
         statuses.sort { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
         let warning = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
         if command.json {
-            let json = JSONValue.array(statuses.map(statusJSON))
+            let json = JSONValue.array(statuses.map { statusJSON($0, verifier) })
             return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(json, sortKeys: false), standardError: warning)
         }
         let text = command.name == nil ? statusTable(statuses) : statusDetail(statuses[0], verifier)
@@ -109,6 +115,9 @@ extension AccessCLI {
         if let renews = spec.renews { lines.append(("renews", renews.value)) }
         let policies = verifier.matchingPolicies(s.request)
         lines.append(("policies", policies.isEmpty ? "none matches" : policies.map { "\($0.id) (threshold \($0.threshold.value))" }.joined(separator: ", ")))
+        if s.state == .pending {
+            lines.append(("waiting", verifier.progress(s).map(Self.progressText) ?? (verifier.noPolicyCanApprove(s.request) ?? "no policy can approve it")))
+        }
         if let terms = s.terms { lines.append(("granted", termsText(terms))) }
         for left in s.leftOut { lines.append(("not reached", left.why)) }
         for (label, value) in lines { out += "  " + (label + ":").padding(toLength: 14, withPad: " ", startingAt: 0) + value + "\n" }
@@ -142,14 +151,28 @@ extension AccessCLI {
         return parts.joined(separator: "; ")
     }
 
-    func statusJSON(_ s: RequestStatus) -> JSONValue {
+    /// One request in the documented `status --format json` schema (see the README):
+    /// every key is always present, `null` when it does not apply.
+    func statusJSON(_ s: RequestStatus, _ verifier: DecisionVerifier) -> JSONValue {
         let spec = s.request.spec
+        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         var members: [(String, JSONValue)] = [
             ("name", .string(s.request.id)), ("file", .string(s.request.header.file)), ("state", .string(s.state.rawValue)),
             ("requester", .string(spec.requester.value)), ("resources", .array(spec.resources.map { .string($0.value.description) })),
+            ("role", text(spec.role?.value)), ("actions", .array(spec.actions.map { .string($0.value) })),
             ("reason", .string(spec.reason.value)), ("requestedAt", .string(spec.requestedAt.value.description)),
+            ("duration", text(spec.duration?.value.text)),
             ("updatedAt", .string(s.updatedAt.description)), ("approvers", .array(s.approvers.map { .string($0) })),
         ]
+        let granted = s.terms.map { t in JSONValue.object([("validFrom", .string(t.validFrom.description)), ("validTo", text(t.validTo?.description))]) }
+        members.append(("window", granted ?? .null))
+        let progress = s.state == .pending ? verifier.progress(s) : nil
+        members.append(("waiting", progress.map { p in
+            .object([
+                ("policy", .string(p.policy)), ("approved", .array(p.approvers.map { .string($0) })), ("needed", .number(Double(p.needed))),
+                ("missing", .number(Double(p.missing))), ("canApprove", .array(p.remaining.map { .string($0) })),
+            ])
+        } ?? .null))
         if let terms = s.terms { members.append(("terms", DecisionPayload.termsJSON(terms))) }
         if !s.leftOut.isEmpty { members.append(("leftOut", .array(s.leftOut.map { .object([("resource", .string($0.resource.description)), ("why", .string($0.why))]) }))) }
         members.append(("decisions", .array(s.checks.map { check in

@@ -44,7 +44,7 @@ public struct AccessCLI: Sendable {
         ValidateCommand.self, ParseCommand.self, InitCommand.self, CompletionCommand.self,
         RequestNewCommand.self, RequestExtendCommand.self,
         ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, PayloadCommand.self, AttachCommand.self,
-        StatusCommand.self, PlanCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
+        StatusCommand.self, InboxCommand.self, PlanCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
         ConfigDigestCommand.self, ConfigInitCommand.self, ConfigStatementCommand.self, ConfigPayloadCommand.self, ConfigAttachCommand.self,
         CheckCommand.self, WhoCanCommand.self, AccessCommand.self,
         BenchGenerateCommand.self, BenchRunCommand.self, BenchEvaluateCommand.self,

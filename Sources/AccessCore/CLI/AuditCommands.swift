@@ -69,15 +69,18 @@ struct AuditVerifyCommand: Command {
 struct AuditShowCommand: Command {
     static let spec = CommandSpec(
         name: "audit show", summary: "List audit events, oldest first, filtered by request, principal or time.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.request, Options.principal, Options.since]),
-        example: "accessctl audit show --request acme-backup-debug-2026-11-22")
+        options: CommandSpec.list([Options.root, Options.request, Options.principal, Options.since, Options.textOrJSON]),
+        example: "accessctl audit show --request acme-backup-debug-2026-11-22\n  accessctl audit show --since 2026-12-01T00:00:00Z --format json | jq '.events[].event'",
+        details: "--format json prints {\"events\": [...], \"total\": N}: each event exactly as the log holds\nit (seq, time, event, request, principal, resources, actor, details, prev, hash), plus\n\"summary\", the one line the text output shows.")
 
     var root: String?
     var request: String?, principal: String?
     var since: Timestamp?
+    var json: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
+        json = try arguments.get(Options.textOrJSON) == "json"
         request = try arguments.get(Options.request)
         principal = try arguments.get(Options.principal)
         since = try arguments.get(Options.since)
@@ -94,6 +97,14 @@ struct AuditShowCommand: Command {
         let shown = log.events.filter { event in
             (request.map { event.request == $0 } ?? true) && (principal.map { event.principal == $0 || event.actor == $0 } ?? true)
                 && (since.map { event.time >= $0 } ?? true)
+        }
+        if json {
+            let events = shown.map { event -> JSONValue in
+                guard case .object(var members)? = try? JSONParser.parse(event.line, file: "audit").json else { return .null }
+                members.append(("summary", .string(PlanText.oneLine(event.summary))))
+                return .object(members)
+            }
+            return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(.object([("events", .array(events)), ("total", .number(Double(log.events.count)))]), sortKeys: false))
         }
         var out = ""
         for event in shown {

@@ -26,6 +26,9 @@ public enum ExitCode {
     public static let failure: Int32 = 1
     /// `plan --detailed-exitcode` found changes.
     public static let changes: Int32 = 2
+    /// `check` could not answer (unknown principal or resource, a broken tree, no ssh-keygen):
+    /// distinct from 1, denied.
+    public static let checkError: Int32 = 3
     /// The command line itself was wrong.
     public static let usage: Int32 = 64
 }

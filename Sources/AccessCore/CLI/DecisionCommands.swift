@@ -258,16 +258,10 @@ extension AccessCLI {
             let window = status.terms.map { "from \($0.validFrom) until \($0.validTo?.description ?? "revoked")" } ?? ""
             lines.append("\(status.request.id) is \(status.state.rawValue): \(status.approvers.count) of \(status.approvers.count) under policy \(policy) (\(status.approvers.joined(separator: ", "))), \(window)")
         case .pending:
-            if let best = groups.min(by: { $0.missing < $1.missing }) {
-                let needed = best.approvers.count + best.missing
-                let remaining = verifier.remainingApprovers(status.request, policy: best.policy, approved: best.approvers)
-                let more = best.missing == 1 ? "one more" : "\(best.missing) more"
-                lines.append("\(status.request.id) is pending: approved \(best.approvers.count) of \(needed) under policy \(best.policy); waiting for \(more) of: \(remaining.isEmpty ? "nobody (no other approver can sign)" : remaining.joined(separator: ", "))")
-            } else if let policy = verifier.matchingPolicies(status.request).first {
-                let remaining = verifier.remainingApprovers(status.request, policy: policy.id, approved: [])
-                lines.append("\(status.request.id) is pending: approved 0 of \(policy.threshold.value) under policy \(policy.id); waiting for \(policy.threshold.value == 1 ? "one" : String(policy.threshold.value)) of: \(remaining.joined(separator: ", "))")
+            if let progress = verifier.progress(status) {
+                lines.append("\(status.request.id) is pending: " + Self.progressText(progress))
             } else {
-                lines.append("\(status.request.id) is pending: no policy matches it, so nobody can approve it")
+                lines.append("\(status.request.id) is pending: " + (verifier.noPolicyCanApprove(status.request) ?? "no policy can approve it"))
             }
         default:
             lines.append("\(status.request.id) is \(status.state.rawValue)" + (status.state == .revoked || status.state == .relinquished ? ": access ends on the next reconcile" : ""))
@@ -279,6 +273,13 @@ extension AccessCLI {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "approved 1 of 2 under policy P; waiting for one more of: a, b".
+    static func progressText(_ p: ApprovalProgress) -> String {
+        let more = p.missing == 1 ? (p.approvers.isEmpty ? "one" : "one more") : (p.approvers.isEmpty ? "\(p.missing)" : "\(p.missing) more")
+        return "approved \(p.approvers.count) of \(p.needed) under policy \(p.policy); waiting for \(more) of: "
+            + (p.remaining.isEmpty ? "nobody (no other approver can sign)" : p.remaining.joined(separator: ", "))
     }
 
     /// Approval terms: those other approvers already signed when no term option is given,

@@ -25,9 +25,12 @@ enum Options {
     static let requireTrusted = Option<Bool>.flag("--require-trusted-configuration", "exit 1 while a configuration change waits for administrator signatures")
     static let trustedBase = Option<String>("--trusted", "BASE", "check against the configuration of BASE, the base branch's tree (a pull request check)")
     static let copyTemplates = Option<Bool>.flag("--templates", "also write a copy of the built-in report templates to DIR/templates/ to restyle (into an existing tree too)")
+    static let inboxAs = Option<String>("--as", "ID", "the principal whose inbox to show (required)")
+    static let awaiting = Option<String>("--awaiting", "ID", "only the pending requests waiting for ID's decision, oldest first (as 'inbox')")
     static let verbose = Option<Bool>.flag("--verbose", "also print which ssh-keygen verifies signatures")
     static let anchor = Option<String>("--anchor", "FILE", "the previous run's anchor, kept outside the repository (default: $ACCESSCTL_ANCHOR); the log must extend it")
     static let detailedExitcode = Option<Bool>.flag("--detailed-exitcode", "exit 2 when there are changes (0 when there are none)")
+    static let replayInto = Option<String>("--replay-into", "DIR", "a simulation: read and write state/ and audit/ in DIR (first copied from the tree), never the tree's; allows --now ahead of the clock")
     static let hook = Option<String>("--hook", "CMD", "run CMD (through /bin/sh) for each change, with the change as JSON on stdin")
     static let lockTimeout = Option<Double>(CommandSpec.Option(name: "--lock-timeout", value: "SECONDS", help: "wait this long for another run's lock (default 120)")) { text in
         guard let seconds = Double(text), seconds >= 0, seconds.isFinite else { return .failure(OptionValueError(message: "--lock-timeout needs a number of seconds; got '\(text)'")) }

@@ -60,9 +60,9 @@ struct PlanCommand: Command {
 struct ReconcileCommand: Command {
     static let spec = CommandSpec(
         name: "reconcile", summary: "Apply the plan: run the hook, append the audit log, write the state.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted, Options.anchor]),
-        example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh",
-        details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.")
+        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted, Options.anchor, Options.replayInto]),
+        example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh\n  accessctl reconcile --now 2027-01-01T00:00:00Z --replay-into /tmp/replay   # what would happen then, in a copy",
+        details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.\nA --now more than 5 minutes ahead of the clock is refused: its last-run time would\nrefuse every real run until then. Use plan --now, or --replay-into DIR, which plays the\nrun into a copy of state/ and audit/ in DIR (no hook, no anchor).")
 
     var root: String?
     var now: Timestamp?
@@ -73,10 +73,12 @@ struct ReconcileCommand: Command {
     var trustRoot: String?
     var requireTrusted: Bool
     var anchor: String?
+    var replayInto: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         now = try arguments.get(Options.now)
+        replayInto = try arguments.get(Options.replayInto)
         trustRoot = try arguments.get(Options.trustRoot)
         requireTrusted = arguments.isSet(Options.requireTrusted)
         anchor = try arguments.get(Options.anchor)
@@ -84,18 +86,33 @@ struct ReconcileCommand: Command {
         lockTimeout = try arguments.get(Options.lockTimeout) ?? 120
         report = try arguments.get(Options.reportInto)
         templates = try arguments.get(Options.templates)
+        if replayInto != nil, hook != nil || anchor != nil {
+            throw UsageError(message: "a replay (--replay-into) runs no hook and keeps no anchor: it changes nothing outside DIR", command: arguments.command)
+        }
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
+        let clock = cli.now(nil)
+        var ledger: (path: String, display: String)?
+        if let replayInto {
+            ledger = (cli.absolutePath(replayInto), replayInto)
+            try cli.prepareReplay(from: cli.store(self.root), into: ledger!.path)
+        } else if let now, now.seconds > clock.seconds + DecisionVerifier.clockSkew {
+            // A last run in the future would refuse every real run until then.
+            throw CommandFailure(
+                "--now \(now) is ahead of the clock (\(clock)): a reconcile then would record its last run in the future and refuse every real run until then; "
+                    + "nothing was written. To see that run: accessctl plan --now \(now); to play it into a copy of the state and audit log: accessctl reconcile --now \(now) --replay-into DIR")
+        }
+        let store = ledger.map { LedgerStore(root: $0.path, displayRoot: $0.display) } ?? cli.store(self.root)
         let lock: FileLock
         do {
-            lock = try FileLock(path: cli.store(self.root).lockPath, timeout: lockTimeout)
+            lock = try FileLock(path: store.lockPath, timeout: lockTimeout)
         } catch {
             throw CommandFailure(error.message)
         }
         defer { withExtendedLifetime(lock) {} }
-        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot, anchor: anchor)
+        let (reconciler, input, plan) = try cli.prepare(root: self.root, now: now, trustRoot: trustRoot, anchor: anchor, ledger: ledger)
         let hook = hook.map { ApplyHook(command: $0, environment: cli.environment, directory: cli.currentDirectory) }
         // The report's templates are compiled before anything is applied: a broken template
         // stops the run here, not after the changes are recorded.
@@ -148,14 +165,35 @@ struct ReconcileCommand: Command {
 
 extension AccessCLI {
     /// Reads, checks and plans; throws the reconciler's refusal.
-    func prepare(root given: String?, now: Timestamp?, trustRoot: String? = nil, anchor: String? = nil) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
+    func prepare(root given: String?, now: Timestamp?, trustRoot: String? = nil, anchor: String? = nil, ledger: (path: String, display: String)? = nil) throws(Reconciler.Refusal) -> (Reconciler, Reconciler.Input, Plan) {
         let root = root(given)
         var reconciler = Reconciler(
             root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
             observer: writeObserver)
+        reconciler.ledgerRoot = ledger
         reconciler.trustRoot = trustRoot ?? environment["ACCESSCTL_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
-        reconciler.anchorPath = (anchor ?? environment["ACCESSCTL_ANCHOR"].flatMap { $0.isEmpty ? nil : $0 }).map(absolutePath)
+        // A replay never reads or moves the real run's anchor.
+        reconciler.anchorPath = ledger != nil ? nil : (anchor ?? environment["ACCESSCTL_ANCHOR"].flatMap { $0.isEmpty ? nil : $0 }).map(absolutePath)
         let input = try reconciler.read()
         return (reconciler, input, reconciler.plan(input))
+    }
+
+    /// A replay folder starts as a copy of the tree's state and audit log (so the replay
+    /// continues the real history); later replays into it go on from there.
+    func prepareReplay(from tree: LedgerStore, into folder: String) throws {
+        let fm = FileManager.default
+        let replay = LedgerStore(root: folder, displayRoot: folder)
+        guard !fm.fileExists(atPath: replay.logPath), !fm.fileExists(atPath: replay.statePath) else { return }
+        do {
+            for relative in [StateFile.relativePath, TrustedConfiguration.relativePath, AuditLog.relativePath] {
+                let source = TreeLoader.join(tree.root, relative)
+                guard let data = fm.contents(atPath: source) else { continue }
+                let target = TreeLoader.join(folder, relative)
+                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicFile.write([UInt8](data), to: target)
+            }
+        } catch {
+            throw CommandFailure("cannot prepare the replay folder \(folder): \(error.localizedDescription)")
+        }
     }
 }
