@@ -115,6 +115,21 @@ final class ScriptingTests: ReconcileTestCase {
         XCTAssertEqual(tree.run(["reconcile", "--root", "tree", "--replay-into", "replay", "--hook", "true"]).exitCode, 64)
     }
 
+    /// Finding 6: from inside the tree, commands find it by walking up; a request may be named
+    /// by its name or its file everywhere.
+    func testTheTreeIsFoundFromInsideAndRequestsByNameOrPath() throws {
+        let inside = AccessCLI(environment: [:], currentDirectory: tree.root.appendingPathComponent("requests").path, clock: TestSupport.clock(for: ["--now", "2026-11-22T09:10:00Z"]))
+        let validate = inside.run(["validate", "--now", "2026-11-22T09:10:00Z"])
+        XCTAssertEqual(validate.standardOutput, "..: 13 manifests valid.\n", validate.standardError)
+        let status = inside.run(["status", "sam-debug.yaml", "--now", "2026-11-22T09:10:00Z"])
+        XCTAssertTrue(status.standardOutput.hasPrefix("sam-debug (../requests/sam-debug.yaml)\n"), status.standardOutput + status.standardError)
+        let beside = AccessCLI(environment: [:], currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock)
+        XCTAssertEqual(beside.run(["validate"]).exitCode, 1, "no tree named access beside it, none above")
+        XCTAssertEqual(tree.run(["request", "extend", "tree/requests/sam-debug.yaml", "--root", "tree", "--at", "2026-11-22T10:00:00Z"]).exitCode, 0)
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        XCTAssertTrue(tree.run(["audit", "show", "--root", "tree", "--request", "tree/requests/sam-debug.yaml"]).standardOutput.contains("request.submitted request sam-debug"))
+    }
+
     /// Finding 8: check exits 0 allowed, 1 denied, 3 when it cannot answer.
     func testCheckExitCodes() throws {
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
@@ -189,6 +204,29 @@ final class ScriptingTests: ReconcileTestCase {
         XCTAssertEqual(approved.exitCode, 0, approved.standardError)
         XCTAssertTrue(approved.standardOutput.hasPrefix("approve by olga added to tree/requests/sam-debug.yaml"), approved.standardOutput)
         XCTAssertEqual(tree.run(["inbox", "--as", "olga", "--root", "tree", "--now", "2026-11-22T09:40:00Z"]).standardOutput.components(separatedBy: "\n")[0], "Nothing waits for olga's decision.")
+    }
+}
+
+/// Colour on a terminal only: never piped, never with NO_COLOR.
+final class ColourTests: ReconcileTestCase {
+    func testPlanAndStatusAreColouredOnlyForATerminal() throws {
+        XCTAssertTrue(TerminalColour.wanted(environment: [:], isTerminal: true))
+        XCTAssertFalse(TerminalColour.wanted(environment: [:], isTerminal: false), "piped")
+        XCTAssertFalse(TerminalColour.wanted(environment: ["NO_COLOR": "1"], isTerminal: true))
+        XCTAssertFalse(TerminalColour.wanted(environment: ["TERM": "dumb"], isTerminal: true))
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
+        var cli = AccessCLI(environment: [:], currentDirectory: tree.root.deletingLastPathComponent().path, clock: TestSupport.clock(for: ["--now", "2026-11-22T10:00:00Z"]))
+        let plain = cli.run(["plan", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertFalse(plain.standardOutput.contains("\u{1B}"), "no colour unless asked")
+        cli.colour = true
+        let plan = cli.run(["plan", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertTrue(plan.standardOutput.contains("\u{1B}[32m+ request/sam-debug\u{1B}[0m\n"), plan.standardOutput)
+        let stripped = ["\u{1B}[32m", "\u{1B}[33m", "\u{1B}[31m", "\u{1B}[0m"].reduce(plan.standardOutput) { $0.replacingOccurrences(of: $1, with: "") }
+        XCTAssertEqual(stripped, plain.standardOutput, "colour adds nothing else")
+        let status = cli.run(["status", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertTrue(status.standardOutput.contains("\u{1B}[32mactive\u{1B}[0m"), status.standardOutput)
+        let parse = cli.run(["validate", "--root", "nowhere"])
+        XCTAssertTrue(parse.standardError.contains("\u{1B}[31merror:\u{1B}[0m"), parse.standardError)
     }
 }
 

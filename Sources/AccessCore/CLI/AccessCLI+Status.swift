@@ -24,7 +24,7 @@ struct StatusCommand: Command {
         root = try arguments.get(Options.root)
         json = try arguments.get(Options.textOrJSON) == "json"
         now = try arguments.get(Options.now)
-        name = arguments.positional.first
+        name = arguments.positional.first.map(AccessCLI.requestName)
         awaiting = try arguments.get(Options.awaiting)
         if awaiting != nil, name != nil { throw UsageError(message: "give a request NAME or --awaiting ID, not both", command: arguments.command) }
     }

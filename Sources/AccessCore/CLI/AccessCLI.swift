@@ -21,10 +21,14 @@ public struct AccessCLI: Sendable {
     package var signatures: any SignatureTool
     /// Hears each step of reconcile's writes; only the crash tests give one.
     package var writeObserver: Reconciler.WriteObserver?
+    /// Colour the output (see `TerminalColour`): the executable sets it for a terminal.
+    public var colour = false
 
-    /// The tool as the executable runs it: the wall clock and ssh-keygen from the environment.
-    public init(environment: [String: String], currentDirectory: String) {
+    /// The tool as the executable runs it: the wall clock and ssh-keygen from the environment;
+    /// colour when standard output is a terminal and `NO_COLOR` is not set.
+    public init(environment: [String: String], currentDirectory: String, isTerminal: Bool = false) {
         self.init(environment: environment, currentDirectory: currentDirectory, clock: { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) })
+        colour = TerminalColour.wanted(environment: environment, isTerminal: isTerminal)
     }
 
     /// The tool with its clock, signature tool and write observer chosen (tests, the crash test).
@@ -82,7 +86,8 @@ public struct AccessCLI: Sendable {
                 exact.standardError = TerminalText.safe(result.standardError)
                 return exact
             }
-            return Self.terminalSafe(result)
+            let safe = Self.terminalSafe(result)
+            return colour ? TerminalColour.apply(safe, command: spec.name) : safe
         } catch {
             return Self.terminalSafe(present(error))
         }
@@ -157,11 +162,36 @@ public struct AccessCLI: Sendable {
     }
 
     /// The tree root as given (for messages) and as an absolute path: `--root`, else
-    /// `$ACCESSCTL_ROOT`, else `./access`.
+    /// `$ACCESSCTL_ROOT`, else the nearest folder, from the working directory up, that holds
+    /// `accessctl.yaml` (or whose `access/` does), else `./access`.
     func root(_ given: String?) -> (display: String, path: String) {
-        let given = given ?? environment["ACCESSCTL_ROOT"] ?? "access"
+        let given = given ?? environment["ACCESSCTL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? discoveredRoot() ?? "access"
         let display = given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
         return (display, absolutePath(display))
+    }
+
+    /// A request named by its name or by its file's path: the name (a manifest's name is its
+    /// file name, so a path gives it without reading the file).
+    static func requestName(_ given: String) -> String {
+        guard given.contains("/") || ManifestReader.isManifest(given) else { return given }
+        return ((given as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// Walks up from the working directory to the tree, as git finds its repository; the
+    /// result is relative (`.`, `..`, `../access`) so messages stay short.
+    func discoveredRoot() -> String? {
+        let fm = FileManager.default
+        var folder = URL(fileURLWithPath: currentDirectory).standardizedFileURL.path
+        var up: [String] = []
+        while true {
+            let prefix = up.isEmpty ? "" : up.joined(separator: "/")
+            if fm.fileExists(atPath: TreeLoader.join(folder, ManifestDecoder.settingsFileName)) { return prefix.isEmpty ? "." : prefix }
+            if fm.fileExists(atPath: TreeLoader.join(folder, "access/" + ManifestDecoder.settingsFileName)) { return prefix.isEmpty ? "access" : prefix + "/access" }
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent == folder || parent.isEmpty { return nil }
+            folder = parent
+            up.append("..")
+        }
     }
 
     /// Where the tree's state and audit log are read and written.

@@ -81,7 +81,7 @@ struct AuditShowCommand: Command {
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
         json = try arguments.get(Options.textOrJSON) == "json"
-        request = try arguments.get(Options.request)
+        request = try arguments.get(Options.request).map(AccessCLI.requestName)
         principal = try arguments.get(Options.principal)
         since = try arguments.get(Options.since)
     }

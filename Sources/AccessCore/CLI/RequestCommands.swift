@@ -80,7 +80,7 @@ struct RequestExtendCommand: Command {
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
-        old = arguments.positional[0]
+        old = AccessCLI.requestName(arguments.positional[0])
         duration = try arguments.get(Options.extendDuration)
         name = try arguments.get(Options.extendName)
         at = try arguments.get(Options.extendAt)
