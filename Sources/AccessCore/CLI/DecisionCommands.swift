@@ -79,8 +79,8 @@ struct ApproveCommand: DecisionCommand {
     static let spec = CommandSpec(
         name: "approve", summary: "Sign an approval into a request; terms default to what was requested.", arguments: ["FILE"],
         options: CommandSpec.list(DecisionOptions.shared + [Options.key]),
-        example: "accessctl approve access/requests/support-eu/acme-backup-debug-2026-11-22.yaml --as bob.owens --key ~/.ssh/id_ed25519 --duration 2h",
-        details: "Checks that --as may approve under a matching policy, signs the payload with\nssh-keygen -Y sign, and appends the decision to the file's status. A request given only\na duration starts its clock at approval.")
+        example: "accessctl approve acme-backup-debug-2026-11-22 --as bob.owens --key ~/.ssh/id_ed25519\n  accessctl approve access/requests/support-eu/acme-backup-debug-2026-11-22.yaml --as bob.owens --key ~/.ssh/id_ed25519 --duration quick",
+        details: "Checks that --as may approve under a matching policy, signs the payload with\nssh-keygen -Y sign, appends the decision to the file's status, and prints where the\nrequest stands and who can still approve. A duration request is approved by duration:\nits window starts when the threshold is reached, so every approver signs the same terms.\nWithout term options a second approver signs the terms already signed. Refused: a\ndecision on an ended request, and a second approval of the same terms by one person.")
     var options: DecisionOptions
 }
 

@@ -14,8 +14,8 @@ struct RequestNewCommand: Command {
             Options.root, Options.requester, Options.requestResource, Options.requestRole, Options.requestAction, Options.requestReason,
             Options.requestDuration, Options.requestFrom, Options.requestTo, Options.requestName, Options.requestedAt,
         ]),
-        example: "accessctl request new --requester jane.doe --resource site:acme-prod --role support-readonly --reason \"Backups fail, ticket 4521\" --duration 4h",
-        details: "Writes requests/TEAM/NAME.yaml (TEAM is the requester's first team, else the\nrequester's id). The file is checked with the whole tree; if it has a problem it is\nremoved again and the problems are printed.")
+        example: "accessctl request new --requester jane.doe --resource site:acme-prod --role support-readonly --reason \"Backups fail, ticket 4521\" --duration 4h\n  accessctl request new --requester jane.doe --resource site:acme-prod --role support-readonly --reason \"On call\" --duration shift",
+        details: "Writes requests/TEAM/NAME.yaml (TEAM is the requester's first team, else the\nrequester's id) and prints its path and the policy that will judge it. The file is\nchecked with the whole tree; if it has a problem, or no policy can approve it, it is\nremoved again and the problems (or the nearest policy and what stands in the way) are\nprinted.")
 
     var root: String?
     var requester: String
