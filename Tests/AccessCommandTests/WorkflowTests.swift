@@ -130,6 +130,21 @@ final class ScriptingTests: ReconcileTestCase {
         XCTAssertTrue(tree.run(["audit", "show", "--root", "tree", "--request", "tree/requests/sam-debug.yaml"]).standardOutput.contains("request.submitted request sam-debug"))
     }
 
+    /// Finding 5: reconcile --report compiles the templates before it applies anything, so a
+    /// broken template stops the run with nothing recorded; a good one renders after applying.
+    func testReconcileReportChecksTheTemplatesFirst() throws {
+        let mine = tree.root.deletingLastPathComponent().appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try Data("{{#broken}}\n".utf8).write(to: mine.appendingPathComponent("index.mustache"))
+        let broken = reconcile("2026-11-22T09:10:00Z", ["--report", "site", "--templates", "mine"])
+        XCTAssertEqual(broken.exitCode, 1)
+        XCTAssertTrue(broken.standardError.hasPrefix("error: the report cannot be rendered, so nothing was applied: mine/index.mustache:"), broken.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tree.root.appendingPathComponent(StateFile.relativePath).path), "nothing recorded")
+        let good = reconcile("2026-11-22T09:10:00Z", ["--report", "site"])
+        XCTAssertEqual(good.exitCode, 0, good.standardError)
+        XCTAssertTrue(good.standardOutput.contains("Report written to site: "), good.standardOutput)
+    }
+
     /// Finding 8: check exits 0 allowed, 1 denied, 3 when it cannot answer.
     func testCheckExitCodes() throws {
         decide("approve", by: "ann", at: "2026-11-22T09:30:00Z")
