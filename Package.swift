@@ -7,6 +7,7 @@
 //   AccessModel    manifest kinds, decoding, the loaded tree, decision payloads
 //   AccessPolicy   authority, signature verification (ssh-keygen), evaluation, validation
 //   AccessLedger   reconcile, plan, state, audit log
+//   AccessNotify   delivering notifications: webhook (URLSession), email (sendmail)
 //   AccessReport   the static HTML report
 //   AccessBench    synthetic trees for the benchmarks
 //   AccessCore     the command line as a library (commands, one error presenter) and the docs
@@ -23,9 +24,10 @@ let package = Package(
         .target(name: "AccessModel", dependencies: ["AccessFormats"]),
         .target(name: "AccessPolicy", dependencies: ["AccessFormats", "AccessModel"]),
         .target(name: "AccessLedger", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"]),
+        .target(name: "AccessNotify", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger"]),
         .target(name: "AccessReport", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger"]),
         .target(name: "AccessBench", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy"]),
-        .target(name: "AccessCore", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench"]),
+        .target(name: "AccessCore", dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessNotify", "AccessReport", "AccessBench"]),
         .executableTarget(name: "accessctl", dependencies: ["AccessCore"]),
         // accessctl with a write observer that kills it at a chosen step: for the crash tests.
         .executableTarget(name: "accessctl-crashing", dependencies: ["AccessCore", "AccessFormats", "AccessModel", "AccessLedger"], path: "Tests/CrashingAccessctl"),
@@ -39,7 +41,7 @@ let package = Package(
         // End-to-end command tests on temporary trees, and integration tests with the real ssh-keygen.
         .testTarget(
             name: "AccessCommandTests",
-            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessReport", "AccessBench", "AccessCore", "AccessTestSupport"]
+            dependencies: ["AccessFormats", "AccessModel", "AccessPolicy", "AccessLedger", "AccessNotify", "AccessReport", "AccessBench", "AccessCore", "AccessTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

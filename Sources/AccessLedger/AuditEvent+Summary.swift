@@ -18,6 +18,10 @@ extension AuditEvent {
             return "requested by \(actor ?? "?"): \(resources.joined(separator: ", "))" + (text("reason").map { " (\"\($0)\")" } ?? "")
         case Name.configurationTrusted:
             return "configuration \(text("digest") ?? "?") trusted: \(text("how") ?? "")" + (text("previous").map { "; it replaces \($0)" } ?? "")
+        case Name.expiring:
+            return "access ends soon, at \(text("validTo") ?? "?")"
+        case Name.configurationPending:
+            return "configuration \(text("digest") ?? "?") waits for administrator signatures"
         case Name.updated:
             return "spec changed by its author; decisions on the old spec no longer count"
         case Name.approved:

@@ -13,6 +13,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let revoked = "request.revoked"
         package static let relinquished = "request.relinquished"
         package static let expired = "request.expired"
+        /// A request's grant ends within `notifications.expiringSoon`: logged once per end.
+        package static let expiring = "request.expiring"
         package static let voided = "decision.voided"
         /// A verified decision that changed nothing, with why (a deny after the approval).
         package static let ignored = "decision.ignored"
@@ -23,6 +25,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let drift = "grant.drift"
         /// A configuration became the trusted one: pinned, or signed by enough administrators.
         package static let configurationTrusted = "configuration.trusted"
+        /// A configuration change waits for administrator signatures: logged once per digest.
+        package static let configurationPending = "configuration.pending"
         /// `grant.` + a removal cause: grant.expired, grant.revoked, ...
         package static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
     }

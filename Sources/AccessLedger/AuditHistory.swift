@@ -72,6 +72,10 @@ package struct AuditHistory: Sendable {
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "") \(terms)"
         case AuditEvent.Name.seen:
             return "\(event.event) \(event.detail("observationKey")?.stringValue ?? "")"
+        case AuditEvent.Name.expiring:
+            return "\(event.event) \(request) \(event.detail("validTo")?.stringValue ?? "")"
+        case AuditEvent.Name.configurationPending:
+            return "\(event.event) \(event.detail("digest")?.stringValue ?? "")"
         case AuditEvent.Name.denied, AuditEvent.Name.voided, AuditEvent.Name.ignored:
             return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
         default:

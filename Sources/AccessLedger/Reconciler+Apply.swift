@@ -77,9 +77,23 @@ extension Reconciler {
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
         try store.write(state)
         if input.configuration?.recordsSnapshot == true { try store.write(try store.snapshot(input.verified.tree)) }
+        try queueNotifications(events, input, head: state.auditSeq)
         reach(.afterState)
         // Last: a crash before this leaves the anchor one run behind, which the log still extends.
         if let anchorPath { try Anchor(auditSeq: state.auditSeq, auditHash: state.auditHash, lastRun: now).write(path: anchorPath) }
         return Outcome(applied: applied, failed: failed, events: events, state: state)
+    }
+
+    /// Appends the notifications of the log's events the outbox does not cover yet: this
+    /// run's, and those of a run that crashed after its log append. Without an outbox (the
+    /// first run that queues), only this run's events count: history is not news.
+    func queueNotifications(_ events: [AuditEvent], _ input: Input, head: Int) throws {
+        let covered: Int?
+        do throws(Diagnostic) { covered = try store.readOutbox().coveredSeq } catch { covered = nil }
+        let start = covered ?? (input.log.events.last?.seq ?? 0)
+        let pending = input.log.events.filter { $0.seq > start } + events.filter { $0.seq > start }
+        guard covered != head else { return }
+        let rules = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.events.isEmpty)
+        try store.appendOutbox(rules.notifications(for: pending), coveredSeq: head)
     }
 }

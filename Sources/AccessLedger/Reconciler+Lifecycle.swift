@@ -6,6 +6,7 @@ extension Reconciler {
     /// Request events not logged before: submitted the first time a request is seen, updated
     /// when its spec changes, then each verified decision's effect, once.
     func lifecycle(_ input: Input) -> [AuditEvent] {
+        let expiringSoon = input.verified.tree.settings?.notifications.expiringSoon.seconds ?? 3600
         var events: [AuditEvent] = []
         var logged = input.history.logged
         func add(_ event: AuditEvent) {
@@ -62,8 +63,14 @@ extension Reconciler {
             if let terms = status.terms {
                 let approvals = valid.filter { $0.decision.kind.value == .approve && $0.decision.terms == terms && status.approvers.contains($0.decision.by.value) }
                 let last = approvals.max { $0.decision.at.value < $1.decision.at.value }?.decision
+                // Duration terms are logged with the window they were given.
+                var termsJSON = DecisionPayload.termsJSON(terms)
+                if terms.duration != nil, case .object(var members) = termsJSON {
+                    members += [("validFrom", .string(terms.validFrom.description)), ("validTo", terms.validTo.map { .string($0.description) } ?? .null)]
+                    termsJSON = .object(members)
+                }
                 var details: [(String, JSONValue)] = [
-                    ("approvers", .array(status.approvers.map { .string($0) })), ("terms", DecisionPayload.termsJSON(terms)),
+                    ("approvers", .array(status.approvers.map { .string($0) })), ("terms", termsJSON),
                     ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),
                     ("at", .string(last?.at.value.description ?? "")),
                 ]
@@ -90,6 +97,12 @@ extension Reconciler {
             }
             if status.state == .expired, let to = status.terms?.validTo {
                 add(event(AuditEvent.Name.expired, actor: nil, [("validTo", .string(to.description))]))
+            }
+            // Its requester hears once that the end is near (see Notifications).
+            if status.state == .active, input.history.ended[request.id] == nil, let to = status.terms?.validTo,
+                to.seconds - now.seconds <= expiringSoon, to > now
+            {
+                add(event(AuditEvent.Name.expiring, actor: nil, [("validTo", .string(to.description))]))
             }
         }
         return events

@@ -261,6 +261,13 @@ package struct Reconciler: Sendable {
                 ("signers", .array(signers.map { .string($0) })), ("how", .string(how)),
             ]), at: 0)
         }
+        // Administrators hear once of each configuration change that waits for them.
+        if let configuration = input.configuration, configuration.isPending {
+            let pending = AuditEvent(time: now, event: AuditEvent.Name.configurationPending, details: [
+                ("digest", .string(configuration.digest)), ("trusted", configuration.trustedDigest.map { .string($0) } ?? .null),
+            ])
+            if let identity = AuditHistory.identity(of: pending), !input.history.logged.contains(identity) { events.insert(pending, at: 0) }
+        }
         var plan = Plan(now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: events, notices: notices, current: current)
         plan.waiting = waiting
         plan.configurationPending = input.configuration?.isPending ?? false

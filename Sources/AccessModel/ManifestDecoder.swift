@@ -70,7 +70,7 @@ package enum ManifestDecoder {
     }
 
     static func decodeSettings(_ header: ManifestHeader, _ spec: ObjectReader) -> Settings? {
-        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust"])
+        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust", "notifications"])
         let organization = spec.id("organization", required: true)
         let displayName = spec.text("displayName", required: true)
         let namespace = spec.string("signatureNamespace")
@@ -115,13 +115,71 @@ package enum ManifestDecoder {
             trust.allow(["threshold"])
             trustThreshold = trust.int("threshold", range: 1...100)?.value ?? 2
         }
+        let notifications = spec.object("notifications").map(decodeNotifications) ?? NotificationSettings()
         guard let organization, let displayName else { return nil }
         var settings = Settings(
             header: header, organization: organization, displayName: displayName.value,
             signatureNamespace: namespace?.value ?? "accessctl", reportTitle: spec.string("reportTitle")?.value,
             resourceTypes: types, durationPresets: presets)
         settings.trustThreshold = trustThreshold
+        settings.notifications = notifications
         return settings
+    }
+
+    /// The settings' `notifications` block.
+    static func decodeNotifications(_ n: ObjectReader) -> NotificationSettings {
+        n.allow(["defaultChannels", "expiringSoon", "reportURL", "maxAttempts", "webhook", "email"])
+        var out = NotificationSettings()
+        if n.node("defaultChannels") != nil { out.defaultChannels = channels(n, "defaultChannels") }
+        if let soon = n.duration("expiringSoon") {
+            if soon.value.isPermanent { n.log.add(n.file, soon.location, "expiringSoon must be a length, not permanent") } else { out.expiringSoon = soon.value }
+        }
+        if let url = n.string("reportURL") {
+            if url.value.hasPrefix("https://") || url.value.hasPrefix("http://") { out.reportURL = url.value } else {
+                n.log.add(n.file, url.location, "reportURL must start with https:// (or http://)")
+            }
+        }
+        if let tries = n.int("maxAttempts", range: 1...100) { out.maxAttempts = tries.value }
+        if let webhook = n.object("webhook") {
+            webhook.allow(["urlEnv", "timeoutSeconds"])
+            if let env = webhook.string("urlEnv") {
+                // A variable name only: the URL itself is a secret kept out of the repository.
+                if env.value.isEmpty || !env.value.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) {
+                    n.log.add(n.file, env.location, "webhook.urlEnv names an environment variable (A-Z, 0-9, _), not a URL")
+                } else {
+                    out.webhookURLEnv = env.value
+                }
+            }
+            if let timeout = webhook.int("timeoutSeconds", range: 1...300) { out.webhookTimeout = timeout.value }
+        }
+        if let email = n.object("email") {
+            email.allow(["from", "sendmail"])
+            if let from = email.string("from") {
+                if from.value.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
+                    n.log.add(n.file, from.location, "email.from must be one line")
+                } else {
+                    out.emailFrom = from.value
+                }
+            }
+            if let sendmail = email.string("sendmail") {
+                let words = sendmail.value.split(separator: " ").map(String.init)
+                if let program = words.first, program.hasPrefix("/") { out.sendmail = words } else {
+                    n.log.add(n.file, sendmail.location, "email.sendmail must start with an absolute path (it is run without a shell), like /usr/sbin/sendmail -t -i")
+                }
+            }
+        }
+        return out
+    }
+
+    /// A list of channel names, each checked.
+    static func channels(_ reader: ObjectReader, _ key: String) -> [NotificationChannel] {
+        reader.strings(key).compactMap { name in
+            guard let channel = NotificationChannel(rawValue: name.value) else {
+                reader.log.add(reader.file, name.location, "unknown notification channel '\(name.value)'; channels: email, webhook, inbox")
+                return nil
+            }
+            return channel
+        }
     }
 
     /// `implies` or `requires` of a resource type: each maps one of its actions to others of them.
@@ -142,7 +200,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
-        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys"])
+        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify"])
         let displayName = spec.text("displayName", required: true)
         let email = spec.string("email")
         if let email, !isPlausibleEmail(email.value) {
@@ -162,10 +220,16 @@ package enum ManifestDecoder {
                 spec.log.add(spec.file, key.location, "invalid SSH public key: \(problem)")
             }
         }
+        let notify = spec.node("notify") == nil ? nil : channels(spec, "notify")
+        if notify?.contains(.email) == true, email == nil {
+            spec.log.add(spec.file, spec.keyLocation("notify"), "notify names email, but the principal has no email")
+        }
         guard let displayName else { return nil }
-        return Principal(
+        var principal = Principal(
             header: header, displayName: displayName.value, email: email?.value, kind: kind,
             external: spec.bool("external") ?? false, roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"), teams: spec.ids("teams"), sshKeys: keys)
+        principal.notify = notify
+        return principal
     }
 
     static func isPlausibleEmail(_ s: String) -> Bool {

@@ -18,6 +18,8 @@ package struct Principal: Sendable {
     package var teams: [Located<String>]
     /// OpenSSH public key lines that may sign this principal's decisions.
     package var sshKeys: [Located<String>]
+    /// The channels this principal is notified on; nil: the settings' default.
+    package var notify: [NotificationChannel]? = nil
 
     package var id: String { header.id }
 }

@@ -13,6 +13,8 @@ package struct Settings: Sendable {
     package var durationPresets: [(name: String, duration: AccessDuration)]
     /// How many administrators of the trusted configuration must sign a new one (`trust.threshold`).
     package var trustThreshold = 2
+    /// The `notifications` block (defaults when absent).
+    package var notifications = NotificationSettings()
 
     /// The declared type named `name`.
     package func resourceType(_ name: String) -> ResourceType? {

@@ -5,6 +5,7 @@ import AccessPolicy
 import AccessLedger
 import AccessLedger
 import AccessReport
+import AccessNotify
 import AccessBench
 
 /// The command-line tool as a library: `run` takes arguments and returns what to print.
@@ -48,7 +49,7 @@ public struct AccessCLI: Sendable {
         ValidateCommand.self, ParseCommand.self, InitCommand.self, CompletionCommand.self,
         RequestNewCommand.self, RequestExtendCommand.self,
         ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, PayloadCommand.self, AttachCommand.self,
-        StatusCommand.self, InboxCommand.self, PlanCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
+        StatusCommand.self, InboxCommand.self, PlanCommand.self, NotifyCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
         ConfigDigestCommand.self, ConfigInitCommand.self, ConfigStatementCommand.self, ConfigPayloadCommand.self, ConfigAttachCommand.self,
         CheckCommand.self, WhoCanCommand.self, AccessCommand.self,
         BenchGenerateCommand.self, BenchRunCommand.self, BenchEvaluateCommand.self,

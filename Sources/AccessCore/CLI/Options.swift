@@ -27,6 +27,8 @@ enum Options {
     static let copyTemplates = Option<Bool>.flag("--templates", "also write a copy of the built-in report templates to DIR/templates/ to restyle (into an existing tree too)")
     static let inboxAs = Option<String>("--as", "ID", "the principal whose inbox to show (required)")
     static let awaiting = Option<String>("--awaiting", "ID", "only the pending requests waiting for ID's decision, oldest first (as 'inbox')")
+    static let sendmail = Option<String>("--sendmail", "CMD", "the sendmail-compatible command for email, starting with an absolute path (default: the settings' notifications.email.sendmail)")
+    static let dryRun = Option<Bool>.flag("--dry-run", "print what would be sent to whom; send and record nothing")
     static let verbose = Option<Bool>.flag("--verbose", "also print which ssh-keygen verifies signatures")
     static let anchor = Option<String>("--anchor", "FILE", "the previous run's anchor, kept outside the repository (default: $ACCESSCTL_ANCHOR); the log must extend it")
     static let detailedExitcode = Option<Bool>.flag("--detailed-exitcode", "exit 2 when there are changes (0 when there are none)")
