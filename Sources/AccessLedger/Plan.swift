@@ -52,6 +52,8 @@ package struct Plan: Sendable {
     package var waiting: [String] = []
     /// Whether a configuration change waits for administrator signatures.
     package var configurationPending = false
+    /// The notifications applying this plan queues (their ids are made when it is applied).
+    package var notifications: [NotificationItem] = []
 
     /// Whether anything changes now, or waits for configuration signatures (a pull request
     /// that changes who can do what always shows in its plan).

@@ -20,8 +20,18 @@ package enum PlanText {
         if !plan.notices.isEmpty {
             out += "\nNotes:\n" + plan.notices.map { "  ! \(oneLine($0))\n" }.joined()
         }
+        if !plan.notifications.isEmpty {
+            out += "\nNotifications to queue:\n"
+            for n in plan.notifications.prefix(shownNotifications) {
+                out += "  \(n.kind) \(n.request ?? "") to \(n.recipient) (\(n.channels.map(\.rawValue).joined(separator: ", ")))\n"
+            }
+            if plan.notifications.count > shownNotifications { out += "  ... and \(plan.notifications.count - shownNotifications) more\n" }
+        }
         return out + "\n\(plan.summary)\n"
     }
+
+    /// How many notifications the text plan lists before it counts the rest.
+    static let shownNotifications = 20
 
     /// A Markdown table for a pull request comment; every cell is escaped.
     package static func markdown(_ plan: Plan, errors: Int) -> String {

@@ -271,6 +271,8 @@ package struct Reconciler: Sendable {
         var plan = Plan(now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: events, notices: notices, current: current)
         plan.waiting = waiting
         plan.configurationPending = input.configuration?.isPending ?? false
+        plan.notifications = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.events.isEmpty)
+            .notifications(for: events + changes.flatMap(\.events))
         return plan
     }
 

@@ -204,6 +204,19 @@ extension ReportTemplates {
 <p class="empty">No access to the resources in this report.</p>
 {{/hasAccess}}
 </section>
+<section>
+<h2>Notifications</h2>
+{{#hasNotifications}}
+<ul class="notifications">
+{{#notifications}}
+<li><time datetime="{{iso}}">{{time}}</time> <strong>{{subject}}</strong><br />{{text}}{{#requestHref}} <a href="{{requestHref}}">Open the request</a>{{/requestHref}}</li>
+{{/notifications}}
+</ul>
+{{/hasNotifications}}
+{{^hasNotifications}}
+<p class="empty">No notifications.</p>
+{{/hasNotifications}}
+</section>
 
 """#),
         ("request-table.mustache", #"""

@@ -325,7 +325,27 @@ extension ReportSite {
             "teams": .list(input.scope.team == nil ? principal.teams.map { .text(directory.team($0.value)?.displayName ?? $0.value) } : []),
             "requests": .list((requestsByPerson[principal.id] ?? []).map { requestRow(requests[$0], base: base) }),
             "access": .list((holdingsByPerson[principal.id] ?? []).map { holdingRow(holdings[$0.resource][$0.holding], base: base, showResource: resources[$0.resource]) }),
+            "notifications": .list(inbox(principal.id).map { notificationRow($0, base: base) }),
         ]
+    }
+
+    /// A principal's in-app notifications, newest first; in a customer's report only those
+    /// about that customer's resources.
+    private func inbox(_ principal: String) -> [NotificationItem] {
+        input.notifications.filter { item in
+            guard item.recipient == principal, item.channels.contains(.inbox) else { return false }
+            guard input.scope.team != nil else { return true }
+            return !item.resources.isEmpty && item.resources.allSatisfy(input.scope.concerns)
+        }.sorted { ($0.time, $0.seq) > ($1.time, $1.seq) }
+    }
+
+    private func notificationRow(_ item: NotificationItem, base: String) -> MustacheValue {
+        var row: Context = [
+            "time": .text(Self.human(item.time)), "iso": .text(item.time.description), "subject": .text(item.subject), "text": .text(item.text),
+            "kind": .text(item.kind),
+        ]
+        if let request = item.request, requestIndex[request] != nil { row["requestHref"] = .text(base + Self.requestPath(request)) }
+        return .object(row)
     }
 
     /// The configuration reconcile trusts: its digest, since when, and who signed it.

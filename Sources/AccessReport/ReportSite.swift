@@ -19,8 +19,14 @@ package struct ReportSite: Sendable {
         /// The tree's root as file names in diagnostics start with it; pages show paths
         /// relative to it, so the report does not depend on where it was made.
         package var displayRoot: String
+        /// The queued notifications: a principal's page shows their inbox.
+        package var notifications: [NotificationItem]
 
-        package init(verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String) {
+        package init(
+            verified: VerifiedTree, state: StateFile?, events: [AuditEvent], chainProblem: String?, now: Timestamp, scope: ReportScope, displayRoot: String,
+            notifications: [NotificationItem] = []
+        ) {
+            self.notifications = notifications
             self.verified = verified
             self.state = state
             self.events = events

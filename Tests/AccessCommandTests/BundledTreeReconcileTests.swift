@@ -109,6 +109,9 @@ final class BundledTreeReconcileTests: XCTestCase {
                 source     request initech-staging-logs-2026-11-30, approved by ian.wright
                 why        expired at 2026-12-01T16:00:00Z
 
+            Notifications to queue:
+              grant.expired initech-staging-logs-2026-11-30 to raj.patel (inbox)
+
             Plan: 0 to grant, 0 to change, 1 to remove.
             Applied at 2026-12-02T04:00:00Z: 0 granted, 0 changed, 1 removed; 2 audit events appended (head \(try LedgerStore(root: work.appendingPathComponent("access").path, displayRoot: "").readState()!.auditHash)).
 

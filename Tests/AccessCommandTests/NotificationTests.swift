@@ -163,4 +163,83 @@ final class NotificationTests: ReconcileTestCase {
         XCTAssertTrue(dry.standardOutput.hasPrefix("Would send at 2026-12-03T09:03:00Z:\n  webhook to ann: Access request r1 waits for your decision (n-"), dry.standardOutput)
         XCTAssertEqual(server.received.count, 0, "a dry run sends nothing")
     }
+
+    /// A principal's page shows their inbox, newest first; a customer's report shows only the
+    /// notifications about that customer's resources.
+    func testTheReportShowsEachPrincipalsInbox() throws {
+        try write("teams/globex.yaml", "apiVersion: accessctl/v1\nkind: Team\nmetadata:\n  name: globex\nspec:\n  displayName: Globex\n")
+        try write("resources/globex-prod.yaml", "apiVersion: accessctl/v1\nkind: Resource\nmetadata:\n  name: globex-prod\nspec:\n  type: site\n  owner: globex\n")
+        try write("principals/gina.yaml", "apiVersion: accessctl/v1\nkind: Principal\nmetadata:\n  name: gina\nspec:\n  displayName: Gina Globex\n  email: gina@example.org\n  teams: [globex]\n  notify: [inbox]\n")
+        request("r-acme", at: "2026-12-03T09:00:00Z")
+        let globex = tree.run(["request", "new", "--root", "tree", "--requester", "sam", "--resource", "site:globex-prod", "--role", "reader",
+                               "--reason", "Ticket <b>9</b>", "--duration", "4h", "--name", "r-globex"], at: "2026-12-03T09:00:00Z")
+        XCTAssertEqual(globex.exitCode, 0, globex.standardError)
+        XCTAssertEqual(reconcile("2026-12-03T09:01:00Z").exitCode, 0)
+        sign("approve", "r-acme", as: "ann", at: "2026-12-03T09:05:00Z")
+        XCTAssertEqual(reconcile("2026-12-03T09:10:00Z", ["--report", "site"]).exitCode, 0)
+        let site = tree.root.deletingLastPathComponent().appendingPathComponent("site")
+        func page(_ folder: URL, _ who: String) throws -> String { try String(contentsOf: folder.appendingPathComponent("people/\(who).html"), encoding: .utf8) }
+        func inbox(_ html: String) -> String { html.components(separatedBy: "<h2>Notifications</h2>").last ?? "" }
+        let sam = inbox(try page(site, "sam"))
+        XCTAssertTrue(sam.contains("<strong>Access request r-acme approved</strong>"), sam)
+        XCTAssertFalse(sam.contains("waits for your decision"))
+        XCTAssertTrue(inbox(try page(site, "gina")).contains("<strong>Access request r-globex waits for your decision</strong>"))
+        XCTAssertTrue(inbox(try page(site, "ann")).contains("<strong>Access request r-acme waits for your decision</strong>"))
+        XCTAssertFalse(inbox(try page(site, "ann")).contains("r-globex"), "ann owns no globex resource")
+
+        XCTAssertEqual(tree.run(["report", "--root", "tree", "--out", "acme", "--for", "owners", "--now", "2026-12-03T09:10:00Z"]).exitCode, 0)
+        let acme = tree.root.deletingLastPathComponent().appendingPathComponent("acme")
+        let scoped = inbox(try page(acme, "sam"))
+        XCTAssertTrue(scoped.contains("r-acme"), scoped)
+        XCTAssertFalse(scoped.contains("r-globex"), "another customer's notification leaked into acme's report")
+        XCTAssertFalse(try String(contentsOf: acme.appendingPathComponent("people/sam.html"), encoding: .utf8).contains("Ticket <b>9</b>"), "text is escaped and out of scope")
+    }
+
+    /// notify killed at random moments (SIGKILL, a real process): nothing is lost, and any
+    /// message sent twice carries the same idempotency key and Message-ID.
+    func testKilledNotifyLosesNothing() throws {
+        for n in 1...6 { request("r\(n)", at: "2026-12-03T09:00:00Z") }
+        XCTAssertEqual(reconcile("2026-12-03T09:01:00Z").exitCode, 0)
+        let items = try outbox()
+        XCTAssertEqual(items.count, 12)
+        let executable = try TestSupport.executable()
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACCESSCTL_WEBHOOK_URL"] = server.url
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["notify", "--root", tree.root.path, "--sendmail", sendmail + " -t -i", "--now", "2026-12-03T09:02:00Z"]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        var seed: UInt64 = 20261202
+        var kills = 0, finished = false
+        for attempt in 0..<40 where !finished {
+            let process = try start()
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            Thread.sleep(forTimeInterval: Double(seed >> 11) / Double(1 << 53) * 0.02 * Double(attempt + 1))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+            finished = process.terminationReason == .exit && process.terminationStatus == 0
+        }
+        if !finished {
+            let last = try start()
+            last.waitUntilExit()
+            XCTAssertEqual(last.terminationStatus, 0)
+        }
+        XCTAssertGreaterThan(kills, 0, "at least one run was killed")
+        let ids = Set(items.map(\.id))
+        let keys = server.received.compactMap { $0.headers["idempotency-key"] }
+        XCTAssertEqual(Set(keys), ids, "every item reached the webhook, and nothing else did")
+        let messageIDs = try mails().compactMap { mail in mail.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: <") } }
+        XCTAssertEqual(Set(messageIDs), Set(items.map { "Message-ID: <\($0.id)@accessctl.testorg>" }), "every item was mailed, resends with the same Message-ID")
+        XCTAssertNoThrow(try LedgerStore(root: tree.root.path, displayRoot: "tree").readDeliveries(), "the delivery log reads back after the kills")
+        assertText(notify("2026-12-03T09:03:00Z").standardOutput, "Notifications: 0 delivered.\n")
+    }
 }

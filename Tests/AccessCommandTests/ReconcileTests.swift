@@ -107,7 +107,8 @@ final class ReconcileTests: ReconcileTestCase {
 
     func testRequestThroughTimeApprovedActiveExpiringExpired() throws {
         // Before approval: only the standing binding.
-        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\n" + pinnedNote() + "Plan: 2 to grant, 0 to change, 0 to remove.\n")
+        assertText(plan("2026-11-22T09:10:00Z").standardOutput, "Plan at 2026-11-22T09:10:00Z (first run):\n\n" + binding + "\n" + pinnedNote()
+            + "Notifications to queue:\n  request.submitted sam-debug to ann (inbox)\n  request.submitted sam-debug to olga (inbox)\n\nPlan: 2 to grant, 0 to change, 0 to remove.\n")
         XCTAssertEqual(plan("2026-11-22T09:10:00Z", ["--detailed-exitcode"]).exitCode, 2)
         let first = reconcile("2026-11-22T09:10:00Z")
         XCTAssertEqual(first.exitCode, 0, first.standardError)
@@ -125,6 +126,9 @@ final class ReconcileTests: ReconcileTestCase {
                 window     2026-11-22T09:30:00Z to 2026-11-22T11:30:00Z
                 source     request sam-debug, approved by ann
 
+            Notifications to queue:
+              request.approved sam-debug to sam (inbox)
+
             Plan: 1 to grant, 0 to change, 0 to remove.
 
             """
@@ -139,7 +143,7 @@ final class ReconcileTests: ReconcileTestCase {
 
         // Expiring: no change yet, but the plan says so.
         let expiring = plan("2026-11-22T11:00:00Z")
-        assertText(expiring.standardOutput, "Plan at 2026-11-22T11:00:00Z (last run 2026-11-22T10:00:00Z):\n\nNotes:\n  ! request/sam-debug of sam expires at 2026-11-22T11:30:00Z, in 30m\n\nNo changes. The grants in force match the access tree.\n")
+        assertText(expiring.standardOutput, "Plan at 2026-11-22T11:00:00Z (last run 2026-11-22T10:00:00Z):\n\nNotes:\n  ! request/sam-debug of sam expires at 2026-11-22T11:30:00Z, in 30m\n\nNotifications to queue:\n  grant.expiring sam-debug to sam (inbox)\n\nNo changes. The grants in force match the access tree.\n")
         XCTAssertEqual(plan("2026-11-22T11:00:00Z", ["--detailed-exitcode"]).exitCode, 0)
 
         let expired = """
@@ -152,6 +156,9 @@ final class ReconcileTests: ReconcileTestCase {
                 window     2026-11-22T09:30:00Z to 2026-11-22T11:30:00Z
                 source     request sam-debug, approved by ann
                 why        expired at 2026-11-22T11:30:00Z
+
+            Notifications to queue:
+              grant.expired sam-debug to sam (inbox)
 
             Plan: 0 to grant, 0 to change, 1 to remove.
 

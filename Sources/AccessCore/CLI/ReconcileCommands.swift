@@ -52,6 +52,12 @@ struct PlanCommand: Command {
             ("changes", .array(plan.changes.map { $0.json(now: plan.now) })),
             ("summary", .object([("grant", .number(Double(plan.count(.grant)))), ("change", .number(Double(plan.count(.change)))), ("remove", .number(Double(plan.count(.remove))))])),
             ("notices", .array(plan.notices.map { .string($0) })), ("errors", .number(Double(errors))),
+            ("notifications", .array(plan.notifications.map { n in
+                .object([
+                    ("kind", .string(n.kind)), ("request", n.request.map { .string($0) } ?? .null), ("recipient", .string(n.recipient)),
+                    ("channels", .array(n.channels.map { .string($0.rawValue) })),
+                ])
+            })),
         ])
     }
 }
@@ -149,8 +155,10 @@ struct ReconcileCommand: Command {
         }
         if let report, let templates {
             // The report shows what this run left behind: its state and the log with its new events.
+            let queued = (try? reconciler.store.readOutbox().items) ?? []
             let reportInput = ReportSite.Input(
-                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything, displayRoot: root.display)
+                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything,
+                displayRoot: root.display, notifications: queued)
             do {
                 out += try cli.writeReport(reportInput, out: report, templates: templates)
             } catch {

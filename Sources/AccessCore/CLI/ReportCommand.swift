@@ -52,7 +52,10 @@ struct ReportCommand: Command {
         }
         verified.close(by: history)
         if let problem { errors += problem + "\n" }
-        let input = ReportSite.Input(verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display)
+        var notifications: [NotificationItem] = []
+        do throws(Diagnostic) { notifications = try cli.store(self.root).readOutbox().items } catch { errors += error.rendered + "\n" }
+        let input = ReportSite.Input(
+            verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display, notifications: notifications)
         do {
             let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display))
             let failed = verified.hasErrors || problem != nil
