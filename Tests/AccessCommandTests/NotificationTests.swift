@@ -242,4 +242,29 @@ final class NotificationTests: ReconcileTestCase {
         XCTAssertNoThrow(try LedgerStore(root: tree.root.path, displayRoot: "tree").readDeliveries(), "the delivery log reads back after the kills")
         assertText(notify("2026-12-03T09:03:00Z").standardOutput, "Notifications: 0 delivered.\n")
     }
+
+    /// Settings that would send mail through a shell, read the webhook URL from the repository
+    /// or name an unknown channel are positioned errors.
+    func testBadNotificationSettingsAreRefused() throws {
+        try write("accessctl.yaml", TreeFixture.files["accessctl.yaml"]! + """
+              notifications:
+                defaultChannels: [email, pager]
+                webhook:
+                  urlEnv: https://hooks.example.org/secret
+                email:
+                  sendmail: sendmail -t
+
+            """)
+        try write("principals/sam.yaml", try read("principals/sam.yaml").replacingOccurrences(of: "  email: sam@example.org\n", with: "  notify: [email]\n"))
+        let result = tree.run(["validate", "--root", "tree"])
+        XCTAssertEqual(result.exitCode, 1)
+        let lines = result.standardError.components(separatedBy: "\n").filter { $0.contains(": error: ") }
+        assertText(lines.joined(separator: "\n") + "\n", """
+            tree/accessctl.yaml:14:30: error: unknown notification channel 'pager'; channels: email, webhook, inbox
+            tree/accessctl.yaml:16:15: error: webhook.urlEnv names an environment variable (A-Z, 0-9, _), not a URL
+            tree/accessctl.yaml:18:17: error: email.sendmail must start with an absolute path (it is run without a shell), like /usr/sbin/sendmail -t -i
+            tree/principals/sam.yaml:7:3: error: notify names email, but the principal has no email
+
+            """)
+    }
 }
