@@ -39,9 +39,9 @@ extension LedgerStore {
     package var deliveriesPath: String { TreeLoader.join(root, Delivery.relativePath) }
     package var deliveriesDisplay: String { TreeLoader.join(displayRoot, Delivery.relativePath) }
 
-    /// The complete lines of a JSON Lines file: a last line without its newline was cut by a
-    /// crash mid-write and never counted. `decode` gives nil for a line to skip, and throws
-    /// nothing: a line it cannot read is an error here.
+    /// Hands each complete line of a JSON Lines file to `each`, parsed, with its position; a
+    /// last line without its newline was cut by a crash mid-write and never counted. Returns
+    /// the length of the complete lines.
     private func jsonLines(_ path: String, display: String, _ each: (JSONValue, SourceLocation) throws(Diagnostic) -> Void) throws(Diagnostic) -> Int {
         guard let data = FileManager.default.contents(atPath: path) else { return 0 }
         let bytes = [UInt8](data)

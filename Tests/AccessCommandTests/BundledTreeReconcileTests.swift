@@ -44,6 +44,7 @@ final class BundledTreeReconcileTests: XCTestCase {
         assertText(
             try String(contentsOf: replay.appendingPathComponent("access/state/configuration.json"), encoding: .utf8), try golden("configuration.json"),
             message + ": trusted configuration", line: line)
+        assertText(try String(contentsOf: replay.appendingPathComponent("access/state/outbox.jsonl"), encoding: .utf8), try golden("outbox.jsonl"), message + ": outbox", line: line)
     }
 
     func testReplayOfTheManifestsWritesTheGoldenStateAndAudit() throws {
@@ -53,7 +54,10 @@ final class BundledTreeReconcileTests: XCTestCase {
     /// The committed state and audit log are the golden ones. Read from git's HEAD, never
     /// from the working tree, which the main job may have rewritten.
     func testCommittedStateAndAuditAreTheGoldenRun() throws {
-        for (path, file) in [("access/state/grants.json", "grants.json"), ("access/state/configuration.json", "configuration.json"), ("access/audit/log.jsonl", "log.jsonl")] {
+        for (path, file) in [
+            ("access/state/grants.json", "grants.json"), ("access/state/configuration.json", "configuration.json"), ("access/state/outbox.jsonl", "outbox.jsonl"),
+            ("access/audit/log.jsonl", "log.jsonl"),
+        ] {
             let committed = try XCTUnwrap(try Self.gitShow("HEAD:" + path), "git or the repository is not there")
             guard let state = try? Self.gitShow("HEAD:access/state/grants.json"), state.contains("\"lastRun\": \"\(TestSupport.bundledRunTime)\"") else {
                 throw XCTSkip("HEAD's access/state is from another run than the bundled one (someone committed the main job's output)")

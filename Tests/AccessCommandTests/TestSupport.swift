@@ -41,7 +41,7 @@ enum TestSupport {
     @discardableResult
     static func copyBundledTree(to folder: URL) throws -> URL {
         let target = try copyBundledManifests(to: folder)
-        for (name, file) in [("state", "grants.json"), ("state", "configuration.json"), ("audit", "log.jsonl")] {
+        for (name, file) in [("state", "grants.json"), ("state", "configuration.json"), ("state", "outbox.jsonl"), ("audit", "log.jsonl")] {
             try FileManager.default.createDirectory(at: target.appendingPathComponent(name), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: fixtures.appendingPathComponent("bundled").appendingPathComponent(file), to: target.appendingPathComponent(name).appendingPathComponent(file))
         }
