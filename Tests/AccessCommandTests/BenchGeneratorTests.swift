@@ -35,6 +35,15 @@ final class BenchGeneratorTests: XCTestCase {
             if a != b { differing.append((file as NSString).lastPathComponent) }
         }
         XCTAssertEqual(Set(differing).subtracting((0..<4).flatMap { ["c\($0 / 2)-admin-\($0 % 2 + 1).yaml"] }), ["r000000.yaml", "r000001.yaml", "r000002.yaml"])
+
+        // bench run times every phase on it, writing only into its scratch folder.
+        let before = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).sorted()
+        let bench = cli.run(["bench", "run", "--root", "a", "--now", "2026-11-23T00:00:00Z"])
+        XCTAssertEqual(bench.exitCode, 0, bench.standardError)
+        for phase in ["load and parse", "validate", "verify signatures", "request states", "config trust", "plan", "apply", "report", "total"] {
+            XCTAssertTrue(bench.standardOutput.contains("\n  \(phase) "), phase + ": " + bench.standardOutput)
+        }
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).sorted(), before, "the tree is not written")
     }
 
     func testGenerateRefusesMissingOptionsAndAFullFolder() throws {

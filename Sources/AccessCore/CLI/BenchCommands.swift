@@ -101,7 +101,9 @@ extension AccessCLI {
         input.configuration = configuration
         let plan = timed("plan") { reconciler.plan(input) }
         rows[rows.count - 1].2 = "\(plan.changes.count) changes"
-        let writer = Reconciler(root: scratch, displayRoot: "scratch", now: now, keygen: keygen)
+        // The tree's files (the trusted snapshot reads them), the state and log in scratch.
+        var writer = Reconciler(root: root.path, displayRoot: root.display, now: now, keygen: keygen)
+        writer.ledgerRoot = (scratch, "scratch")
         let outcome = try timed("apply") { try writer.apply(plan, input, hook: nil) }
         rows[rows.count - 1].2 = "\(outcome.events.count) audit events, state and log to a scratch folder"
         let reportInput = ReportSite.Input(verified: verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: now, scope: .everything, displayRoot: root.display)
