@@ -83,21 +83,41 @@ extension LedgerStore {
     }
 
     /// The queued notifications, oldest first, and the audit line the queue covers (nil when
-    /// there is no outbox yet).
+    /// there is no outbox yet). An item written twice (a run that crashed before its coverage
+    /// line, completed by the next) is read once.
     package func readOutbox() throws(Diagnostic) -> (items: [NotificationItem], coveredSeq: Int?) {
         var items: [NotificationItem] = []
+        var seen = Set<String>()
         var covered: Int?
         let display = outboxDisplay
         _ = try jsonLines(outboxPath, display: display) { json, location throws(Diagnostic) in
             if case .number(let seq)? = json["coveredSeq"] {
                 covered = Int(seq)
             } else if let item = NotificationItem(json: json) {
-                items.append(item)
+                if seen.insert(item.id).inserted { items.append(item) }
             } else {
                 throw Diagnostic(file: display, location: location, message: "not a notification")
             }
         }
         return (items, covered)
+    }
+
+    /// The audit line the outbox covers, read from its end: every append ends with its
+    /// coverage line, so reconcile need not read the whole queue. Nil when there is no outbox.
+    package func outboxCoverage() -> Int? {
+        guard let handle = FileHandle(forReadingAtPath: outboxPath) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return nil }
+        let from = size > 65_536 ? size - 65_536 : 0
+        guard (try? handle.seek(toOffset: from)) != nil, let tail = try? handle.readToEnd() else { return nil }
+        let lines = String(decoding: tail, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        // The last complete line; a torn one (no newline) never counted.
+        let complete = tail.last == 0x0A ? lines : lines.dropLast()
+        for line in complete.reversed() where line.hasPrefix("{\"coveredSeq\":") {
+            if case .number(let seq)? = (try? JSONParser.parse(String(line), file: outboxDisplay))?.json["coveredSeq"] { return Int(seq) }
+        }
+        // No coverage line near the end: read it all.
+        return (try? readOutbox())?.coveredSeq
     }
 
     /// Appends `items`, then a line saying the queue covers the audit log up to `seq`.

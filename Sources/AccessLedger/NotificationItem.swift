@@ -98,9 +98,11 @@ package struct NotificationRules: Sendable {
         let directory = Directory(tree)
         let verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: NoSignatures())
         let open: Set<RequestState> = [.pending, .approved, .active]
+        // By id: a first run has an event for every request of the tree.
+        let requests = Dictionary(tree.requests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [NotificationItem] = []
         for event in events {
-            let request = event.request.flatMap { id in tree.requests.first { $0.id == id } }
+            let request = event.request.flatMap { requests[$0] }
             let status = event.request.flatMap { statuses[$0] }
             if firstRun, event.request != nil, !(status.map { open.contains($0.state) } ?? false) { continue }
             let requester = request?.spec.requester.value ?? event.principal

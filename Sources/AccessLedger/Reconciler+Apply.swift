@@ -88,8 +88,7 @@ extension Reconciler {
     /// run's, and those of a run that crashed after its log append. Without an outbox (the
     /// first run that queues), only this run's events count: history is not news.
     func queueNotifications(_ events: [AuditEvent], _ input: Input, head: Int) throws {
-        let covered: Int?
-        do throws(Diagnostic) { covered = try store.readOutbox().coveredSeq } catch { covered = nil }
+        let covered = store.outboxCoverage()
         let start = covered ?? (input.log.events.last?.seq ?? 0)
         let pending = input.log.events.filter { $0.seq > start } + events.filter { $0.seq > start }
         guard covered != head else { return }
