@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 
@@ -35,6 +36,8 @@ package struct DecisionVerifier: Sendable {
     package var observed: [String: Timestamp] = [:]
     /// ssh-keygen's verdicts worked out ahead, in parallel: by request id, then decision index.
     package var verdicts: [String: [Int: SignatureVerdict]] = [:]
+    /// Approvers by policy and owner teams, filled as they are asked for (see `approvers`).
+    let approverCache = ApproverCache()
 
     package init(tree: AccessTree, settings: Settings, now: Timestamp, keygen: any SignatureTool, liveFrom: Timestamp? = nil) {
         self.init(directory: Directory(tree), settings: settings, now: now, keygen: keygen, liveFrom: liveFrom)
@@ -60,16 +63,22 @@ package struct DecisionVerifier: Sendable {
 
     /// Whether no decision of `request` can affect a grant at or after `time`.
     package func isClosed(_ request: AccessRequest, asOf time: Timestamp, policies: [Policy]? = nil) -> Bool {
-        let ttl = (policies ?? matchingPolicies(request)).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
-        let staleAt = request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+        // Fixed windows first: most requests are decided by them without the policies.
+        var durations: [AccessDuration] = []
         let live = request.decisions.contains { d in
             guard d.kind.value == .approve, let terms = d.terms else { return false }
-            // A duration's window starts when the threshold is reached, at the latest when
-            // the request goes stale: it may end that long after.
-            if let duration = terms.duration { return duration.seconds.map { time.seconds < staleAt + $0 } ?? true }
+            if let duration = terms.duration {
+                durations.append(duration)
+                return false
+            }
             return terms.validTo.map { $0 > time } ?? true
         }
         if live { return false }
+        let ttl = (policies ?? matchingPolicies(request)).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
+        let staleAt = request.spec.requestedAt.value.seconds + ttl + Self.clockSkew
+        // A duration's window starts when the threshold is reached, at the latest when the
+        // request goes stale: it may end that long after.
+        if durations.contains(where: { $0.seconds.map { time.seconds < staleAt + $0 } ?? true }) { return false }
         return time.seconds > staleAt
     }
 
@@ -257,11 +266,40 @@ package struct DecisionVerifier: Sendable {
     /// where the policy allows self-approval) who have not approved yet, sorted.
     package func remainingApprovers(_ request: AccessRequest, policy policyID: String, approved: [String]) -> [String] {
         guard let policy = directory.tree.policies.first(where: { $0.id == policyID }) else { return [] }
-        let resources = request.spec.resources.map(\.value)
         let requester = request.spec.requester.value
-        return directory.tree.principals.map(\.id).filter { id in
-            !approved.contains(id) && (id != requester || policy.allowSelfApproval) && isApprover(id, policy, resources)
-        }.sorted()
+        return approvers(policy, request.spec.resources.map(\.value)).filter { id in
+            !approved.contains(id) && (id != requester || policy.allowSelfApproval)
+        }
+    }
+
+    /// Everyone who approves under `policy` for `resources`, sorted. It depends only on the
+    /// policy and, for `owner: true`, the resources' owner teams: worked out once per pair
+    /// (a whole tree asks it for every pending request).
+    package func approvers(_ policy: Policy, _ resources: [ResourceRef]) -> [String] {
+        let owners = policy.approvers.owner ? Set(resources.map { directory.resource($0)?.owner.value ?? "" }).sorted().joined(separator: ",") : ""
+        let key = "\(policy.id)|\(owners)"
+        if let known = approverCache.get(key) { return known }
+        // The same set `isApprover` describes, from who is in which team and holds which
+        // role (indexed once), not by asking every principal.
+        let (members, holders) = approverCache.index(directory)
+        var found = Set(policy.approvers.subjects.principals.map(\.value).filter { directory.principal($0) != nil })
+        for team in policy.approvers.subjects.teams { found.formUnion(members[team.value] ?? []) }
+        for role in policy.approvers.subjects.roles { found.formUnion(holders[role.value] ?? []) }
+        if policy.approvers.owner, !resources.isEmpty {
+            // Members of the owner team of every resource concerned.
+            let teams = resources.map { directory.resource($0)?.owner.value }
+            if !teams.contains(nil) {
+                var owners: Set<String>?
+                for team in teams.compactMap({ $0 }) {
+                    let these = members[team] ?? []
+                    owners = owners.map { $0.intersection(these) } ?? these
+                }
+                found.formUnion(owners ?? [])
+            }
+        }
+        let sorted = found.sorted()
+        approverCache.set(key, sorted)
+        return sorted
     }
 
     /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
@@ -284,5 +322,31 @@ package struct DecisionVerifier: Sendable {
     /// threshold, if any; approvers must sign identical terms to count together.
     package func approval(_ request: AccessRequest, _ checks: [Check]) -> (terms: Terms, policy: String, approvers: [String])? {
         approvalGroups(checks).first { $0.missing == 0 }.map { ($0.terms, $0.policy, $0.approvers) }
+    }
+}
+
+/// A memo of approver lists, shared by copies of one verifier; a lock makes it safe to use
+/// from the parallel loaders.
+final class ApproverCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [String: [String]] = [:]
+
+    private var indexed: (members: [String: Set<String>], holders: [String: Set<String>])?
+
+    func get(_ key: String) -> [String]? { lock.withLock { known[key] } }
+    func set(_ key: String, _ value: [String]) { lock.withLock { known[key] = value } }
+
+    /// Members of each team (as `Directory.teams(of:)` counts them) and holders of each role.
+    func index(_ directory: Directory) -> (members: [String: Set<String>], holders: [String: Set<String>]) {
+        lock.withLock {
+            if let indexed { return indexed }
+            var members: [String: Set<String>] = [:], holders: [String: Set<String>] = [:]
+            for principal in directory.tree.principals {
+                for team in directory.teams(of: principal.id) { members[team, default: []].insert(principal.id) }
+                for role in directory.roles(of: principal.id) { holders[role, default: []].insert(principal.id) }
+            }
+            indexed = (members, holders)
+            return (members, holders)
+        }
     }
 }

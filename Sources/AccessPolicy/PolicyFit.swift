@@ -48,8 +48,25 @@ extension DecisionVerifier {
         }.sorted { ($0.problems.count, $0.policy.id) < ($1.problems.count, $1.policy.id) }
     }
 
+    /// The first policy that can judge `request`, with its approvers: what `fits` finds, but
+    /// without words for the policies that do not (a whole tree asks for every request).
+    package func judge(_ request: AccessRequest) -> (policy: Policy, approvers: [String])? {
+        let spec = request.spec
+        let asked: Int64?? = spec.duration.map { $0.value.seconds }
+            ?? spec.validFrom.flatMap { from in spec.validTo.map { .some($0.value.seconds - from.value.seconds) } }
+        for policy in matchingPolicies(request) {
+            if let max = policy.maxDuration.value.seconds, let asked {
+                guard let seconds = asked, seconds <= max else { continue }
+            }
+            let approvers = remainingApprovers(request, policy: policy.id, approved: [])
+            if approvers.count >= policy.threshold.value { return (policy, approvers) }
+        }
+        return nil
+    }
+
     /// Why no policy can approve `request`, naming the nearest one; nil when one can.
     package func noPolicyCanApprove(_ request: AccessRequest) -> String? {
+        guard judge(request) == nil else { return nil }
         let all = fits(request)
         guard !all.contains(where: \.fits) else { return nil }
         guard let nearest = all.first else { return "no policy can approve this request: the tree has no policies" }
@@ -80,7 +97,7 @@ extension DecisionVerifier {
                 policy: best.policy, approvers: best.approvers, needed: best.approvers.count + best.missing,
                 remaining: remainingApprovers(status.request, policy: best.policy, approved: best.approvers))
         }
-        guard let fit = fits(status.request).first(where: \.fits) else { return nil }
+        guard let fit = judge(status.request) else { return nil }
         return ApprovalProgress(policy: fit.policy.id, approvers: [], needed: fit.policy.threshold.value, remaining: fit.approvers)
     }
 }

@@ -202,6 +202,27 @@ extension OneAnswerPropertyTests {
         }
         #expect((kinds[.principal] ?? 0) >= 5 && (kinds[.team] ?? 0) >= 10 && (kinds[.binding] ?? 0) >= 10 && (kinds[.request] ?? 0) >= 10, "\(kinds)")
     }
+
+    /// The indexed approver lists (inbox, notifications, request new) name exactly the
+    /// principals `isApprover` accepts, for every policy and every pair of resources.
+    @Test(arguments: Array(UInt64(1)...UInt64(24)))
+    func approverListsAgreeWithTheAuthorityRule(seed: UInt64) throws {
+        let loaded = TreeLoader.load(InMemoryTreeSource(files: try Self.tree(seed: seed)), displayRoot: "tree")
+        let verifier = DecisionVerifier(
+            tree: loaded.tree, settings: try #require(loaded.tree.settings), now: Timestamp(rfc3339: "2026-11-22T09:30:00Z")!, keygen: Self.signatures)
+        let refs = loaded.tree.resources.map(\.ref)
+        var compared = 0
+        for policy in loaded.tree.policies {
+            for (i, first) in refs.enumerated() {
+                for resources in [[first], [first, refs[(i + 1) % refs.count]]] {
+                    let expected = loaded.tree.principals.map(\.id).filter { verifier.isApprover($0, policy, resources) }.sorted()
+                    #expect(verifier.approvers(policy, resources) == expected, "\(policy.id) on \(resources)")
+                    compared += expected.count
+                }
+            }
+        }
+        #expect(compared > 0)
+    }
 }
 
 extension SeededRandom {

@@ -174,8 +174,7 @@ extension AccessCLI {
             return CommandResult(exitCode: ExitCode.success, standardOutput: display + "\n")
         }
         let verifier = DecisionVerifier(tree: reloaded.tree, settings: settings, now: requestedAt, keygen: signatures)
-        let fits = verifier.fits(request)
-        guard let judge = fits.first(where: \.fits) else {
+        guard let judge = verifier.judge(request) else {
             remove()
             let why = verifier.noPolicyCanApprove(request) ?? "no policy can approve this request"
             return CommandResult(exitCode: ExitCode.failure, standardError: ErrorPresenter.line(why) + "The request was not written.\n")
