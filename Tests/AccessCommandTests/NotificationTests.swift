@@ -162,6 +162,20 @@ final class NotificationTests: ReconcileTestCase {
         let dry = notify("2026-12-03T09:03:00Z", ["--dry-run"])
         XCTAssertTrue(dry.standardOutput.hasPrefix("Would send at 2026-12-03T09:03:00Z:\n  webhook to ann: Access request r1 waits for your decision (n-"), dry.standardOutput)
         XCTAssertEqual(server.received.count, 0, "a dry run sends nothing")
+        // A relative sendmail is a usage error; one that fails is named with its exit code.
+        XCTAssertEqual(AccessCLI(environment: [:], currentDirectory: tree.root.deletingLastPathComponent().path, clock: { time })
+            .run(["notify", "--root", "tree", "--sendmail", "sendmail -t"]).exitCode, 64)
+        let failing = sendmail + "-fails"
+        try Data("#!/bin/sh\necho 'relay refused' >&2\nexit 75\n".utf8).write(to: URL(fileURLWithPath: failing))
+        XCTAssertEqual(chmod(failing, 0o755), 0)
+        request("r2", at: "2026-12-03T09:03:00Z")
+        XCTAssertEqual(reconcile("2026-12-03T09:03:30Z").exitCode, 0)
+        let later = Timestamp(rfc3339: "2026-12-03T09:04:00Z")!
+        let refused = AccessCLI(environment: ["ACCESSCTL_WEBHOOK_URL": server.url], currentDirectory: tree.root.deletingLastPathComponent().path, clock: { later })
+            .run(["notify", "--root", "tree", "--sendmail", failing])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.standardError.contains("error: email to ann failed for n-"), refused.standardError)
+        XCTAssertTrue(refused.standardError.contains(": \(failing) exited with 75: relay refused; tried again on a later run\n"), refused.standardError)
     }
 
     /// A principal's page shows their inbox, newest first; a customer's report shows only the
