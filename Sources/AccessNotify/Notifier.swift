@@ -25,10 +25,9 @@ package struct Notifier {
         package var failed: [(item: NotificationItem, channel: NotificationChannel, why: String)] = []
         /// Failed before and not due again yet (backoff).
         package var waiting: [(item: NotificationItem, channel: NotificationChannel, due: Timestamp)] = []
-        /// Given up after `maxAttempts`: said on every run, retried never.
+        /// Given up after `maxAttempts`: said on every run (as a warning), retried never. The
+        /// run whose attempt was the last one fails, through `failed`.
         package var givenUp: [(item: NotificationItem, channel: NotificationChannel, tries: Int, why: String)] = []
-        /// Gave up in this run: the run fails once for them.
-        package var gaveUpNow = 0
     }
 
     /// Seconds to wait after `failures` failed tries: 1, 2, 4 … minutes, at most an hour.
@@ -65,8 +64,8 @@ package struct Notifier {
 
     /// Sends what is due, recording each attempt as it ends.
     package func run(items: [NotificationItem], deliveries: [Delivery]) throws -> Report {
-        var (due, report) = self.due(items, deliveries: deliveries)
-        let tries = Dictionary(grouping: deliveries, by: { "\($0.id) \($0.channel.rawValue)" }).mapValues(\.count)
+        let (due, plan) = self.due(items, deliveries: deliveries)
+        var report = plan
         for (item, channel) in due {
             let outcome: Result<Void, DeliveryFailure>
             switch message(item, channel) {
@@ -90,7 +89,6 @@ package struct Notifier {
             case .failure(let why):
                 try store.record(Delivery(id: item.id, channel: channel, at: now, delivered: false, error: why.message))
                 report.failed.append((item, channel, why.message))
-                if (tries["\(item.id) \(channel.rawValue)"] ?? 0) + 1 >= settings.notifications.maxAttempts { report.gaveUpNow += 1 }
             }
         }
         return report

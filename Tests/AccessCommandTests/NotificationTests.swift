@@ -281,4 +281,22 @@ final class NotificationTests: ReconcileTestCase {
 
             """)
     }
+
+    /// After `maxAttempts` failed tries an item is given up: the run of the last try fails,
+    /// later runs only warn, naming it.
+    func testAnItemIsGivenUpAfterMaxAttempts() throws {
+        try write("accessctl.yaml", try read("accessctl.yaml").replacingOccurrences(of: "    defaultChannels: [email, webhook, inbox]\n", with: "    defaultChannels: [webhook]\n    maxAttempts: 2\n"))
+        request("r1", at: "2026-12-03T09:00:00Z")
+        XCTAssertEqual(reconcile("2026-12-03T09:01:00Z").exitCode, 0)
+        server.status = 503
+        XCTAssertEqual(notify("2026-12-03T09:02:00Z").exitCode, 1)
+        let last = notify("2026-12-03T09:04:00Z")
+        XCTAssertEqual(last.exitCode, 1, "the last try fails the run")
+        let after = notify("2026-12-03T10:00:00Z")
+        XCTAssertEqual(after.exitCode, 0)
+        XCTAssertTrue(after.standardError.contains("warning: gave up on n-"), after.standardError)
+        XCTAssertTrue(after.standardError.contains("(request.submitted to ann, webhook) after 2 tries: the webhook answered HTTP 503\n"), after.standardError)
+        XCTAssertTrue(after.standardOutput.hasSuffix("Notifications: 0 delivered, 2 given up.\n"), after.standardOutput)
+        XCTAssertEqual(server.received.count, 4, "two recipients, two tries each, then nothing")
+    }
 }
