@@ -28,6 +28,9 @@ package enum JSONValue: Sendable, Equatable {
     }
 
     /// The string, if this is one.
+    /// A string, or `null` when there is none.
+    package static func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+
     package var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil

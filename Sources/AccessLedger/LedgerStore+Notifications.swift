@@ -21,7 +21,7 @@ package struct Delivery: Sendable, Equatable {
     package var json: JSONValue {
         .object([
             ("id", .string(id)), ("channel", .string(channel.rawValue)), ("at", .string(at.description)), ("delivered", .bool(delivered)),
-            ("error", error.map { .string($0) } ?? .null),
+            ("error", .text(error)),
         ])
     }
 

@@ -42,7 +42,7 @@ package struct NotificationItem: Sendable, Equatable {
     }
 
     package var json: JSONValue {
-        func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        let optional = JSONValue.text
         return .object([
             ("id", .string(id)), ("seq", .number(Double(seq))), ("kind", .string(kind)), ("time", .string(time.description)),
             ("recipient", .string(recipient)), ("channels", .array(channels.map { .string($0.rawValue) })),

@@ -257,14 +257,14 @@ package struct Reconciler: Sendable {
         var events = lifecycle(input)
         if let configuration = input.configuration, case .newlyTrusted(let signers, let how) = configuration.status {
             events.insert(AuditEvent(time: now, event: AuditEvent.Name.configurationTrusted, details: [
-                ("digest", .string(configuration.digest)), ("previous", configuration.trustedDigest.map { .string($0) } ?? .null),
+                ("digest", .string(configuration.digest)), ("previous", .text(configuration.trustedDigest)),
                 ("signers", .array(signers.map { .string($0) })), ("how", .string(how)),
             ]), at: 0)
         }
         // Administrators hear once of each configuration change that waits for them.
         if let configuration = input.configuration, configuration.isPending {
             let pending = AuditEvent(time: now, event: AuditEvent.Name.configurationPending, details: [
-                ("digest", .string(configuration.digest)), ("trusted", configuration.trustedDigest.map { .string($0) } ?? .null),
+                ("digest", .string(configuration.digest)), ("trusted", .text(configuration.trustedDigest)),
             ])
             if let identity = AuditHistory.identity(of: pending), !input.history.logged.contains(identity) { events.insert(pending, at: 0) }
         }

@@ -30,7 +30,7 @@ package struct ConfigurationStatement: Sendable, Equatable {
     package static func payload(organization: String, digest: String, previous: String?, by: String, at: Timestamp) -> [UInt8] {
         Array(CanonicalJSON.encode(.object([
             ("type", .string(payloadType)), ("organization", .string(organization)), ("digest", .string(digest)),
-            ("previous", previous.map { .string($0) } ?? .null), ("by", .string(by)), ("at", .string(at.description)),
+            ("previous", .text(previous)), ("by", .string(by)), ("at", .string(at.description)),
         ])).utf8)
     }
 
@@ -41,7 +41,7 @@ package struct ConfigurationStatement: Sendable, Equatable {
     /// The statement as one line of the trust file (with its newline).
     package var jsonLine: String {
         CanonicalJSON.encode(.object([
-            ("digest", .string(digest)), ("previous", previous.map { .string($0) } ?? .null), ("by", .string(by)),
+            ("digest", .string(digest)), ("previous", .text(previous)), ("by", .string(by)),
             ("at", .string(at.description)), ("signature", .string(signature)),
         ])) + "\n"
     }

@@ -19,8 +19,7 @@ extension DecisionVerifier {
         let spec = request.spec
         let requester = spec.requester.value
         let resources = spec.resources.map(\.value)
-        let asked: Int64?? = spec.duration.map { $0.value.seconds }
-            ?? spec.validFrom.flatMap { from in spec.validTo.map { .some($0.value.seconds - from.value.seconds) } }
+        let asked = spec.askedLength
         return directory.tree.policies.map { policy -> PolicyFit in
             var problems: [String] = []
             if !directory.contains(policy.requesters, requester) { problems.append("\(requester) is not one of its requesters") }
@@ -52,8 +51,7 @@ extension DecisionVerifier {
     /// without words for the policies that do not (a whole tree asks for every request).
     package func judge(_ request: AccessRequest) -> (policy: Policy, approvers: [String])? {
         let spec = request.spec
-        let asked: Int64?? = spec.duration.map { $0.value.seconds }
-            ?? spec.validFrom.flatMap { from in spec.validTo.map { .some($0.value.seconds - from.value.seconds) } }
+        let asked = spec.askedLength
         for policy in matchingPolicies(request) {
             if let max = policy.maxDuration.value.seconds, let asked {
                 guard let seconds = asked, seconds <= max else { continue }
@@ -99,5 +97,13 @@ extension DecisionVerifier {
         }
         guard let fit = judge(status.request) else { return nil }
         return ApprovalProgress(policy: fit.policy.id, approvers: [], needed: fit.policy.threshold.value, remaining: fit.approvers)
+    }
+}
+
+extension RequestSpec {
+    /// How long the request asks for: its duration or its window, in seconds; `.some(nil)`
+    /// for a permanent duration, nil when it names neither.
+    var askedLength: Int64?? {
+        duration.map { $0.value.seconds } ?? validFrom.flatMap { from in validTo.map { .some($0.value.seconds - from.value.seconds) } }
     }
 }

@@ -155,7 +155,7 @@ extension AccessCLI {
     /// every key is always present, `null` when it does not apply.
     func statusJSON(_ s: RequestStatus, _ verifier: DecisionVerifier) -> JSONValue {
         let spec = s.request.spec
-        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        let text = JSONValue.text
         var members: [(String, JSONValue)] = [
             ("name", .string(s.request.id)), ("file", .string(s.request.header.file)), ("state", .string(s.state.rawValue)),
             ("requester", .string(spec.requester.value)), ("resources", .array(spec.resources.map { .string($0.value.description) })),

@@ -23,7 +23,6 @@ struct DecisionOptions: Sendable {
     var reason: String?
     /// As given: a duration or a preset name, resolved against the tree's settings.
     var durationText: String?
-    var duration: AccessDuration?
     var from: Timestamp?, to: Timestamp?
     var resources: [ResourceRef]
     var role: String?
@@ -139,8 +138,7 @@ extension AccessCLI {
         let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let (request, file) = try requestNamed(o.file, in: loaded, root: root)
         guard let settings = loaded.tree.settings else { throw DiagnosticList(loaded.diagnostics.filter { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) }
-        var o = o
-        if let text = o.durationText { o.duration = try duration(text, settings: settings) }
+        let duration = try o.durationText.map { try self.duration($0, settings: settings) }
         let path = absolutePath(file)
         let keygen = signatures
         // Times as the runs observed them, and requests the audit log shows ended, as
@@ -160,7 +158,7 @@ extension AccessCLI {
             kind: Located(kind, at: .start), by: Located(by, at: .start), at: Located(at, at: .start), terms: nil,
             reason: o.reason, specDigest: Located(request.spec.digest, at: .start), signature: Located("", at: .start), location: .start)
         if kind == .approve {
-            decision.terms = terms(for: request, at: at, o, agreed: asSigned.approvalGroups(before.checks))
+            decision.terms = terms(for: request, at: at, o, duration: duration, agreed: asSigned.approvalGroups(before.checks))
         }
         try refuseRepeated(before, decision)
         if let problem = verifier.authorityProblem(request, decision) {
@@ -284,10 +282,13 @@ extension AccessCLI {
 
     /// Approval terms: those other approvers already signed when no term option is given,
     /// else the request's, narrowed by the options. A request asked by duration is approved
-    /// as a duration, whose window starts when the threshold is reached.
-    func terms(for request: AccessRequest, at: Timestamp, _ o: DecisionOptions, agreed: [(terms: Terms, policy: String, approvers: [String], missing: Int)] = []) -> Terms {
+    /// as a duration, whose window starts when the threshold is reached. `duration` is
+    /// `--duration`, resolved.
+    func terms(
+        for request: AccessRequest, at: Timestamp, _ o: DecisionOptions, duration given: AccessDuration?, agreed: [(terms: Terms, policy: String, approvers: [String], missing: Int)] = []
+    ) -> Terms {
         let spec = request.spec
-        let ownTerms = o.duration != nil || o.from != nil || o.to != nil || !o.resources.isEmpty || o.role != nil || !o.actions.isEmpty
+        let ownTerms = given != nil || o.from != nil || o.to != nil || !o.resources.isEmpty || o.role != nil || !o.actions.isEmpty
         if !ownTerms, var existing = agreed.min(by: { $0.missing < $1.missing })?.terms {
             existing.location = .start
             return existing.duration.map { Terms(duration: $0, earliest: at, resources: existing.resources, role: existing.role, actions: existing.actions, location: .start) } ?? existing
@@ -295,12 +296,12 @@ extension AccessCLI {
         let resources = o.resources.isEmpty ? spec.resources.map(\.value) : o.resources
         let actions = o.actions.isEmpty ? spec.actions.map(\.value) : o.actions
         let role = o.role ?? spec.role?.value
-        if o.from == nil, o.to == nil, let duration = o.duration ?? (spec.validFrom == nil && spec.validTo == nil ? spec.duration?.value : nil) {
+        if o.from == nil, o.to == nil, let duration = given ?? (spec.validFrom == nil && spec.validTo == nil ? spec.duration?.value : nil) {
             return Terms(duration: duration, earliest: at, resources: resources, role: role, actions: actions, location: .start)
         }
         let from = o.from ?? spec.validFrom?.value ?? at
         var to = o.to ?? spec.validTo?.value
-        if o.to == nil, let duration = o.duration ?? (spec.validTo == nil ? spec.duration?.value : nil) {
+        if o.to == nil, let duration = given ?? (spec.validTo == nil ? spec.duration?.value : nil) {
             to = duration.seconds.map { from.adding($0) }
         }
         return Terms(validFrom: from, validTo: to, resources: resources, role: role, actions: actions, location: .start)

@@ -54,7 +54,7 @@ struct PlanCommand: Command {
             ("notices", .array(plan.notices.map { .string($0) })), ("errors", .number(Double(errors))),
             ("notifications", .array(plan.notifications.map { n in
                 .object([
-                    ("kind", .string(n.kind)), ("request", n.request.map { .string($0) } ?? .null), ("recipient", .string(n.recipient)),
+                    ("kind", .string(n.kind)), ("request", .text(n.request)), ("recipient", .string(n.recipient)),
                     ("channels", .array(n.channels.map { .string($0.rawValue) })),
                 ])
             })),
