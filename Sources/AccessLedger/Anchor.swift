@@ -47,10 +47,10 @@ package struct Anchor: Sendable, Equatable {
 
     /// Why `log` does not extend this anchor, or nil.
     package func problem(with log: AuditLog) -> String? {
-        if auditSeq > log.events.count {
-            return "the anchor records \(auditSeq) audit events (head \(auditHash)), but the log has \(log.events.count): events were removed, or the log and state were deleted"
+        if auditSeq > log.count {
+            return "the anchor records \(auditSeq) audit events (head \(auditHash)), but the log has \(log.count): events were removed, or the log and state were deleted"
         }
-        let head = auditSeq == 0 ? AuditEvent.genesis : log.events[auditSeq - 1].hash
+        let head = log.hash(atSeq: auditSeq) ?? ""
         guard head == auditHash else {
             return "the anchor records audit line \(auditSeq) with hash \(auditHash), but the log's line \(auditSeq) has hash \(head): the log was rewritten"
         }

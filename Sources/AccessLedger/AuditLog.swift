@@ -19,8 +19,14 @@ package struct AuditLog: Sendable {
         }
     }
 
-    /// Every complete, verified line in order.
-    package var events: [AuditEvent]
+    /// Every complete, verified line in order; after `base` when the log was read from a
+    /// checkpoint.
+    package private(set) var events: [AuditEvent]
+    /// The prefix that was not read again, when the log was read from a checkpoint: `events`
+    /// are the lines after it.
+    package private(set) var base: AuditCheckpoint?
+    /// The history of the whole log, when reading it already worked it out.
+    private var knownHistory: AuditHistory?
     /// Bytes after the last newline: what an append cut short by a crash leaves behind.
     package var partialTail: [UInt8]
     /// Length of the complete lines in bytes (where a partial tail starts).
@@ -33,15 +39,78 @@ package struct AuditLog: Sendable {
     }
 
     /// The hash of the last line, or the genesis hash of an empty log.
-    package var head: String { events.last?.hash ?? AuditEvent.genesis }
+    package var head: String { last?.hash ?? AuditEvent.genesis }
+    /// The last complete line.
+    package var last: AuditEvent? { events.last ?? base?.last }
+    /// How many complete lines the log has.
+    package var count: Int { last?.seq ?? 0 }
+    /// Whether every line is in `events` (the log was not read from a checkpoint).
+    package var isWhole: Bool { base == nil }
+
+    /// The hash of line `seq` (the genesis hash for 0); nil when the log has no such line, or
+    /// it lies before the checkpoint the log was read from.
+    package func hash(atSeq seq: Int) -> String? {
+        if seq == 0 { return AuditEvent.genesis }
+        if let base, seq == base.last.seq { return base.last.hash }
+        let first = base?.last.seq ?? 0
+        guard seq > first, seq <= count else { return nil }
+        return events[seq - first - 1].hash
+    }
+
+    /// What the log says happened, replayed from the first line (or the checkpoint).
+    package var history: AuditHistory {
+        if let knownHistory { return knownHistory }
+        return history(through: count)!
+    }
+
+    /// The history of the lines up to `seq`; nil when `seq` lies before the checkpoint.
+    package func history(through seq: Int) -> AuditHistory? {
+        if seq == count, let knownHistory { return knownHistory }
+        let first = base?.last.seq ?? 0
+        guard seq >= first else { return nil }
+        var history = base?.history ?? AuditHistory()
+        for event in events.prefix(seq - first) { history.apply(event) }
+        return history
+    }
+
+    /// The log with its whole history worked out once, for the callers after.
+    package func rememberingHistory() -> AuditLog {
+        var log = self
+        log.knownHistory = history
+        return log
+    }
+
+    /// A checkpoint covering every complete line; nil for an empty log.
+    package func checkpoint() -> AuditCheckpoint? {
+        guard let last else { return nil }
+        return AuditCheckpoint(length: completeLength, last: last, history: history)
+    }
 
     /// Checks log bytes. Each line must be the canonical JSON of its event, continue `seq`,
     /// name the previous line's hash in `prev`, and carry its own hash: so editing, deleting
     /// or reordering a line shows.
     package static func parse(_ bytes: [UInt8]) throws(Problem) -> AuditLog {
+        try parse(bytes, after: nil)
+    }
+
+    /// Checks only the lines after `checkpoint`, when the log still holds the checkpoint's
+    /// last line where it ended; nil when it does not (the caller reads the whole log).
+    /// Lines before it are not checked again: `audit verify` and a run without the cache do.
+    package static func parse(_ bytes: [UInt8], from checkpoint: AuditCheckpoint) throws(Problem) -> AuditLog? {
+        let end = checkpoint.length
+        guard end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\n") else { return nil }
+        let lineStart = (bytes[..<(end - 1)].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        guard checkpoint.last.line.utf8.elementsEqual(bytes[lineStart..<(end - 1)]) else { return nil }
+        return try parse(bytes, after: checkpoint)
+    }
+
+    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?) throws(Problem) -> AuditLog {
         var log = AuditLog()
-        var start = 0
-        var number = 0
+        log.base = checkpoint
+        log.completeLength = checkpoint?.length ?? 0
+        var start = checkpoint?.length ?? 0
+        var number = checkpoint?.last.seq ?? 0
+        var previous = checkpoint?.last
         while start < bytes.count {
             guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
                 log.partialTail = Array(bytes[start...])
@@ -51,8 +120,9 @@ package struct AuditLog: Sendable {
             let lineBytes = Array(bytes[start..<end])
             start = end + 1
             log.completeLength = start
-            let event = try check(lineBytes, number: number, after: log.events.last)
+            let event = try check(lineBytes, number: number, after: previous)
             log.events.append(event)
+            previous = event
         }
         return log
     }

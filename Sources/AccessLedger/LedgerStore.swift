@@ -12,6 +12,9 @@ package struct LedgerStore: Sendable {
     /// (a replay into another folder).
     package var treeRoot: String
     package var treeDisplay: String
+    /// Where the audit checkpoint of this ledger is cached, outside the repository; nil: no
+    /// cache, every read checks the whole log.
+    package var checkpointPath: String?
 
     package init(root: String, displayRoot: String, treeRoot: String? = nil, treeDisplay: String? = nil) {
         self.root = root
@@ -35,11 +38,56 @@ package struct LedgerStore: Sendable {
         return try StateFile.decode([UInt8](data), display: stateDisplay)
     }
 
-    /// The audit log, checked; a missing file is an empty log.
+    /// The audit log, every line checked; a missing file is an empty log. With a cache, the
+    /// checkpoint is brought up to the log's head for the runs after.
     package func readLog() throws(AuditLog.Problem) -> AuditLog {
         guard FileManager.default.fileExists(atPath: logPath) else { return AuditLog() }
         guard let data = FileManager.default.contents(atPath: logPath) else { throw AuditLog.Problem("cannot read the audit log", line: 1) }
-        return try AuditLog.parse([UInt8](data))
+        var log = try AuditLog.parse([UInt8](data))
+        if checkpointPath != nil, log.count > 0 {
+            log = log.rememberingHistory()
+            if readCheckpoint()?.last.hash != log.head, let checkpoint = log.checkpoint() { writeCheckpoint(checkpoint) }
+        }
+        return log
+    }
+
+    /// The audit log, checked from the cached checkpoint when the log still holds it (only
+    /// the lines after it are read and checked), else whole (see `readLog()`).
+    package func readLogFromCheckpoint() throws(AuditLog.Problem) -> AuditLog {
+        guard let checkpoint = readCheckpoint(), FileManager.default.fileExists(atPath: logPath) else { return try readLog() }
+        guard let data = FileManager.default.contents(atPath: logPath) else { throw AuditLog.Problem("cannot read the audit log", line: 1) }
+        guard let log = try AuditLog.parse([UInt8](data), from: checkpoint) else { return try readLog() }
+        // Many lines since the checkpoint: move it forward, so the next run reads fewer.
+        if log.events.count >= Self.checkpointStep, let moved = log.checkpoint() { writeCheckpoint(moved) }
+        return log
+    }
+
+    /// This store with its checkpoint in `cache` (nil: none), in a folder named after the
+    /// ledger's absolute path, so trees never share one.
+    package func caching(in cache: String?) -> LedgerStore {
+        var store = self
+        store.checkpointPath = cache.map { folder in
+            let absolute = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+            return TreeLoader.join(TreeLoader.join(folder, String(SHA256.hex(absolute).prefix(16))), "audit-checkpoint")
+        }
+        return store
+    }
+
+    /// Lines after the checkpoint that make a read write a new one.
+    static let checkpointStep = 1000
+
+    /// The cached checkpoint; nil when there is none or it is damaged.
+    package func readCheckpoint() -> AuditCheckpoint? {
+        guard let checkpointPath, let data = FileManager.default.contents(atPath: checkpointPath) else { return nil }
+        return AuditCheckpoint.decode([UInt8](data))
+    }
+
+    /// Caches `checkpoint`; a cache that cannot be written is no error (the next run reads the
+    /// whole log).
+    package func writeCheckpoint(_ checkpoint: AuditCheckpoint) {
+        guard let checkpointPath, let bytes = checkpoint.encoded else { return }
+        try? FileManager.default.createDirectory(atPath: (checkpointPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? AtomicFile.write(bytes, to: checkpointPath)
     }
 
     /// Appends `events` (already chained after the log's head) in one write, then flushes to

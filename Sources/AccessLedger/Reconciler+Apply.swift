@@ -58,7 +58,7 @@ extension Reconciler {
             applied.append(change)
             events += change.events
         }
-        var previous = input.log.events.last
+        var previous = input.log.last
         for i in events.indices {
             events[i].chain(after: previous)
             previous = events[i]
@@ -81,6 +81,13 @@ extension Reconciler {
         reach(.afterState)
         // Last: a crash before this leaves the anchor one run behind, which the log still extends.
         if let anchorPath { try Anchor(auditSeq: state.auditSeq, auditHash: state.auditHash, lastRun: now).write(path: anchorPath) }
+        // The cache's checkpoint moves to the new head, so the next run reads nothing old.
+        if store.checkpointPath != nil, let last = previous {
+            var history = input.log.history
+            for event in events { history.apply(event) }
+            let length = input.log.completeLength + events.map { $0.line.utf8.count + 1 }.reduce(0, +)
+            store.writeCheckpoint(AuditCheckpoint(length: length, last: last, history: history))
+        }
         return Outcome(applied: applied, failed: failed, events: events, state: state)
     }
 
@@ -89,10 +96,10 @@ extension Reconciler {
     /// first run that queues), only this run's events count: history is not news.
     func queueNotifications(_ events: [AuditEvent], _ input: Input, head: Int) throws {
         let covered = store.outboxCoverage()
-        let start = covered ?? (input.log.events.last?.seq ?? 0)
+        let start = covered ?? input.log.count
         let pending = input.log.events.filter { $0.seq > start } + events.filter { $0.seq > start }
         guard covered != head else { return }
-        let rules = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.events.isEmpty)
+        let rules = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.count == 0)
         try store.appendOutbox(rules.notifications(for: pending), coveredSeq: head)
     }
 }

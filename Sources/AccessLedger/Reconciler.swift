@@ -74,9 +74,13 @@ package struct Reconciler: Sendable {
 
     /// Where state and audit are read and written.
     package var store: LedgerStore {
-        guard let ledger = ledgerRoot else { return LedgerStore(root: root, displayRoot: displayRoot) }
-        return LedgerStore(root: ledger.path, displayRoot: ledger.display, treeRoot: root, treeDisplay: displayRoot)
+        guard let ledger = ledgerRoot else { return LedgerStore(root: root, displayRoot: displayRoot).caching(in: cacheFolder) }
+        return LedgerStore(root: ledger.path, displayRoot: ledger.display, treeRoot: root, treeDisplay: displayRoot).caching(in: cacheFolder)
     }
+
+    /// Where the audit checkpoint is cached, outside the repository; nil: the whole log is
+    /// read and checked on every run.
+    package var cacheFolder: String?
 
     /// Where `state/` and `audit/` are read and written when not in the tree: a replay.
     package var ledgerRoot: (path: String, display: String)?
@@ -110,14 +114,7 @@ package struct Reconciler: Sendable {
 
     /// Reads and checks the state file and the audit log; the tree is left empty.
     package func readRecords() throws(Refusal) -> Input {
-        let log: AuditLog
-        do {
-            log = try store.readLog()
-        } catch {
-            var diagnostic = Self.chainProblem(error, file: display(AuditLog.relativePath))
-            diagnostic.message += ". accessctl will not append to a broken log; restore it from git history"
-            throw Refusal(diagnostic)
-        }
+        var log = try readLog(whole: false)
         var state: StateFile?
         var stateProblems: [Diagnostic] = []
         do {
@@ -133,6 +130,13 @@ package struct Reconciler: Sendable {
             stateProblems.append(Diagnostic(file: display(StateFile.relativePath), message: problem + "; the state is rebuilt from the audit log"))
             state = nil
         }
+        // Lines before the checkpoint are not in memory: a state, anchor or outbox that names
+        // one of them needs the whole log.
+        if let base = log.base?.last.seq {
+            let anchored = anchorPath.flatMap { path in try? Anchor.read(path: path, display: path) }
+            let named = [state?.auditSeq, anchored?.auditSeq, store.outboxCoverage()].compactMap { $0 }
+            if named.contains(where: { $0 < base }) { log = try readLog(whole: true) }
+        }
         if let state, let problem = Self.headProblem(state, log) {
             throw Refusal(Diagnostic(file: display(StateFile.relativePath), message: "\(problem). Restore both from git history"))
         }
@@ -147,13 +151,25 @@ package struct Reconciler: Sendable {
                 anchored = anchor.lastRun
             }
         }
-        let history = AuditHistory(log.events)
+        log = log.rememberingHistory()
+        let history = log.history
         let last = [state?.lastRun, history.lastTime, anchored].compactMap { $0 }.max()
         if let last, now < last {
             throw Refusal(message: "now (\(now)) is earlier than the last run (\(last)): the clock went back, which could bring ended access back. Fix the clock, or pass a --now at or after \(last)")
         }
         let empty = VerifiedTree(tree: AccessTree(root: root), diagnostics: [], statuses: [:])
         return Input(verified: empty, state: state, log: log, history: history, stateProblems: stateProblems)
+    }
+
+    /// The audit log, checked; from the cached checkpoint unless `whole`.
+    func readLog(whole: Bool) throws(Refusal) -> AuditLog {
+        do {
+            return whole ? try store.readLog() : try store.readLogFromCheckpoint()
+        } catch {
+            var diagnostic = Self.chainProblem(error, file: display(AuditLog.relativePath))
+            diagnostic.message += ". accessctl will not append to a broken log; restore it from git history"
+            throw Refusal(diagnostic)
+        }
     }
 
     /// `FILE:LINE:1: error: the audit log's chain is broken: ...`.
@@ -164,9 +180,9 @@ package struct Reconciler: Sendable {
     /// Why the state file cannot belong to this log: the line it names is missing or different.
     package static func headProblem(_ state: StateFile, _ log: AuditLog) -> String? {
         let seq = state.auditSeq
-        let head = seq == 0 ? AuditEvent.genesis : (seq <= log.events.count ? log.events[seq - 1].hash : nil)
+        let head = log.hash(atSeq: seq)
         guard head != state.auditHash else { return nil }
-        let found = seq <= log.events.count ? "line \(seq) has hash \(head ?? "")" : "the log has only \(log.events.count) complete line\(log.events.count == 1 ? "" : "s")"
+        let found = seq <= log.count ? "line \(seq) has hash \(head ?? "")" : "the log has only \(log.count) complete line\(log.count == 1 ? "" : "s")"
         return "the state names audit line \(seq) with hash \(state.auditHash), but \(found): lines were removed from the end of the audit log, or the two files come from different runs"
     }
 
@@ -187,7 +203,7 @@ package struct Reconciler: Sendable {
     /// state names (later lines come from a run cut short before it wrote the state, and are
     /// not drift), by key.
     package static func drift(_ state: StateFile, _ log: AuditLog) -> [String: Drift] {
-        let atHead = AuditHistory(log.events.prefix(state.auditSeq)).grants
+        let atHead = log.history(through: min(state.auditSeq, log.count))?.grants ?? [:]
         let stated = Dictionary(state.grants.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [String: Drift] = [:]
         for key in Set(stated.keys).union(atHead.keys) where stated[key] != atHead[key] {
@@ -271,7 +287,7 @@ package struct Reconciler: Sendable {
         var plan = Plan(now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: events, notices: notices, current: current)
         plan.waiting = waiting
         plan.configurationPending = input.configuration?.isPending ?? false
-        plan.notifications = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.events.isEmpty)
+        plan.notifications = NotificationRules(tree: input.verified.tree, statuses: input.verified.statuses, now: now, firstRun: input.log.count == 0)
             .notifications(for: events + changes.flatMap(\.events))
         return plan
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -88,7 +89,7 @@ final class AccessEvaluatorTests: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         // Approved 11-30 for 11-30 16:00 to 12-01 16:00, first seen by the bundled run at 12-01 04:00:
         // allowed from then, not before (times the tool observed).
         XCTAssertEqual(cli.run(["check", "raj.patel", "read", "site:initech-staging", "--at", "2026-12-01T10:00:00Z"]), CommandResult(exitCode: 0, standardOutput: """
@@ -126,7 +127,7 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertEqual(examples.count, 3)
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         for block in examples {
             var lines = block.components(separatedBy: "\n")
             let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
@@ -162,7 +163,7 @@ final class ListingCommandTests: XCTestCase {
     override func setUpWithError() throws {
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
-        cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
     }
 
     func testWhoCan() throws {
@@ -255,7 +256,7 @@ final class ListingIndexTests: XCTestCase {
         let loaded = TreeLoader.load(root: root.path, displayRoot: "access")
         XCTAssertFalse(loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics)")
         let tree = loaded.tree
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: work.path, clock: TestSupport.clock)
         var lines = 0, requestLines = 0
         for text in ["2026-11-20T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T04:00:00Z", "2027-01-01T00:00:00Z"] {
             let at = Timestamp(rfc3339: text)!

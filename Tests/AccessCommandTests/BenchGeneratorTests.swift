@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -15,7 +16,7 @@ final class BenchGeneratorTests: XCTestCase {
     func testGeneratedTreeIsValidAndDeterministic() throws {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let folder = try TestSupport.temporaryDirectory(self)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         for name in ["a", "b"] {
             let made = cli.run(["bench", "generate", "--out", name, "--requests", "300", "--live", "3", "--seed", "7"])
             XCTAssertEqual(made, CommandResult(exitCode: 0, standardOutput: "\(name): 413 files: 300 requests (3 live, signed), 40 principals, 5 teams, 60 resources; made for 2026-11-23T00:00:00Z.\n"))
@@ -48,7 +49,7 @@ final class BenchGeneratorTests: XCTestCase {
 
     func testGenerateRefusesMissingOptionsAndAFullFolder() throws {
         let folder = try TestSupport.temporaryDirectory(self)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         XCTAssertTrue(cli.run(["bench", "generate", "--requests", "10"]).standardError.hasPrefix("error: --out DIR is required\n"))
         XCTAssertTrue(cli.run(["bench", "generate", "--out", "x"]).standardError.hasPrefix("error: --requests N is required\n"))
         XCTAssertTrue(cli.run(["bench", "generate", "--out", "x", "--requests", "many"]).standardError.hasPrefix("error: --requests needs a whole number; got 'many'\n"))
@@ -61,7 +62,7 @@ final class BenchGeneratorTests: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
-        let cli = AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
         let at = "2026-11-20T10:00:00Z"
         let result = cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--now", at, "--repeat", "1"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)

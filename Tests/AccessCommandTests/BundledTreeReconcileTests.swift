@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -22,7 +23,7 @@ final class BundledTreeReconcileTests: XCTestCase {
     }
 
     private func run(_ arguments: [String], in folder: URL? = nil) -> CommandResult {
-        AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: (folder ?? work).path, clock: TestSupport.clock(for: arguments)).run(arguments)
+        AccessCLI(environment: Fixtures.environment, currentDirectory: (folder ?? work).path, clock: TestSupport.clock(for: arguments)).run(arguments)
     }
 
     private func golden(_ file: String) throws -> String {

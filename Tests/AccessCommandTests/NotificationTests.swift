@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessCore
 @testable import AccessFormats
@@ -217,7 +218,7 @@ final class NotificationTests: ReconcileTestCase {
         let items = try outbox()
         XCTAssertEqual(items.count, 12)
         let executable = try TestSupport.executable()
-        var environment = ProcessInfo.processInfo.environment
+        var environment = Fixtures.environment
         environment["ACCESSCTL_WEBHOOK_URL"] = server.url
         func start() throws -> Process {
             let process = Process()

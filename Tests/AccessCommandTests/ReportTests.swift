@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -28,7 +29,7 @@ final class ReportTests: XCTestCase {
 
     private func run(_ arguments: [String]) -> CommandResult {
         let templates = TestSupport.repositoryRoot.appendingPathComponent("templates").path
-        return AccessCLI(environment: ProcessInfo.processInfo.environment, currentDirectory: work.path, clock: TestSupport.clock).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
+        return AccessCLI(environment: Fixtures.environment, currentDirectory: work.path, clock: TestSupport.clock).run(arguments + (arguments.contains("--templates") ? [] : ["--templates", templates]))
     }
 
     /// A pending request manifest; `reason` is written as given (quote it for YAML if needed).

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import AccessTestSupport
 
 @testable import AccessBench
 @testable import AccessCore
@@ -78,7 +79,7 @@ final class SSHKeygenTests: XCTestCase {
         try agent.run()
         defer { agent.terminate() }
         for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
-        let environment = ["SSH_AUTH_SOCK": socket, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+        let environment = ["SSH_AUTH_SOCK": socket, "PATH": Fixtures.environment["PATH"] ?? "/usr/bin"]
         let folder = try PrivateFolder()
         defer { folder.remove() }
         XCTAssertEqual(try ProcessRunner.run(addPath, ["-q", key], in: folder, environment: environment).status, 0)

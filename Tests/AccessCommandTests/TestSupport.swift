@@ -88,7 +88,7 @@ enum TestSupport {
         let process = Process()
         process.executableURL = try program ?? executable()
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        process.environment = environment ?? Fixtures.environment
         process.currentDirectoryURL = folder
         let output = Pipe(), error = Pipe()
         process.standardOutput = output

@@ -31,14 +31,17 @@ struct TreeFixture {
     /// Runs a command in-process; the clock reads its `--now` when it has one (a run then),
     /// else the fixed test time.
     func run(_ arguments: [String]) -> CommandResult {
-        AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock(for: arguments)).run(arguments)
+        AccessCLI(environment: environment, currentDirectory: root.deletingLastPathComponent().path, clock: TestSupport.clock(for: arguments)).run(arguments)
     }
 
     /// Runs a command as if the clock read `now` (RFC 3339): a lifecycle played in order.
     func run(_ arguments: [String], at now: String) -> CommandResult {
         let time = Timestamp(rfc3339: now)!
-        return AccessCLI(environment: [:], currentDirectory: root.deletingLastPathComponent().path, clock: { time }).run(arguments)
+        return AccessCLI(environment: environment, currentDirectory: root.deletingLastPathComponent().path, clock: { time }).run(arguments)
     }
+
+    /// The cache beside the tree, so every fixture run also exercises the audit checkpoint.
+    var environment: [String: String] { ["ACCESSCTL_CACHE": root.deletingLastPathComponent().appendingPathComponent("cache").path] }
 
     /// `validate --root tree`.
     func validate() -> CommandResult { run(["validate", "--root", "tree"]) }

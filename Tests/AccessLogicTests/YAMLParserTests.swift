@@ -44,7 +44,7 @@ final class YAMLParserTests: XCTestCase {
     func testRejectedInputsFailWithPositionAndMessage() throws {
         let all = try cases("reject")
         XCTAssertGreaterThanOrEqual(all.count, 50)
-        let record = ProcessInfo.processInfo.environment["ACCESSCTL_RECORD"] == "1"
+        let record = Fixtures.environment["ACCESSCTL_RECORD"] == "1"
         for url in all {
             let name = url.lastPathComponent
             let errorURL = url.deletingPathExtension().appendingPathExtension("error")

@@ -16,6 +16,14 @@ package enum Fixtures {
     /// The clock every in-process command gets: tests never read the wall clock, so a
     /// command run without `--now` answers the same on any date.
     package static let clock: @Sendable () -> Timestamp = { Timestamp(rfc3339: bundledRunTime)! }
+
+    /// This process's environment without the user's cache: commands run by tests never read
+    /// or write `~/.cache/accessctl` (tests that use the cache name their own folder).
+    package static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACCESSCTL_CACHE"] = "off"
+        return environment
+    }
 }
 
 /// A line diff of two texts that is easy to read, or nil when they are equal.

@@ -108,7 +108,7 @@ extension AccessCLI {
     /// What the tree's audit log says happened; empty when there is none or it cannot be read
     /// (`audit verify` and reconcile report a broken log).
     func history(_ root: String?) -> AuditHistory {
-        (try? store(root).readLog()).map { AuditHistory($0.events) } ?? AuditHistory()
+        (try? store(root).readLogFromCheckpoint())?.history ?? AuditHistory()
     }
 
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.

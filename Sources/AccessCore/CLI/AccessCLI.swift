@@ -198,7 +198,19 @@ public struct AccessCLI: Sendable {
     /// Where the tree's state and audit log are read and written.
     func store(_ given: String?) -> LedgerStore {
         let root = root(given)
-        return LedgerStore(root: root.path, displayRoot: root.display)
+        return LedgerStore(root: root.path, displayRoot: root.display).caching(in: cacheFolder)
+    }
+
+    /// Where the audit checkpoint is cached: `$ACCESSCTL_CACHE` (`off` for none), else
+    /// `$XDG_CACHE_HOME/accessctl` or `~/.cache/accessctl`. Outside the repository, so no pull
+    /// request can plant one.
+    var cacheFolder: String? {
+        if let given = environment["ACCESSCTL_CACHE"], !given.isEmpty {
+            return given == "off" ? nil : absolutePath(given)
+        }
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return Paths.join(xdg, "accessctl") }
+        if let home = environment["HOME"], home.hasPrefix("/") { return Paths.join(home, ".cache/accessctl") }
+        return nil
     }
 
     /// Renders diagnostics in file and position order, with source lines read from disk.

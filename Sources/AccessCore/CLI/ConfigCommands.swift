@@ -162,8 +162,8 @@ extension AccessCLI {
     /// The digest reconcile trusts now, from the audit log.
     func trustedDigest(_ store: LedgerStore) throws -> String? {
         let log: AuditLog
-        do { log = try store.readLog() } catch { throw Reconciler.Refusal(Reconciler.chainProblem(error, file: store.logDisplay)) }
-        return AuditHistory(log.events).trustedConfigurations.last
+        do { log = try store.readLogFromCheckpoint() } catch { throw Reconciler.Refusal(Reconciler.chainProblem(error, file: store.logDisplay)) }
+        return log.history.trustedConfigurations.last
     }
 
     /// Signs a payload in a namespace with the key at `key`, through ssh-keygen.

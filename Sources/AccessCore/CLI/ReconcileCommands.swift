@@ -157,7 +157,7 @@ struct ReconcileCommand: Command {
             // The report shows what this run left behind: its state and the log with its new events.
             let queued = (try? reconciler.store.readOutbox().items) ?? []
             let reportInput = ReportSite.Input(
-                verified: input.verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: plan.now, scope: .everything,
+                verified: input.verified, state: outcome.state, events: reportedEvents(input, outcome, reconciler.store), chainProblem: nil, now: plan.now, scope: .everything,
                 displayRoot: root.display, notifications: queued)
             do {
                 out += try cli.writeReport(reportInput, out: report, templates: templates)
@@ -179,6 +179,7 @@ extension AccessCLI {
             root: root.path, displayRoot: root.display, now: self.now(now), keygen: signatures,
             observer: writeObserver)
         reconciler.ledgerRoot = ledger
+        reconciler.cacheFolder = cacheFolder
         reconciler.trustRoot = trustRoot ?? environment["ACCESSCTL_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
         // A replay never reads or moves the real run's anchor.
         reconciler.anchorPath = ledger != nil ? nil : (anchor ?? environment["ACCESSCTL_ANCHOR"].flatMap { $0.isEmpty ? nil : $0 }).map(absolutePath)
@@ -203,5 +204,14 @@ extension AccessCLI {
         } catch {
             throw CommandFailure("cannot prepare the replay folder \(folder): \(error.localizedDescription)")
         }
+    }
+}
+
+extension ReconcileCommand {
+    /// Every event of the log after the run: read from the checkpoint, the lines before it
+    /// are read again from disk (the report shows the whole log).
+    func reportedEvents(_ input: Reconciler.Input, _ outcome: Reconciler.Outcome, _ store: LedgerStore) -> [AuditEvent] {
+        if input.log.isWhole { return input.log.events + outcome.events }
+        return (try? store.readLog().events) ?? (input.log.events + outcome.events)
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import AccessFormats
+import AccessModel
+import AccessPolicy
+
+/// A verified prefix of the audit log, kept in the cache outside the repository: its length
+/// in bytes, its last line, and the history that replaying it gives. A run whose log still
+/// holds exactly that last line at that length reads and checks only the lines after it.
+///
+/// The key is the last line itself (its hash chains to every line before): a checkpoint whose
+/// line is not in the log at its length is ignored, and the whole log is read and checked.
+/// A damaged or unreadable checkpoint file is ignored the same way; it is never an error.
+package struct AuditCheckpoint: Sendable {
+    /// Bytes of the log the checkpoint covers (complete lines only).
+    package var length: Int
+    /// The covered prefix's last event.
+    package var last: AuditEvent
+    /// The history of the covered prefix.
+    package var history: AuditHistory
+
+    package init(length: Int, last: AuditEvent, history: AuditHistory) {
+        self.length = length
+        self.last = last
+        self.history = history
+    }
+
+    static let magic = "accessctl-audit-checkpoint 1"
+
+    /// The file's bytes: a header with the SHA-256 of the body, then the body. Nil when a
+    /// value holds a tab or newline, which the line format cannot carry (no checkpoint then).
+    package var encoded: [UInt8]? {
+        var body: [String] = [String(length), last.line]
+        func add(_ fields: String...) -> Bool {
+            guard fields.allSatisfy({ !$0.contains("\t") && !$0.contains("\n") && !$0.contains("\r") }) else { return false }
+            body.append(fields.joined(separator: "\t"))
+            return true
+        }
+        var ok = true
+        if let time = history.lastTime { ok = ok && add("T", time.description) }
+        for key in history.grants.keys.sorted() { ok = ok && add("G", key, CanonicalJSON.encode(history.grants[key]!.json)) }
+        for request in history.ended.keys.sorted() {
+            let end = history.ended[request]!
+            ok = ok && add("E", request, end.cause.rawValue, end.time.description)
+        }
+        for identity in history.logged.sorted() { ok = ok && add("L", identity) }
+        for request in history.specDigests.keys.sorted() { ok = ok && add("D", request, history.specDigests[request]!) }
+        for key in history.firstSeen.keys.sorted() { ok = ok && add("S", key, history.firstSeen[key]!.description) }
+        for digest in history.trustedConfigurations { ok = ok && add("C", digest) }
+        guard ok else { return nil }
+        let bodyBytes = Array((body.joined(separator: "\n") + "\n").utf8)
+        return Array("\(Self.magic)\n\(SHA256.hex(bodyBytes))\n".utf8) + bodyBytes
+    }
+
+    /// Reads a checkpoint file's bytes; nil when they are not a whole, intact checkpoint.
+    package static func decode(_ bytes: [UInt8]) -> AuditCheckpoint? {
+        let newline = UInt8(ascii: "\n")
+        guard let first = bytes.firstIndex(of: newline), let second = bytes[(first + 1)...].firstIndex(of: newline),
+            String(decoding: bytes[..<first], as: UTF8.self) == magic
+        else { return nil }
+        let body = bytes[(second + 1)...]
+        guard String(decoding: bytes[(first + 1)..<second], as: UTF8.self) == SHA256.hex(body) else { return nil }
+        var lines = body.split(separator: newline, omittingEmptySubsequences: false)
+        guard lines.last?.isEmpty == true else { return nil }
+        lines.removeLast()
+        guard lines.count >= 2, let length = Int(String(decoding: lines[0], as: UTF8.self)), length > 0 else { return nil }
+        let last: AuditEvent
+        do {
+            guard case .success(let event) = AuditEvent.decode(try JSONParser.parse(bytes: Array(lines[1]), file: "checkpoint").json),
+                event.line.utf8.elementsEqual(lines[1]), event.hash == event.computedHash
+            else { return nil }
+            last = event
+        } catch {
+            return nil
+        }
+        var history = AuditHistory()
+        for line in lines.dropFirst(2) {
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            switch (fields.first, fields.count) {
+            case ("T", 2):
+                guard let time = Timestamp(rfc3339: fields[1]) else { return nil }
+                history.lastTime = time
+            case ("G", 3):
+                guard let json = try? JSONParser.parse(bytes: Array(fields[2].utf8), file: "checkpoint").json, let grant = GrantRecord(json: json) else { return nil }
+                history.grants[fields[1]] = grant
+            case ("E", 4):
+                guard let cause = RemovalCause(rawValue: fields[2]), let time = Timestamp(rfc3339: fields[3]) else { return nil }
+                history.ended[fields[1]] = (cause, time)
+            case ("L", 2): history.logged.insert(fields[1])
+            case ("D", 3): history.specDigests[fields[1]] = fields[2]
+            case ("S", 3):
+                guard let time = Timestamp(rfc3339: fields[2]) else { return nil }
+                history.firstSeen[fields[1]] = time
+            case ("C", 2): history.trustedConfigurations.append(fields[1])
+            default: return nil
+            }
+        }
+        return AuditCheckpoint(length: length, last: last, history: history)
+    }
+}
