@@ -46,3 +46,19 @@ func hex2(_ b: UInt8) -> String {
 func hex4(_ v: UInt32) -> String {
     hex2(UInt8((v >> 8) & 0xFF)) + hex2(UInt8(v & 0xFF))
 }
+
+extension String {
+    /// Whether `needle`'s UTF-8 bytes occur in this string's: a byte search, where
+    /// Foundation's `contains` goes through CFString and costs a lot per manifest on Linux.
+    package func containsBytes(_ needle: String) -> Bool {
+        let hay = Array(utf8), pin = Array(needle.utf8)
+        guard !pin.isEmpty else { return true }
+        guard hay.count >= pin.count else { return false }
+        var i = 0
+        while i <= hay.count - pin.count {
+            if hay[i] == pin[0], hay[i..<(i + pin.count)].elementsEqual(pin) { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -68,7 +68,15 @@ package struct Node: Sendable, Equatable {
 extension String {
     /// Equal code point by code point. Swift's `==` treats canonically equivalent strings as
     /// equal (KELVIN SIGN equals K), which JSON and YAML parsers do not: keys compare exactly.
-    package func exactlyEquals(_ other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+    package func exactlyEquals(_ other: String) -> Bool {
+        // Compared as contiguous bytes: the generic `elementsEqual` walks an iterator, and key
+        // lookups do this for every member of every manifest.
+        guard utf8.count == other.utf8.count else { return false }
+        if let equal = utf8.withContiguousStorageIfAvailable({ a in other.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) } }) ?? nil {
+            return equal
+        }
+        return utf8.elementsEqual(other.utf8)
+    }
 
     /// The code points that are not ASCII, as `U+212A`, for messages about look-alike keys.
     package var nonASCIICodePoints: String {

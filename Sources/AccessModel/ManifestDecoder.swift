@@ -388,7 +388,7 @@ package enum ManifestDecoder {
             log.add(file, specDigest.location, "specDigest must be 'sha256:' and 64 hexadecimal digits")
         }
         let signature = d.string("signature", required: true)
-        if let signature, !signature.value.contains("-----BEGIN SSH SIGNATURE-----") || !signature.value.contains("-----END SSH SIGNATURE-----") {
+        if let signature, !signature.value.containsBytes("-----BEGIN SSH SIGNATURE-----") || !signature.value.containsBytes("-----END SSH SIGNATURE-----") {
             log.add(file, signature.location, "signature must be an SSH signature armor (-----BEGIN SSH SIGNATURE----- ... -----END SSH SIGNATURE-----)")
         }
         var terms: Terms?

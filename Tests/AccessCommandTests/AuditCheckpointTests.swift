@@ -1,0 +1,148 @@
+import Foundation
+import XCTest
+import AccessTestSupport
+
+@testable import AccessCore
+@testable import AccessFormats
+@testable import AccessLedger
+@testable import AccessModel
+@testable import AccessPolicy
+
+/// The audit checkpoint in the cache: later runs read only the lines after it, a checkpoint
+/// the log no longer holds (or one made from other bytes) is ignored, and runs with and
+/// without the cache give the same output and the same files.
+final class AuditCheckpointTests: ReconcileTestCase {
+    private var logPath: String { tree.root.appendingPathComponent(AuditLog.relativePath).path }
+    private var cache: String { tree.environment["ACCESSCTL_CACHE"]! }
+    private var store: LedgerStore { LedgerStore(root: tree.root.path, displayRoot: "tree").caching(in: cache) }
+
+    /// Runs a command on `root` without any cache, as a fresh CI checkout would.
+    private func runUncached(_ arguments: [String], root: URL? = nil) -> CommandResult {
+        let folder = (root ?? tree.root).deletingLastPathComponent().path
+        return AccessCLI(environment: ["ACCESSCTL_CACHE": "off"], currentDirectory: folder, clock: TestSupport.clock(for: arguments)).run(arguments)
+    }
+
+    /// Two runs, an approval and an expiry: a log of a dozen lines.
+    private func lifecycle() {
+        XCTAssertEqual(reconcile("2026-11-22T09:10:00Z").exitCode, 0)
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
+        XCTAssertEqual(reconcile("2026-11-22T10:00:00Z").exitCode, 0)
+    }
+
+    private func lines() throws -> [String] {
+        try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    private func writeLines(_ lines: [String]) throws {
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: logPath))
+    }
+
+    func testReconcileLeavesACheckpointAtTheHeadAndLaterReadsStartThere() throws {
+        lifecycle()
+        let checkpoint = try XCTUnwrap(store.readCheckpoint())
+        let whole = try AuditLog.parse(Array(try Data(contentsOf: URL(fileURLWithPath: logPath))))
+        XCTAssertEqual(checkpoint.last.line, whole.events.last?.line)
+        XCTAssertEqual(checkpoint.length, whole.completeLength)
+        XCTAssertEqual(checkpoint.encoded, whole.checkpoint()?.encoded, "the cached history is the whole log's")
+
+        let fromCheckpoint = try store.readLogFromCheckpoint()
+        XCTAssertEqual(fromCheckpoint.base?.last.seq, whole.count)
+        XCTAssertEqual(fromCheckpoint.events.count, 0, "nothing before the checkpoint is read again")
+        XCTAssertEqual(fromCheckpoint.head, whole.head)
+        XCTAssertEqual(fromCheckpoint.checkpoint()?.encoded, whole.checkpoint()?.encoded)
+    }
+
+    func testATamperedPrefixIsCaughtByAuditVerifyAndByReconcileWhenTheCheckpointLineChanged() throws {
+        lifecycle()
+        var edited = try lines()
+        let count = edited.count
+        XCTAssertGreaterThan(count, 4)
+        // An edit before the checkpoint's line that keeps its length: the cached run does not
+        // read it again (one that moves the checkpoint's line is caught at once), but `audit
+        // verify` checks every line.
+        edited[1] = edited[1].replacingOccurrences(of: "\"sam-debug\"", with: "\"sam-debux\"")
+        XCTAssertNotEqual(edited[1], try lines()[1])
+        try writeLines(edited)
+        XCTAssertEqual(try store.readLogFromCheckpoint().base?.last.seq, count)
+        let verify = tree.run(["audit", "verify", "--root", "tree"])
+        XCTAssertEqual(verify.exitCode, 1)
+        XCTAssertTrue(verify.standardError.hasPrefix("tree/audit/log.jsonl:2:1: error: the audit log's chain is broken at line 2: "), verify.standardError)
+        XCTAssertEqual(runUncached(["reconcile", "--root", "tree", "--now", "2026-11-22T10:05:00Z"]).exitCode, 1, "without the cache, reconcile checks every line")
+
+        // An edit of the checkpoint's own line: the checkpoint no longer matches, the whole
+        // log is read, and reconcile refuses at the first broken line.
+        var last = try lines()
+        last[count - 1] = last[count - 1].replacingOccurrences(of: "\"seq\":", with: "\"seq\": ")
+        try writeLines(last)
+        XCTAssertNil(try? store.readLogFromCheckpoint(), "the whole log is read and its broken line found")
+        let before = try Data(contentsOf: URL(fileURLWithPath: logPath))
+        let refused = reconcile("2026-11-22T10:05:00Z")
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.standardError.hasPrefix("tree/audit/log.jsonl:2:1: error: the audit log's chain is broken at line 2: "), refused.standardError)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: logPath)), before)
+    }
+
+    func testACheckpointFromOtherBytesOrDamagedIsIgnored() throws {
+        lifecycle()
+        let real = try XCTUnwrap(store.readCheckpoint())
+        // A checkpoint of the same length and seq whose line differs by one byte: the log does
+        // not hold it, so it is not used, and its forged history never shows.
+        var forgedLast = real.last
+        forgedLast.actor = (forgedLast.actor ?? "") + "x"
+        forgedLast.hash = forgedLast.computedHash
+        var forgedHistory = real.history
+        forgedHistory.grants = [:]
+        store.writeCheckpoint(AuditCheckpoint(length: real.length, last: forgedLast, history: forgedHistory))
+        let ignored = try store.readLogFromCheckpoint()
+        XCTAssertNil(ignored.base, "read whole")
+        XCTAssertEqual(ignored.checkpoint()?.encoded, real.encoded)
+        XCTAssertEqual(try XCTUnwrap(store.readCheckpoint()).encoded, real.encoded, "the whole read put the true checkpoint back")
+
+        // A damaged file (one byte changed in its history) fails its digest and is ignored.
+        var bytes = try XCTUnwrap(real.encoded)
+        let index = try XCTUnwrap(bytes.lastIndex(of: UInt8(ascii: "2")))
+        bytes[index] = UInt8(ascii: "3")
+        try Data(bytes).write(to: URL(fileURLWithPath: try XCTUnwrap(store.checkpointPath)))
+        XCTAssertNil(store.readCheckpoint())
+        XCTAssertNil(try store.readLogFromCheckpoint().base)
+        XCTAssertNil(AuditCheckpoint.decode(Array("accessctl-audit-checkpoint 1\n".utf8)))
+    }
+
+    func testRunsWithAndWithoutTheCacheAgreeByteForByte() throws {
+        let uncached = tree.root.deletingLastPathComponent().appendingPathComponent("uncached/tree")
+        try FileManager.default.createDirectory(at: uncached.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: tree.root, to: uncached)
+        func both(_ arguments: [String], _ step: String) {
+            let cached = tree.run(arguments)
+            let plain = runUncached(arguments, root: uncached)
+            XCTAssertEqual(cached.exitCode, plain.exitCode, step)
+            assertText(cached.standardOutput, plain.standardOutput, step)
+            assertText(cached.standardError, plain.standardError, step)
+        }
+        func sameFiles(_ step: String) throws {
+            for file in [AuditLog.relativePath, StateFile.relativePath, "state/outbox.jsonl"] {
+                XCTAssertEqual(try Data(contentsOf: tree.root.appendingPathComponent(file)), try Data(contentsOf: uncached.appendingPathComponent(file)), "\(file) after \(step)")
+            }
+        }
+        let reads: [[String]] = [
+            ["validate", "--root", "tree"], ["status", "--root", "tree"], ["status", "sam-debug", "--root", "tree"],
+            ["check", "sam", "read", "site:acme-prod", "--root", "tree"], ["audit", "verify", "--root", "tree"],
+        ]
+        for (step, now) in ["2026-11-22T09:10:00Z", "2026-11-22T10:00:00Z", "2026-11-22T11:30:00Z"].enumerated() {
+            if step == 1 {
+                decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
+                try FileManager.default.removeItem(at: uncached.appendingPathComponent("requests/sam-debug.yaml"))
+                try FileManager.default.copyItem(at: tree.root.appendingPathComponent("requests/sam-debug.yaml"), to: uncached.appendingPathComponent("requests/sam-debug.yaml"))
+            }
+            both(["plan", "--root", "tree", "--now", now], "plan at \(now)")
+            both(["reconcile", "--root", "tree", "--now", now], "reconcile at \(now)")
+            try sameFiles("reconcile at \(now)")
+            for arguments in reads { both(arguments + ["--now", now].filter { _ in arguments[0] != "audit" }, "\(arguments[0]) at \(now)") }
+            XCTAssertNotNil(store.readCheckpoint(), "the cached runs keep a checkpoint")
+            if step == 1 {
+                // Deleting the cache changes nothing either.
+                try FileManager.default.removeItem(atPath: cache)
+            }
+        }
+    }
+}
