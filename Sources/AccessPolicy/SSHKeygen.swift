@@ -50,12 +50,69 @@ package struct SSHKeygen: SignatureTool {
         guard !publicKeys.isEmpty else { return .unknownKey }
         let folder = try PrivateFolder()
         defer { folder.remove() }
-        // Exact principal names only, restricted to our namespace: never patterns.
-        let allowed = publicKeys.map { key in
-            let parts = key.split(separator: " ")
-            return "\"\(signer)\" namespaces=\"\(namespace)\" \(parts[0]) \(parts[1])\n"
+        try Data(Self.allowedSigners([(signer, publicKeys)], namespace: namespace).utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+        return try check(message, armor: armor, signer: signer, namespace: namespace, time: time, in: folder)
+    }
+
+    /// Verifies `jobs` with one private folder per worker, reused for every check it runs,
+    /// and one allowed-signers file per folder holding every signer's keys: a check then
+    /// writes only its signature. Each line names one principal exactly, and ssh-keygen's
+    /// `-I` picks that principal's lines, so a key counts only for its own signer. When one
+    /// signer comes with two different key lists, each job gets its own file instead.
+    package func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
+        var keys: [String: [String]] = [:]
+        var consistent = true
+        for job in jobs where Identifier.isValid(job.signer) && !job.publicKeys.isEmpty {
+            if let known = keys[job.signer], known != job.publicKeys { consistent = false }
+            keys[job.signer] = job.publicKeys
+        }
+        guard consistent else {
+            let verdicts = Parallel.map(jobs, workers: parallel) { job in
+                (try? verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)) ?? .bad("ssh-keygen could not run")
+            }
+            return SignatureJob.byRequest(jobs, verdicts)
+        }
+        let allowed = Self.allowedSigners(keys.keys.sorted().map { ($0, keys[$0]!) }, namespace: namespace)
+        let workers = max(1, min(parallel, jobs.count))
+        let chunks = (0..<workers).map { w in Array(stride(from: w, to: jobs.count, by: workers)) }
+        let results = Parallel.map(chunks, workers: workers) { indices -> [(Int, SignatureVerdict)] in
+            let folder: PrivateFolder
+            do {
+                folder = try PrivateFolder()
+                try Data(allowed.utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+            } catch {
+                return indices.map { ($0, .bad("ssh-keygen could not run: \(error)")) }
+            }
+            defer { folder.remove() }
+            return indices.map { i in
+                let job = jobs[i]
+                guard Identifier.isValid(job.signer) else { return (i, .bad("'\(job.signer)' is not a valid principal id")) }
+                guard !job.publicKeys.isEmpty else { return (i, .unknownKey) }
+                do {
+                    return (i, try check(job.message, armor: job.armor, signer: job.signer, namespace: namespace, time: time, in: folder))
+                } catch {
+                    return (i, .bad("ssh-keygen could not run: \(error)"))
+                }
+            }
+        }
+        var verdicts = [SignatureVerdict](repeating: .unknownKey, count: jobs.count)
+        for (i, verdict) in results.joined() { verdicts[i] = verdict }
+        return SignatureJob.byRequest(jobs, verdicts)
+    }
+
+    /// allowed_signers lines: exact principal names only, restricted to our namespace, never
+    /// patterns.
+    static func allowedSigners(_ signers: [(String, [String])], namespace: String) -> String {
+        signers.flatMap { signer, keys in
+            keys.map { key in
+                let parts = key.split(separator: " ")
+                return "\"\(signer)\" namespaces=\"\(namespace)\" \(parts[0]) \(parts[1])\n"
+            }
         }.joined()
-        try Data(allowed.utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+    }
+
+    /// One `ssh-keygen -Y verify` in `folder`, whose allowed_signers file is written.
+    private func check(_ message: [UInt8], armor: String, signer: String, namespace: String, time: Timestamp, in folder: PrivateFolder) throws -> SignatureVerdict {
         try Data(Self.normalizedArmor(armor).utf8).write(to: URL(fileURLWithPath: folder.path("signature")))
         let output = try ProcessRunner.run(
             executable,

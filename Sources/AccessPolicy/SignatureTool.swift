@@ -10,6 +10,9 @@ package protocol SignatureTool: Sendable {
     func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String
     /// Whether `armor` is `signer`'s signature of `message` with one of `publicKeys`, as of `time`.
     func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict
+    /// Verifies `jobs` with up to `parallel` at once, as of `time`, by request and decision
+    /// index. A job whose check could not run gets a `.bad` verdict saying so.
+    func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]]
 }
 
 /// Why a signature did not verify, or that it did.
@@ -31,6 +34,13 @@ package enum SignatureVerdict: Sendable, Equatable {
 
 /// One signature to verify, named by its request and decision index.
 package struct SignatureJob: Sendable {
+    /// Verdicts keyed by request and decision index, in the jobs' order.
+    package static func byRequest(_ jobs: [SignatureJob], _ verdicts: [SignatureVerdict]) -> [String: [Int: SignatureVerdict]] {
+        var out: [String: [Int: SignatureVerdict]] = [:]
+        for (job, verdict) in zip(jobs, verdicts) { out[job.request, default: [:]][job.index] = verdict }
+        return out
+    }
+
     package var request: String
     package var index: Int
     package var message: [UInt8]
@@ -54,8 +64,7 @@ extension SignatureTool {
         try sign(message, keyPath: keyPath, namespace: namespace, environment: nil)
     }
 
-    /// Verifies `jobs` with up to `parallel` at once, as of `time`. A job whose check could
-    /// not run gets a `.bad` verdict saying so.
+    /// Verifies `jobs` one `verify` call each, up to `parallel` at once.
     package func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
         let verdicts = Parallel.map(jobs, workers: parallel) { job -> SignatureVerdict in
             do {
@@ -64,8 +73,6 @@ extension SignatureTool {
                 return .bad("ssh-keygen could not run: \(error)")
             }
         }
-        var out: [String: [Int: SignatureVerdict]] = [:]
-        for (job, verdict) in zip(jobs, verdicts) { out[job.request, default: [:]][job.index] = verdict }
-        return out
+        return SignatureJob.byRequest(jobs, verdicts)
     }
 }

@@ -57,6 +57,39 @@ final class SSHKeygenTests: XCTestCase {
         XCTAssertEqual(try keygen.verify(message, armor: armor, signer: "jane,*", publicKeys: [pub], namespace: "accessctl", time: now), .bad("'jane,*' is not a valid principal id"))
     }
 
+    /// A batch shares one allowed-signers file per worker holding every signer's keys: a key
+    /// still counts only for its own principal, and each verdict is the one a single check gives.
+    func testABatchGivesEachJobTheVerdictOfASingleCheck() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let (janeKey, janePub) = try makeKey(["ed25519"], in: dir, name: "jane")
+        let (bobKey, bobPub) = try makeKey(["ed25519"], in: dir, name: "bob")
+        func job(_ i: Int, _ text: String, signedWith key: String, as signer: String, keys: [String]) throws -> SignatureJob {
+            let message = Array(text.utf8)
+            return SignatureJob(request: "r\(i % 3)", index: i, message: message, armor: try keygen.sign(message, keyPath: key, namespace: "accessctl"), signer: signer, publicKeys: keys)
+        }
+        var jobs = [
+            try job(0, "jane's", signedWith: janeKey, as: "jane", keys: [janePub]),
+            try job(1, "bob's", signedWith: bobKey, as: "bob", keys: [bobPub]),
+            // Bob's key, claimed as jane's: bob's line is in the shared file, but only for bob.
+            try job(2, "forged", signedWith: bobKey, as: "jane", keys: [janePub]),
+            try job(3, "no keys", signedWith: janeKey, as: "carol", keys: []),
+            try job(4, "pattern", signedWith: janeKey, as: "*", keys: [janePub]),
+        ]
+        jobs[0].message = Array("jane's, changed".utf8)
+        jobs.append(try job(5, "jane's again", signedWith: janeKey, as: "jane", keys: [janePub]))
+        let single = try jobs.map { try keygen.verify($0.message, armor: $0.armor, signer: $0.signer, publicKeys: $0.publicKeys, namespace: "accessctl", time: now) }
+        XCTAssertEqual(single.map { $0 == .good }, [false, true, false, false, false, true])
+        for parallel in [1, 2, 4] {
+            let batch = keygen.verifyAll(jobs, namespace: "accessctl", time: now, parallel: parallel)
+            XCTAssertEqual(jobs.map { batch[$0.request]?[$0.index] }, single, "\(parallel) at once")
+        }
+        // The same signer with two key lists: each job gets its own file, and the verdicts hold.
+        var mixed = jobs
+        mixed[5].publicKeys = [bobPub]
+        let separate = keygen.verifyAll(mixed, namespace: "accessctl", time: now, parallel: 2)
+        XCTAssertEqual(mixed.map { separate[$0.request]?[$0.index] == .good }, [false, true, false, false, false, false])
+    }
+
     func testIndentedArmorFromYAMLVerifies() throws {
         let dir = try TestSupport.temporaryDirectory(self)
         let (key, pub) = try makeKey(["ed25519"], in: dir, name: "jane")

@@ -15,6 +15,8 @@ work=${BENCH_DIR:-$(mktemp -d)}
 python3 -c 'import yaml; yaml.CSafeLoader' || { echo "PyYAML with its C loader is needed: pip install pyyaml" >&2; exit 1; }
 swift build -c release >&2
 bin=.build/release/accessctl
+# The table's runs start cold, without the cache; the incremental section below keeps one.
+export ACCESSCTL_CACHE=off
 
 # Seconds of one run of a command (wall clock), its output thrown away.
 seconds() { python3 - "$@" <<'PY'
@@ -70,9 +72,38 @@ for n in "${sizes[@]}"; do
     echo "| $n | $files | $cat_s | $py_s | $validate_s | $(ratio "$validate_s" "$cat_s") | $(ratio "$py_s" "$validate_s") | $plan_s | $reconcile_s | $reconcile_mb | $report_s | $pages | $floor_s | $(ratio "$report_s" "$floor_s") |"
 done
 
+# Runs after one changed request on the largest tree: the first reconcile leaves the audit
+# checkpoint in a cache (as a laptop's ~/.cache/accessctl, or a CI cache), then one pending
+# request's reason is edited and each command runs once, as a user runs it.
+last="$work/tree-${sizes[-1]}"
+cache="$work/cache"
+rm -rf "$cache" "$last/state" "$last/audit"
+ACCESSCTL_CACHE="$cache" "$bin" reconcile --root "$last" --now "$now" > /dev/null
+changed=$(grep -rL "decisions:" "$last/requests" | head -1)
+name=$(basename "$changed" .yaml)
+cp "$changed" "$work/changed.orig"
+sed -i 's/^  reason: \(.*\)$/  reason: \1 (edited)/' "$changed"
+requester=$(awk '/requester:/ {print $2}' "$changed")
+resource=$(sed -n 's/.*resources: \[\([^],]*\).*/\1/p' "$changed")
+plan_nc=$(seconds "$bin" plan --root "$last" --now "$now")
+plan_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" plan --root "$last" --now "$now")
+validate_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" validate --root "$last" --now "$now")
+check_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" check "$requester" read "$resource" --root "$last" --now "$now")
+status_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" status "$name" --root "$last" --now "$now")
+reconcile_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" reconcile --root "$last" --now "$now")
+rm -rf "$work/report-i"
+report_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" report --root "$last" --out "$work/report-i" --now "$now")
+cp "$work/changed.orig" "$changed"
+rm -rf "$last/state" "$last/audit" "$work/report-i" "$cache"
+echo
+echo "After one changed request ($name), ${sizes[-1]} requests, whole commands, seconds:"
+echo
+echo "| plan, no cache | plan | validate | check | status NAME | reconcile | report |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| $plan_nc | $plan_i | $validate_i | $check_i | $status_i | $reconcile_i | $report_i |"
+
 echo
 echo "Phases of one run in-process (accessctl bench run), largest tree:"
-last="$work/tree-${sizes[-1]}"
 "$bin" bench run --root "$last" --now "$now"
 echo "Signature checks one at a time:"
 "$bin" bench run --root "$last" --now "$now" --jobs 1 | grep 'verify signatures'
