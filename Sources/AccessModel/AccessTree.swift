@@ -24,6 +24,20 @@ package struct AccessTree: Sendable {
 
     package init(root: String) { self.root = root }
 
+    /// Adds the manifests of `fragment` (one file's, decoded apart) after this tree's. Only
+    /// `accessctl.yaml` at the root may hold Settings, so at most one fragment has them.
+    package mutating func join(_ fragment: AccessTree) {
+        if settings == nil { settings = fragment.settings }
+        principals += fragment.principals
+        teams += fragment.teams
+        roles += fragment.roles
+        resources += fragment.resources
+        policies += fragment.policies
+        bindings += fragment.bindings
+        requests += fragment.requests
+        configuration += fragment.configuration
+    }
+
     package var manifestCount: Int {
         (settings == nil ? 0 : 1) + principals.count + teams.count + roles.count + resources.count
             + policies.count + bindings.count + requests.count

@@ -33,30 +33,30 @@ package enum TreeLoader {
         }
         let files = source.manifests(displayRoot: displayRoot, log: log)
         tree.fileCount = files.count
-        let parsed = Parallel.map(files, workers: min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64)) { relative in
-            do throws(Diagnostic) {
-                return Swift.Result<Node, Diagnostic>.success(try source.parse(relative, display: join(displayRoot, relative)))
-            } catch {
-                return .failure(error)
-            }
-        }
-        for (relative, result) in zip(files, parsed) {
+        // Each file is read, parsed and decoded on its own, in parallel, into a fragment of
+        // the tree with its own diagnostics; the fragments are joined in file order, so the
+        // result and the messages' order are those of one file after another.
+        let decoded = Parallel.map(files, workers: min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64)) { relative -> (AccessTree, [Diagnostic]) in
             let display = join(displayRoot, relative)
-            let before = log.diagnostics.count
-            defer {
-                if log.diagnostics.count > before {
-                    tree.unreadableIDs.insert(((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
-                }
-            }
-            do {
-                let node = try result.get()
+            let log = DiagnosticCollector()
+            var fragment = AccessTree(root: "")
+            do throws(Diagnostic) {
+                let node = try source.parse(relative, display: display)
                 let fileName = (relative as NSString).lastPathComponent
                 ManifestDecoder.decode(
                     node, file: display, relative: relative, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
-                    atRoot: !relative.contains("/"), into: &tree, log: log)
+                    atRoot: !relative.contains("/"), into: &fragment, log: log)
             } catch {
                 log.add(error)
             }
+            return (fragment, log.diagnostics)
+        }
+        for (relative, (fragment, diagnostics)) in zip(files, decoded) {
+            if !diagnostics.isEmpty {
+                tree.unreadableIDs.insert(((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
+                for diagnostic in diagnostics { log.add(diagnostic) }
+            }
+            tree.join(fragment)
         }
         let templates = source.templates(displayRoot: displayRoot, log: log)
         tree.configuration += templates.map(\.configurationEntry)

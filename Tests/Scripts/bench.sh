@@ -54,6 +54,8 @@ for n in "${sizes[@]}"; do
     tree="$work/tree-$n"
     [ -d "$tree" ] || "$bin" bench generate --out "$tree" --requests "$n" --live 100 >&2
     files=$(find "$tree" -name '*.yaml' -not -path '*/.*' | wc -l)
+    # A tree never reconciled: validate and plan read no audit log.
+    rm -rf "$tree/state" "$tree/audit"
     sync
     cat_s=$(seconds bash -c "find '$tree' -name '*.yaml' -not -path '*/.*' -print0 | xargs -0 cat > /dev/null")
     py_s=$(seconds python3 Tests/Scripts/load_yaml.py "$tree")
@@ -79,7 +81,7 @@ last="$work/tree-${sizes[-1]}"
 cache="$work/cache"
 rm -rf "$cache" "$last/state" "$last/audit"
 ACCESSCTL_CACHE="$cache" "$bin" reconcile --root "$last" --now "$now" > /dev/null
-changed=$(grep -rL "decisions:" "$last/requests" | head -1)
+changed=$(grep -rL "decisions:" "$last/requests" | head -1 || true)
 name=$(basename "$changed" .yaml)
 cp "$changed" "$work/changed.orig"
 sed -i 's/^  reason: \(.*\)$/  reason: \1 (edited)/' "$changed"
