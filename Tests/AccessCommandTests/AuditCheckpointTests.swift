@@ -137,7 +137,11 @@ final class AuditCheckpointTests: ReconcileTestCase {
             both(["plan", "--root", "tree", "--now", now], "plan at \(now)")
             both(["reconcile", "--root", "tree", "--now", now], "reconcile at \(now)")
             try sameFiles("reconcile at \(now)")
-            for arguments in reads { both(arguments + ["--now", now].filter { _ in arguments[0] != "audit" }, "\(arguments[0]) at \(now)") }
+            for arguments in reads {
+                let time = arguments[0] == "audit" ? [] : [arguments[0] == "check" ? "--at" : "--now", now]
+                both(arguments + time, "\(arguments[0]) at \(now)")
+                XCTAssertNotEqual(tree.run(arguments + time).exitCode, 64, "\(arguments) is a valid command line")
+            }
             XCTAssertNotNil(store.readCheckpoint(), "the cached runs keep a checkpoint")
             if step == 1 {
                 // Deleting the cache changes nothing either.

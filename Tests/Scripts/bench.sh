@@ -90,7 +90,7 @@ resource=$(sed -n 's/.*resources: \[\([^],]*\).*/\1/p' "$changed")
 plan_nc=$(seconds "$bin" plan --root "$last" --now "$now")
 plan_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" plan --root "$last" --now "$now")
 validate_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" validate --root "$last" --now "$now")
-check_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" check "$requester" read "$resource" --root "$last" --now "$now")
+check_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" check "$requester" read "$resource" --root "$last" --at "$now")
 status_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" status "$name" --root "$last" --now "$now")
 reconcile_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" reconcile --root "$last" --now "$now")
 rm -rf "$work/report-i"
