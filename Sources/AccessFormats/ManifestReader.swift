@@ -28,13 +28,8 @@ package enum ManifestReader {
 
     /// Reads and parses the file at `path`; `display` is the name used in errors.
     package static func read(path: String, display: String) throws(Diagnostic) -> Node {
-        try parse(bytes: bytes(path: path, display: display), file: display)
-    }
-
-    /// The bytes of the manifest at `path`, within the input limits; `display` names it in errors.
-    package static func bytes(path: String, display: String) throws(Diagnostic) -> [UInt8] {
         switch readFile(path: path, limit: maximumFileSize) {
-        case .bytes(let bytes): return bytes
+        case .bytes(let bytes): return try parse(bytes: bytes, file: display)
         case .notRegular: throw Diagnostic(file: display, message: "not a regular file (a folder, device, FIFO or socket); it is not read")
         case .tooLarge(let size): throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes); it is not read")
         case .unreadable: throw Diagnostic(file: display, message: "cannot read the file")

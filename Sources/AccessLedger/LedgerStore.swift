@@ -66,7 +66,10 @@ package struct LedgerStore: Sendable {
     /// ledger's absolute path, so trees never share one.
     package func caching(in cache: String?) -> LedgerStore {
         var store = self
-        store.checkpointPath = cache.map { ManifestCache.path(in: $0, for: root, "audit-checkpoint") }
+        store.checkpointPath = cache.map { folder in
+            let absolute = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+            return TreeLoader.join(TreeLoader.join(folder, String(SHA256.hex(absolute).prefix(16))), "audit-checkpoint")
+        }
         return store
     }
 

@@ -90,7 +90,7 @@ package struct Reconciler: Sendable {
     /// Reads the tree, the state file and the audit log, and checks they fit together.
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
         var input = try readRecords()
-        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot, cache: cacheFolder)
+        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         let configuration = try configurationView(loaded.tree, history: input.history)
         var verified = VerifiedTree(tree: configuration.tree, diagnostics: loaded.diagnostics + configuration.diagnostics, statuses: [:])
         verified.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)

@@ -20,13 +20,12 @@ package enum TreeLoader {
     /// Reads and decodes the tree at `root` without checking it as a whole (AccessPolicy's
     /// `load` adds the checks); `displayRoot` prefixes file names in messages. Nil when
     /// there is no tree at `root` (said in `log`).
-    package static func read(root: String, displayRoot: String, log: DiagnosticCollector, cache: String? = nil) -> AccessTree? {
-        read(FileSystemTreeSource(root: root), displayRoot: displayRoot, log: log, cache: cache)
+    package static func read(root: String, displayRoot: String, log: DiagnosticCollector) -> AccessTree? {
+        read(FileSystemTreeSource(root: root), displayRoot: displayRoot, log: log)
     }
 
-    /// Reads and decodes the tree that `source` holds. With `cache` (a file), requests whose
-    /// bytes, path and name are unchanged since a run that cached them are not parsed again.
-    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector, cache: String? = nil) -> AccessTree? {
+    /// Reads and decodes the tree that `source` holds.
+    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector) -> AccessTree? {
         var tree = AccessTree(root: source.root)
         guard source.exists else {
             log.add(displayRoot, .whole, "the access tree '\(displayRoot)' does not exist or is not a folder")
@@ -37,22 +36,12 @@ package enum TreeLoader {
         // Each file is read, parsed and decoded on its own, in parallel, into a fragment of
         // the tree with its own diagnostics; the fragments are joined in file order, so the
         // result and the messages' order are those of one file after another.
-        let cached = cache.map { ManifestCache.read(path: $0) }
-        let decoded = Parallel.map(files, workers: min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64)) { relative -> Decoded in
+        let decoded = Parallel.map(files, workers: min(ProcessInfo.processInfo.activeProcessorCount, files.count / 64)) { relative -> (AccessTree, [Diagnostic]) in
             let display = join(displayRoot, relative)
             let log = DiagnosticCollector()
             var fragment = AccessTree(root: "")
-            var key: String?
             do throws(Diagnostic) {
-                let bytes = try source.bytes(relative, display: display)
-                if cached != nil {
-                    key = ManifestCache.key(display: display, relative: relative, bytes: bytes)
-                    if let request = cached?.entries[key!] {
-                        fragment.requests = [request]
-                        return Decoded(fragment: fragment, diagnostics: [], key: key, reused: true)
-                    }
-                }
-                let node = try ManifestReader.parse(bytes: bytes, file: display)
+                let node = try source.parse(relative, display: display)
                 let fileName = (relative as NSString).lastPathComponent
                 ManifestDecoder.decode(
                     node, file: display, relative: relative, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
@@ -60,23 +49,14 @@ package enum TreeLoader {
             } catch {
                 log.add(error)
             }
-            // Only a request that decoded cleanly is kept: a file with problems is read again,
-            // so its messages are given again.
-            let clean = log.diagnostics.isEmpty && fragment.requests.count == 1 && fragment.manifestCount == 1 && fragment.configuration.isEmpty
-            return Decoded(fragment: fragment, diagnostics: log.diagnostics, key: clean ? key : nil, reused: false)
+            return (fragment, log.diagnostics)
         }
-        var kept = ManifestCache()
-        for (relative, file) in zip(files, decoded) {
-            if !file.diagnostics.isEmpty {
+        for (relative, (fragment, diagnostics)) in zip(files, decoded) {
+            if !diagnostics.isEmpty {
                 tree.unreadableIDs.insert(((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
-                for diagnostic in file.diagnostics { log.add(diagnostic) }
+                for diagnostic in diagnostics { log.add(diagnostic) }
             }
-            if let key = file.key { kept.entries[key] = file.fragment.requests[0] }
-            tree.join(file.fragment)
-        }
-        // Written only when it changed: the requests of this run, no more, no fewer.
-        if let cache, decoded.contains(where: { $0.key != nil && !$0.reused }) || kept.entries.count != cached?.entries.count {
-            kept.write(path: cache)
+            tree.join(fragment)
         }
         let templates = source.templates(displayRoot: displayRoot, log: log)
         tree.configuration += templates.map(\.configurationEntry)
@@ -99,12 +79,4 @@ package enum TreeLoader {
     }
 
     package static func join(_ a: String, _ b: String) -> String { Paths.join(a, b) }
-
-    /// One file's part of the tree, its problems, and its cache key when it is cacheable.
-    struct Decoded: Sendable {
-        var fragment: AccessTree
-        var diagnostics: [Diagnostic]
-        var key: String?
-        var reused: Bool
-    }
 }

@@ -1,13 +1,6 @@
 import Foundation
 import AccessFormats
 
-extension TreeSource {
-    /// One manifest, parsed; `display` names it in errors.
-    package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
-        try ManifestReader.parse(bytes: bytes(relative, display: display), file: display)
-    }
-}
-
 /// Where the manifests of a tree come from: the file system in production, memory in
 /// logic tests, so loading and everything after it can be tested without a disk.
 package protocol TreeSource: Sendable {
@@ -17,8 +10,8 @@ package protocol TreeSource: Sendable {
     var exists: Bool { get }
     /// Relative paths of every manifest, sorted; problems with entries go to `log`.
     func manifests(displayRoot: String, log: DiagnosticCollector) -> [String]
-    /// One manifest's bytes, within the input limits; `display` names it in errors.
-    func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8]
+    /// One manifest, parsed; `display` names it in errors.
+    func parse(_ relative: String, display: String) throws(Diagnostic) -> Node
     /// The files of the `templates/` folder at the root, by name; problems go to `log`.
     func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile]
 }
@@ -33,8 +26,8 @@ package struct FileSystemTreeSource: TreeSource {
 
     package var exists: Bool { isFolder(root) }
 
-    package func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8] {
-        try ManifestReader.bytes(path: TreeLoader.join(root, relative), display: display)
+    package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
+        try ManifestReader.read(path: TreeLoader.join(root, relative), display: display)
     }
 
     /// Relative paths of all manifests, sorted; refuses symlinks that leave the root.
@@ -134,8 +127,8 @@ package struct InMemoryTreeSource: TreeSource {
         }.sorted()
     }
 
-    package func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8] {
-        files[relative] ?? []
+    package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
+        try ManifestReader.parse(bytes: files[relative] ?? [], file: display)
     }
 
     package func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile] {

@@ -24,10 +24,9 @@ package struct VerifiedTree: Sendable {
     /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
     /// ssh-keygen processes at once.
     package static func load(
-        root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism, observed: [String: Timestamp] = [:],
-        cache: String? = nil
+        root: String, displayRoot: String, now: Timestamp, keygen: any SignatureTool, parallel: Int = defaultParallelism, observed: [String: Timestamp] = [:]
     ) -> VerifiedTree {
-        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot, cache: cache)
+        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         result.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: observed)
         return result

@@ -77,7 +77,7 @@ extension AccessCLI {
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
         let history = history(command.root)
-        let raw = TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder)
+        let raw = TreeLoader.load(root: root.path, displayRoot: root.display)
         let loaded = effective(raw, root: command.root, now: clock, history: history)
         let tree = loaded.tree
         if !tree.principals.contains(where: { $0.id == principal }), raw.tree.principals.contains(where: { $0.id == principal }) {

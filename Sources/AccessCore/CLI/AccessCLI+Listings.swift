@@ -29,7 +29,7 @@ struct WhoCanCommand: Command {
         let root = cli.root(root)
         let clock = cli.now(nil)
         let history = cli.history(self.root)
-        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cli.cacheFolder), root: self.root, now: clock, history: history).tree
+        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: clock, history: history).tree
         guard let ref = ResourceRef(resource), tree.resources.contains(where: { $0.ref == ref }) else {
             throw cli.unknown("resource", resource, tree.resources.map(\.ref.description))
         }
@@ -60,7 +60,7 @@ struct AccessCommand: Command {
         let root = cli.root(root)
         let clock = cli.now(nil)
         let history = cli.history(self.root)
-        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cli.cacheFolder), root: self.root, now: clock, history: history).tree
+        let tree = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: clock, history: history).tree
         guard tree.principals.contains(where: { $0.id == principal }) else {
             throw cli.unknown("principal", principal, tree.principals.map(\.id))
         }

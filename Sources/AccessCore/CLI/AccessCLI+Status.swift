@@ -41,7 +41,7 @@ extension AccessCLI {
         let now = now(command.now)
         let history = history(command.root)
         // The states every other view reads: under the trusted configuration while a change waits.
-        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder), root: command.root, now: now, history: history)
+        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: command.root, now: now, history: history)
         guard let settings = loaded.tree.settings else {
             return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
         }

@@ -154,7 +154,7 @@ extension AccessCLI {
     /// The tree's configuration as read (errors refuse: nobody should sign a broken configuration).
     func configurationTree(_ given: String?) throws -> (AccessTree, LedgerStore) {
         let root = root(given)
-        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder)
+        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         if loaded.diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(loaded.diagnostics.filter { $0.severity == .error }) }
         return (loaded.tree, store(given))
     }

@@ -135,7 +135,7 @@ extension AccessCLI {
         let clock = now(nil)
         let at = o.at ?? clock
         let root = root(o.root)
-        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder)
+        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let (request, file) = try requestNamed(o.file, in: loaded, root: root)
         guard let settings = loaded.tree.settings else { throw DiagnosticList(loaded.diagnostics.filter { $0.file.hasSuffix(ManifestDecoder.settingsFileName) }) }
         let duration = try o.durationText.map { try self.duration($0, settings: settings) }

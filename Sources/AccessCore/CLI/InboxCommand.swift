@@ -33,7 +33,7 @@ extension AccessCLI {
         let root = root(given)
         let now = now(given_now)
         let history = history(given)
-        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder), root: given, now: now, history: history)
+        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: given, now: now, history: history)
         guard let settings = loaded.tree.settings else { return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics)) }
         guard loaded.tree.principals.contains(where: { $0.id == principal }) else {
             throw unknown("principal", principal, loaded.tree.principals.map(\.id))

@@ -34,7 +34,7 @@ struct NotifyCommand: Command {
         let store = cli.store(self.root)
         let history = cli.history(self.root)
         // Trusted settings only: an unsigned change cannot redirect mail or the webhook.
-        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cli.cacheFolder), root: self.root, now: now, history: history)
+        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: now, history: history)
         guard var settings = loaded.tree.settings else { return CommandResult(exitCode: ExitCode.failure, standardError: cli.render(loaded.diagnostics)) }
         if let sendmail { settings.notifications.sendmail = sendmail.split(separator: " ").map(String.init) }
         let lock: FileLock

@@ -34,7 +34,7 @@ struct ReportCommand: Command {
         let now = cli.now(now)
         let (events, problem) = cli.reportEvents(cli.store(self.root))
         let history = AuditHistory(events)
-        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display, cache: cli.cacheFolder), root: self.root, now: now, history: history)
+        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: now, history: history)
         var verified = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         verified.verify(now: now, keygen: cli.signatures, displayRoot: root.display, observed: history.firstSeen)
         var errors = cli.render(verified.diagnostics)

@@ -128,7 +128,7 @@ extension AccessCLI {
     ) throws -> CommandResult {
         let root = root(given)
         let requestedAt = at ?? now(nil)
-        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder)
+        let loaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let (fields, folder, defaultName) = try make(loaded.tree, requestedAt, root.display)
         var name = givenName ?? defaultName
         if givenName == nil {
@@ -162,7 +162,7 @@ extension AccessCLI {
             throw CommandFailure("cannot write \(relative): \(error.localizedDescription)")
         }
         let display = TreeLoader.join(root.display, relative)
-        let reloaded = TreeLoader.load(root: root.path, displayRoot: root.display, cache: cacheFolder)
+        let reloaded = TreeLoader.load(root: root.path, displayRoot: root.display)
         let problems = reloaded.diagnostics.filter { $0.file == display }
         if !problems.isEmpty {
             let rendered = render(problems)

@@ -40,7 +40,7 @@ struct ValidateCommand: Command {
 
     func runPlain(_ cli: AccessCLI) -> CommandResult {
         let root = cli.root(root)
-        let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: cli.history(self.root).firstSeen, cache: cli.cacheFolder)
+        let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: cli.history(self.root).firstSeen)
         let problems = result.diagnostics
         let errors = problems.filter { $0.severity == .error }.count
         let warnings = problems.count - errors
