@@ -90,11 +90,15 @@ package struct LedgerStore: Sendable {
         try? AtomicFile.write(bytes, to: checkpointPath)
     }
 
-    /// Appends `events` (already chained after the log's head) in one write, then flushes to
-    /// disk. A partial tail left by an interrupted run is cut off first; it was never
-    /// committed. `stopAfter` writes only that many bytes: the crash tests use it to leave
-    /// the torn line a crash in the middle of the write would.
-    package func append(_ events: [AuditEvent], replacingFrom offset: Int, stopAfter: Int? = nil) throws {
+    /// Appends `events` (already chained after the log's head), then flushes to disk, and
+    /// returns how many bytes it wrote. The lines are encoded and written a megabyte at a
+    /// time: a first run appends hundreds of thousands of events, and holding all their text
+    /// at once (twice, as text and as bytes) was most of its memory peak. A partial tail left
+    /// by an interrupted run is cut off first; it was never committed. `stopAfter` writes
+    /// only that many bytes: the crash tests use it to leave the torn line a crash in the
+    /// middle of the write would.
+    @discardableResult
+    package func append(_ events: [AuditEvent], replacingFrom offset: Int, stopAfter: Int? = nil) throws -> Int {
         try FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: logPath) {
             guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
@@ -105,10 +109,28 @@ package struct LedgerStore: Sendable {
         defer { try? handle.close() }
         try handle.truncate(atOffset: UInt64(offset))
         try handle.seek(toOffset: UInt64(offset))
-        let bytes = Data(events.map { $0.line + "\n" }.joined().utf8)
-        try handle.write(contentsOf: stopAfter.map { bytes.prefix($0) } ?? bytes)
+        let limit = stopAfter ?? Int.max
+        var written = 0
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.appendChunk + 4096)
+        func flush() throws {
+            let part = buffer.prefix(limit - written)
+            if !part.isEmpty { try handle.write(contentsOf: Data(part)) }
+            written += part.count
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for event in events where written < limit {
+            buffer += event.line.utf8
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= Self.appendChunk { try flush() }
+        }
+        if written < limit { try flush() }
         try handle.synchronize()
+        return written
     }
+
+    /// Bytes of log lines gathered before each write.
+    static let appendChunk = 1 << 20
 
     /// Replaces the state file atomically, unless it already holds exactly these bytes.
     package func write(_ state: StateFile) throws {

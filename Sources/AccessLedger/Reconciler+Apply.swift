@@ -65,13 +65,14 @@ extension Reconciler {
         }
         store.removeLeftoverTemporaryFiles()
         reach(.beforeAppend)
+        var appended = 0
         if !events.isEmpty || !input.log.partialTail.isEmpty {
             if observer?.tearsAppend == true {
                 let length = events.map { $0.line.utf8.count + 1 }.reduce(0, +)
                 try store.append(events, replacingFrom: input.log.completeLength, stopAfter: length / 2)
                 reach(.midAppend)
             }
-            try store.append(events, replacingFrom: input.log.completeLength)
+            appended = try store.append(events, replacingFrom: input.log.completeLength)
         }
         reach(.afterAppend)
         let state = StateFile(lastRun: now, auditSeq: previous?.seq ?? 0, auditHash: previous?.hash ?? AuditEvent.genesis, grants: Array(grants.values))
@@ -85,8 +86,7 @@ extension Reconciler {
         if store.checkpointPath != nil, let last = previous {
             var history = input.log.history
             for event in events { history.apply(event) }
-            let length = input.log.completeLength + events.map { $0.line.utf8.count + 1 }.reduce(0, +)
-            store.writeCheckpoint(AuditCheckpoint(length: length, last: last, history: history))
+            store.writeCheckpoint(AuditCheckpoint(length: input.log.completeLength + appended, last: last, history: history))
         }
         return Outcome(applied: applied, failed: failed, events: events, state: state)
     }

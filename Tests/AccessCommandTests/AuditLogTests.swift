@@ -86,6 +86,34 @@ final class AuditLogTests: XCTestCase {
         }
     }
 
+    /// The append writes a megabyte at a time: the file holds exactly the lines a single write
+    /// of all of them would, and a write stopped after N bytes leaves exactly N of them.
+    func testAppendingInChunksWritesTheSameBytes() throws {
+        var events: [AuditEvent] = []
+        for k in 0..<6000 {
+            var event = AuditEvent(
+                time: Timestamp(seconds: 1_790_000_000 + Int64(k)), event: "request.submitted", request: "r\(k)", principal: "p\(k % 7)", resources: ["site:s\(k)"],
+                details: [("reason", .string(String(repeating: "x", count: k % 300)))])
+            event.chain(after: events.last)
+            events.append(event)
+        }
+        let expected = Array(events.map { $0.line + "\n" }.joined().utf8)
+        XCTAssertGreaterThan(expected.count, 2 * LedgerStore.appendChunk, "the lines span several chunks")
+        let folder = try TestSupport.temporaryDirectory(self)
+        let store = LedgerStore(root: folder.path, displayRoot: "")
+        XCTAssertEqual(try store.append(events, replacingFrom: 0), expected.count)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: store.logPath))), expected)
+        XCTAssertEqual(try AuditLog.parse(expected).count, 6000)
+        // Stopped inside the second chunk, as the crash tests tear an append.
+        let stop = LedgerStore.appendChunk + 12345
+        XCTAssertEqual(try store.append(events, replacingFrom: 0, stopAfter: stop), stop)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: store.logPath))), Array(expected.prefix(stop)))
+        // Appending after a torn tail replaces it.
+        let head = events.prefix(10).map { $0.line.utf8.count + 1 }.reduce(0, +)
+        XCTAssertEqual(try store.append(Array(events.dropFirst(10)), replacingFrom: head), expected.count - head)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: store.logPath))), expected)
+    }
+
     func testEditedLineMessageInFull() throws {
         var edited = lines
         edited[16] = edited[16].replacingOccurrences(of: "\"site:s16\"", with: "\"site:s99\"")
