@@ -96,19 +96,27 @@ package struct AuditLog: Sendable {
     /// Checks only the lines after `checkpoint`, when the log still holds the checkpoint's
     /// last line where it ended; nil when it does not (the caller reads the whole log).
     /// Lines before it are not checked again: `audit verify` and a run without the cache do.
-    package static func parse(_ bytes: [UInt8], from checkpoint: AuditCheckpoint) throws(Problem) -> AuditLog? {
-        let end = checkpoint.length
-        guard end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\n") else { return nil }
-        let lineStart = (bytes[..<(end - 1)].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        guard checkpoint.last.line.utf8.elementsEqual(bytes[lineStart..<(end - 1)]) else { return nil }
-        return try parse(bytes, after: checkpoint)
+    /// `bytes` may start at file offset `offset`, at or before the newline that ends the line
+    /// before the checkpoint's: the lines before it are then not even read.
+    package static func parse(_ bytes: [UInt8], from checkpoint: AuditCheckpoint, offset: Int = 0) throws(Problem) -> AuditLog? {
+        let end = checkpoint.length - offset
+        let line = Array(checkpoint.last.line.utf8)
+        let lineStart = end - 1 - line.count
+        guard lineStart >= 0, end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\n"), bytes[lineStart..<(end - 1)].elementsEqual(line) else { return nil }
+        // The line must begin the file or follow a newline: not end a longer one.
+        if lineStart > 0 {
+            guard bytes[lineStart - 1] == UInt8(ascii: "\n") else { return nil }
+        } else if offset > 0 {
+            return nil
+        }
+        return try parse(bytes, after: checkpoint, offset: offset)
     }
 
-    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?) throws(Problem) -> AuditLog {
+    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?, offset: Int = 0) throws(Problem) -> AuditLog {
         var log = AuditLog()
         log.base = checkpoint
         log.completeLength = checkpoint?.length ?? 0
-        var start = checkpoint?.length ?? 0
+        var start = (checkpoint?.length ?? 0) - offset
         var number = checkpoint?.last.seq ?? 0
         var previous = checkpoint?.last
         while start < bytes.count {
@@ -119,7 +127,7 @@ package struct AuditLog: Sendable {
             number += 1
             let lineBytes = Array(bytes[start..<end])
             start = end + 1
-            log.completeLength = start
+            log.completeLength = start + offset
             let event = try check(lineBytes, number: number, after: previous)
             log.events.append(event)
             previous = event

@@ -54,9 +54,18 @@ package struct LedgerStore: Sendable {
     /// The audit log, checked from the cached checkpoint when the log still holds it (only
     /// the lines after it are read and checked), else whole (see `readLog()`).
     package func readLogFromCheckpoint() throws(AuditLog.Problem) -> AuditLog {
-        guard let checkpoint = readCheckpoint(), FileManager.default.fileExists(atPath: logPath) else { return try readLog() }
-        guard let data = FileManager.default.contents(atPath: logPath) else { throw AuditLog.Problem("cannot read the audit log", line: 1) }
-        guard let log = try AuditLog.parse([UInt8](data), from: checkpoint) else { return try readLog() }
+        guard let checkpoint = readCheckpoint(), let handle = FileHandle(forReadingAtPath: logPath) else { return try readLog() }
+        // Only from the newline before the checkpoint's line: the lines before are not read.
+        let offset = max(0, checkpoint.length - checkpoint.last.line.utf8.count - 2)
+        let tail: Data
+        do {
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(offset))
+            tail = try handle.readToEnd() ?? Data()
+        } catch {
+            throw AuditLog.Problem("cannot read the audit log", line: 1)
+        }
+        guard let log = try AuditLog.parse([UInt8](tail), from: checkpoint, offset: offset) else { return try readLog() }
         // Many lines since the checkpoint: move it forward, so the next run reads fewer.
         if log.events.count >= Self.checkpointStep, let moved = log.checkpoint() { writeCheckpoint(moved) }
         return log

@@ -108,6 +108,26 @@ final class AuditCheckpointTests: ReconcileTestCase {
         XCTAssertNil(AuditCheckpoint.decode(Array("accessctl-audit-checkpoint 1\n".utf8)))
     }
 
+    /// The checkpoint's line must be a whole line at the checkpoint's length, whether the log
+    /// is read from its start or only from the newline before that line.
+    func testTheCheckpointLineMustBeAWholeLineAtItsLength() throws {
+        lifecycle()
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: logPath)))
+        let checkpoint = try XCTUnwrap(store.readCheckpoint())
+        let line = Array(checkpoint.last.line.utf8)
+        let offset = checkpoint.length - line.count - 2
+        XCTAssertEqual(try AuditLog.parse(bytes, from: checkpoint)?.count, checkpoint.last.seq)
+        XCTAssertEqual(try AuditLog.parse(Array(bytes[offset...]), from: checkpoint, offset: offset)?.count, checkpoint.last.seq)
+        // The same line as the end of a longer one (one byte put before it): not the checkpoint.
+        var longer = checkpoint
+        longer.length += 1
+        let glued = Array(bytes[..<(checkpoint.length - line.count - 1)]) + [UInt8(ascii: "x")] + line + [UInt8(ascii: "\n")]
+        XCTAssertNil(try AuditLog.parse(glued, from: longer))
+        XCTAssertNil(try AuditLog.parse(Array(glued[(offset + 1)...]), from: longer, offset: offset + 1))
+        // A log cut before the checkpoint's end.
+        XCTAssertNil(try AuditLog.parse(Array(bytes.dropLast()), from: checkpoint))
+    }
+
     func testRunsWithAndWithoutTheCacheAgreeByteForByte() throws {
         let uncached = tree.root.deletingLastPathComponent().appendingPathComponent("uncached/tree")
         try FileManager.default.createDirectory(at: uncached.deletingLastPathComponent(), withIntermediateDirectories: true)
