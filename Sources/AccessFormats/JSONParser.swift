@@ -77,7 +77,7 @@ package struct JSONParser {
         defer { depth -= 1 }
         pos += 1
         var entries: [Node.Entry] = []
-        var seen: [[UInt8]: SourceLocation] = [:]
+        var seen = SeenKeys()
         skipSpace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
             pos += 1
@@ -91,10 +91,9 @@ package struct JSONParser {
             let keyOffset = pos
             let key = try parseString()
             let keyLocation = source.location(of: keyOffset)
-            if let first = seen[Array(key.utf8)] {
+            if let first = seen.insert(key, at: keyLocation) {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
-            seen[Array(key.utf8)] = keyLocation
             skipSpace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
                 throw fail("expected ':' after the key", at: pos)

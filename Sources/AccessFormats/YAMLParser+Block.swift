@@ -78,15 +78,14 @@ extension YAMLParser {
         try enter(at: start)
         defer { depth -= 1 }
         var entries: [Node.Entry] = []
-        var seen: [[UInt8]: SourceLocation] = [:]
+        var seen = SeenKeys()
         while true {
             let keyOffset = pos
             let key = try parseImplicitKey()
             let keyLocation = source.location(of: keyOffset)
-            if let first = seen[Array(key.utf8)] {
+            if let first = seen.insert(key, at: keyLocation) {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
-            seen[Array(key.utf8)] = keyLocation
             let valueOffset = pos
             try skipSpaces()
             let value: Node

@@ -11,7 +11,7 @@ extension YAMLParser {
         pos += 1
         var items: [Node] = []
         var entries: [Node.Entry] = []
-        var seen: [[UInt8]: SourceLocation] = [:]
+        var seen = SeenKeys()
         var expectSeparator = false
         while true {
             try skipFlowSpace(parentIndent: parentIndent, collectionStart: start)
@@ -39,10 +39,9 @@ extension YAMLParser {
                 if key == "<<", bytes[itemStart] != Byte.dquote, bytes[itemStart] != Byte.squote {
                     throw fail("merge keys ('<<') are not supported", at: itemStart)
                 }
-                if let first = seen[Array(key.utf8)] {
+                if let first = seen.insert(key, at: item.location) {
                     throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: itemStart)
                 }
-                seen[Array(key.utf8)] = item.location
                 try skipFlowSpace(parentIndent: parentIndent, collectionStart: start)
                 if bytes[pos] == Byte.comma || bytes[pos] == close {
                     throw fail("missing value after ':'; write '' for an empty string", at: pos)

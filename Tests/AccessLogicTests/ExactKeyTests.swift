@@ -33,4 +33,29 @@ import AccessTestSupport
         // And the exact same key twice is still refused.
         #expect(throws: Diagnostic.self) { try JSONParser.parse("{\"a\": 1, \"a\": 2}", file: "k.json") }
     }
+
+    /// Past 16 keys the duplicate check moves from a list to a dictionary: the same answers,
+    /// exact bytes in both, in YAML block and flow mappings and in JSON.
+    @Test func largeMappingsFindTheSameDuplicates() throws {
+        for count in [3, 16, 17, 40] {
+            let keys = (0..<count).map { "k\($0)" } + ["caf\u{E9}", "cafe\u{301}"]
+            let block = keys.map { "\($0): 1\n" }.joined()
+            let flow = "{" + keys.map { "\($0): 1" }.joined(separator: ", ") + "}\n"
+            let json = "{" + keys.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}"
+            for node in [try YAMLParser.parse(bytes: Array(block.utf8), file: "k.yaml"), try YAMLParser.parse(bytes: Array(flow.utf8), file: "k.yaml"), try JSONParser.parse(json, file: "k.json")] {
+                guard case .mapping(let entries) = node.value else { Issue.record("not a mapping"); continue }
+                #expect(entries.count == count + 2, "\(count) keys: the two spellings of café are two keys")
+            }
+            // The last key repeats the second: refused, naming the first one's line.
+            let again = block + "k1: 2\n"
+            #expect(throws: Diagnostic.self) { try YAMLParser.parse(bytes: Array(again.utf8), file: "k.yaml") }
+            do {
+                _ = try YAMLParser.parse(bytes: Array(again.utf8), file: "k.yaml")
+            } catch {
+                #expect(error.headline == "k.yaml:\(count + 3):1: error: duplicate key 'k1' (first at line 2, column 1)")
+            }
+            #expect(throws: Diagnostic.self) { try JSONParser.parse(String(json.dropLast()) + ", \"k1\": 2}", file: "k.json") }
+            #expect(throws: Diagnostic.self) { try YAMLParser.parse(bytes: Array((String(flow.dropLast(2)) + ", k1: 2}\n").utf8), file: "k.yaml") }
+        }
+    }
 }
