@@ -26,6 +26,32 @@ package enum Platform {
         }
     }
 
+    /// The entries of a folder with their kinds, from `readdir`'s `d_type` (no `lstat` per
+    /// entry, which listing a large tree was mostly made of); an entry whose file system
+    /// does not say is asked with `lstat`. Nil when the folder cannot be read. `.` and `..`
+    /// are left out; the order is the file system's.
+    package static func entries(ofFolder path: String) -> [(name: String, kind: FileKind?)]? {
+        guard let folder = opendir(path) else { return nil }
+        defer { closedir(folder) }
+        var out: [(name: String, kind: FileKind?)] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let kind: FileKind?
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = Self.kind(ofLink: path + "/" + name)
+            default: kind = .other
+            }
+            out.append((name, kind))
+        }
+        return out
+    }
+
     /// Opens a file for reading; -1 on failure. Non-blocking, so opening a FIFO returns at
     /// once (it is then refused as not a regular file) instead of waiting for a writer.
     static func openForReading(_ path: String) -> Int32 {

@@ -32,21 +32,20 @@ package struct FileSystemTreeSource: TreeSource {
 
     /// Relative paths of all manifests, sorted; refuses symlinks that leave the root.
     package func manifests(displayRoot: String, log: DiagnosticCollector) -> [String] {
-        let fm = FileManager.default
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         var found: [String] = []
         var pending = [""]
         while let folder = pending.popLast() {
             let absolute = folder.isEmpty ? root : TreeLoader.join(root, folder)
-            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
+            guard let entries = Platform.entries(ofFolder: absolute) else {
                 log.add(TreeLoader.join(displayRoot, folder), .whole, "cannot read the folder")
                 continue
             }
-            for name in names where !name.hasPrefix(".") {
+            for (name, kind) in entries where !name.hasPrefix(".") {
                 if folder.isEmpty, TreeLoader.reservedFolders.contains(name) { continue }
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 let path = TreeLoader.join(root, relative)
-                guard let kind = Platform.kind(ofLink: path) else { continue }
+                guard let kind else { continue }
                 if kind == .symlink {
                     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                     guard target == realRoot || target.hasPrefix(realRoot + "/") else {
