@@ -53,21 +53,27 @@ package struct VerifiedTree: Sendable {
         } else if keygen.isAvailable {
             verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests), namespace: settings.signatureNamespace, time: now, parallel: parallel)
         }
-        for request in tree.requests {
-            if !request.decisions.isEmpty, !keygen.isAvailable { continue }
+        // Each request's state on its own, in parallel (the verifier's memo is locked), then
+        // gathered in the tree's order, so the messages keep their order.
+        let requests = tree.requests.filter { $0.decisions.isEmpty || keygen.isAvailable }
+        let shared = verifier
+        let results = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request -> (RequestStatus?, [Diagnostic]) in
             let status: RequestStatus
             do {
-                status = try verifier.status(request)
+                status = try shared.status(request)
             } catch {
-                diagnostics.append(Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)"))
-                continue
+                return (nil, [Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)")])
             }
-            statuses[request.id] = status
-            diagnostics += Self.problems(of: status)
+            var problems = Self.problems(of: status)
             // A pending request nobody can ever approve is said before anyone waits for it.
-            if status.state == .pending, let why = verifier.noPolicyCanApprove(request) {
-                diagnostics.append(Diagnostic(file: request.header.file, location: request.header.name.location, message: why, severity: .warning))
+            if status.state == .pending, let why = shared.noPolicyCanApprove(request) {
+                problems.append(Diagnostic(file: request.header.file, location: request.header.name.location, message: why, severity: .warning))
             }
+            return (status, problems)
+        }
+        for (request, (status, problems)) in zip(requests, results) {
+            if let status { statuses[request.id] = status }
+            diagnostics += problems
         }
     }
 

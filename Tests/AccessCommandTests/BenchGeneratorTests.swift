@@ -47,6 +47,34 @@ final class BenchGeneratorTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).sorted(), before, "the tree is not written")
     }
 
+    /// Request states are worked out in parallel on a large tree: the same states and the
+    /// same messages, in the same order, as one at a time.
+    func testRequestStatesInParallelEqualOneAtATime() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let folder = try TestSupport.temporaryDirectory(self)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        XCTAssertEqual(cli.run(["bench", "generate", "--out", "t", "--requests", "800", "--live", "4", "--seed", "3"]).exitCode, 0)
+        let root = folder.appendingPathComponent("t").path
+        let now = Timestamp(rfc3339: "2026-11-23T00:00:00Z")!
+        let loaded = TreeLoader.load(root: root, displayRoot: "t")
+        XCTAssertGreaterThanOrEqual(loaded.tree.requests.count, 800)
+        func verified(_ parallel: Int) -> VerifiedTree {
+            var tree = VerifiedTree(tree: loaded.tree, diagnostics: [], statuses: [:])
+            tree.verify(now: now, keygen: SSHKeygen(), displayRoot: "t", parallel: parallel)
+            return tree
+        }
+        let one = verified(1), two = verified(2), four = verified(4)
+        XCTAssertEqual(one.statuses.count, loaded.tree.requests.count)
+        XCTAssertGreaterThan(Set(one.statuses.values.map(\.state)).count, 3, "the tree has requests in many states")
+        for other in [two, four] {
+            XCTAssertEqual(other.diagnostics, one.diagnostics)
+            XCTAssertEqual(Set(other.statuses.keys), Set(one.statuses.keys))
+            for (id, status) in one.statuses {
+                XCTAssertEqual(String(reflecting: other.statuses[id]!), String(reflecting: status), id)
+            }
+        }
+    }
+
     func testGenerateRefusesMissingOptionsAndAFullFolder() throws {
         let folder = try TestSupport.temporaryDirectory(self)
         let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
