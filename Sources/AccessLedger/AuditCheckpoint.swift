@@ -24,7 +24,7 @@ package struct AuditCheckpoint: Sendable {
         self.history = history
     }
 
-    static let magic = "accessctl-audit-checkpoint 1"
+    static let magic = "accessctl-audit-checkpoint 2"
 
     /// The file's bytes: a header with the SHA-256 of the body, then the body. Nil when a
     /// value holds a tab or newline, which the line format cannot carry (no checkpoint then).
@@ -42,7 +42,7 @@ package struct AuditCheckpoint: Sendable {
             let end = history.ended[request]!
             ok = ok && add("E", request, end.cause.rawValue, end.time.description)
         }
-        for identity in history.logged.sorted() { ok = ok && add("L", identity) }
+        for key in history.logged.map(\.hex).sorted() { ok = ok && add("L", key) }
         for request in history.specDigests.keys.sorted() { ok = ok && add("D", request, history.specDigests[request]!) }
         for key in history.firstSeen.keys.sorted() { ok = ok && add("S", key, history.firstSeen[key]!.description) }
         for digest in history.trustedConfigurations { ok = ok && add("C", digest) }
@@ -85,7 +85,9 @@ package struct AuditCheckpoint: Sendable {
             case ("E", 4):
                 guard let cause = RemovalCause(rawValue: fields[2]), let time = Timestamp(rfc3339: fields[3]) else { return nil }
                 history.ended[fields[1]] = (cause, time)
-            case ("L", 2): history.logged.insert(fields[1])
+            case ("L", 2):
+                guard let key = AuditHistory.LoggedKey(hex: fields[1]) else { return nil }
+                history.logged.insert(key)
             case ("D", 3): history.specDigests[fields[1]] = fields[2]
             case ("S", 3):
                 guard let time = Timestamp(rfc3339: fields[2]) else { return nil }

@@ -9,8 +9,8 @@ package struct AuditHistory: Sendable {
     package var grants: [String: GrantRecord] = [:]
     /// Requests the log shows as expired, revoked or relinquished: never granted again.
     package var ended: [String: (cause: RemovalCause, time: Timestamp)] = [:]
-    /// Identities of lifecycle events already logged (see `identity(of:)`).
-    package var logged: Set<String> = []
+    /// Lifecycle events already logged, by the key of their identity (see `identity(of:)`).
+    package var logged: Set<LoggedKey> = []
     /// The spec digest last logged for each request.
     package var specDigests: [String: String] = [:]
     package var lastTime: Timestamp?
@@ -31,7 +31,7 @@ package struct AuditHistory: Sendable {
 
     package mutating func apply(_ event: AuditEvent) {
         lastTime = event.time
-        if let identity = Self.identity(of: event) { logged.insert(identity) }
+        if let identity = Self.identity(of: event) { logged.insert(LoggedKey(identity)) }
         let key = event.detail("key")?.stringValue
         switch event.event {
         case AuditEvent.Name.activated, AuditEvent.Name.changed:
@@ -80,6 +80,43 @@ package struct AuditHistory: Sendable {
             return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
         default:
             return nil
+        }
+    }
+}
+
+extension AuditHistory {
+    /// An identity kept as the first 128 bits of its SHA-256: a long log has hundreds of
+    /// thousands of them, and the text (up to a request's terms) was most of the history's
+    /// memory and of the audit checkpoint. Two identities sharing a key would need a SHA-256
+    /// collision on 128 bits.
+    package struct LoggedKey: Hashable, Sendable {
+        package var high: UInt64
+        package var low: UInt64
+
+        package init(high: UInt64, low: UInt64) {
+            self.high = high
+            self.low = low
+        }
+
+        /// The key of an identity.
+        package init(_ identity: String) {
+            var hasher = SHA256()
+            hasher.update(Array(identity.utf8))
+            let digest = hasher.finalize()
+            high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+            low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+
+        /// 32 hexadecimal digits.
+        package var hex: String {
+            let h = String(high, radix: 16), l = String(low, radix: 16)
+            return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
+        }
+
+        /// Reads `hex`; nil unless it is 32 hexadecimal digits.
+        package init?(hex: String) {
+            guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
+            self.init(high: high, low: low)
         }
     }
 }

@@ -10,7 +10,7 @@ extension Reconciler {
         var events: [AuditEvent] = []
         var logged = input.history.logged
         func add(_ event: AuditEvent) {
-            guard let identity = AuditHistory.identity(of: event), logged.insert(identity).inserted else { return }
+            guard let identity = AuditHistory.identity(of: event), logged.insert(AuditHistory.LoggedKey(identity)).inserted else { return }
             events.append(event)
         }
         for request in input.verified.tree.requests {

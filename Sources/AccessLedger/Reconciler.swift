@@ -282,7 +282,7 @@ package struct Reconciler: Sendable {
             let pending = AuditEvent(time: now, event: AuditEvent.Name.configurationPending, details: [
                 ("digest", .string(configuration.digest)), ("trusted", .text(configuration.trustedDigest)),
             ])
-            if let identity = AuditHistory.identity(of: pending), !input.history.logged.contains(identity) { events.insert(pending, at: 0) }
+            if let identity = AuditHistory.identity(of: pending), !input.history.logged.contains(AuditHistory.LoggedKey(identity)) { events.insert(pending, at: 0) }
         }
         var plan = Plan(now: now, lastRun: input.state?.lastRun, changes: changes, lifecycle: events, notices: notices, current: current)
         plan.waiting = waiting

@@ -128,6 +128,29 @@ final class AuditCheckpointTests: ReconcileTestCase {
         XCTAssertNil(try AuditLog.parse(Array(bytes.dropLast()), from: checkpoint))
     }
 
+    /// Logged identities are kept as 128-bit keys: the same identity gives the same key, the
+    /// keys read back from their hex, and a checkpoint with a malformed key is ignored.
+    func testLoggedIdentitiesAreKeptAsKeys() throws {
+        lifecycle()
+        let identities = ["request.submitted sam-debug", "request.submitted sam-debuh", "request.expired sam-debug", ""]
+        let keys = identities.map(AuditHistory.LoggedKey.init)
+        XCTAssertEqual(Set(keys).count, identities.count)
+        XCTAssertEqual(keys.map { AuditHistory.LoggedKey(hex: $0.hex) }, keys)
+        XCTAssertEqual(AuditHistory.LoggedKey("request.submitted sam-debug"), keys[0])
+        XCTAssertNil(AuditHistory.LoggedKey(hex: String(keys[0].hex.dropLast())))
+        let history = try XCTUnwrap(store.readCheckpoint()).history
+        XCTAssertTrue(history.logged.contains(keys[0]), "the lifecycle logged sam-debug's submission")
+        XCTAssertFalse(history.logged.contains(keys[1]))
+
+        var text = String(decoding: try XCTUnwrap(store.readCheckpoint()?.encoded), as: UTF8.self)
+        let line = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("L\t") })
+        text = text.replacingOccurrences(of: String(line), with: "L\tnot-a-key")
+        // Re-seal the body so only the malformed key is wrong.
+        let parts = text.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        let resealed = "\(parts[0])\n\(SHA256.hex(Array(parts[2].utf8)))\n\(parts[2])"
+        XCTAssertNil(AuditCheckpoint.decode(Array(resealed.utf8)))
+    }
+
     func testRunsWithAndWithoutTheCacheAgreeByteForByte() throws {
         let uncached = tree.root.deletingLastPathComponent().appendingPathComponent("uncached/tree")
         try FileManager.default.createDirectory(at: uncached.deletingLastPathComponent(), withIntermediateDirectories: true)
