@@ -99,20 +99,31 @@ package struct AuditLog: Sendable {
     /// `bytes` may start at file offset `offset`, at or before the newline that ends the line
     /// before the checkpoint's: the lines before it are then not even read.
     package static func parse(_ bytes: [UInt8], from checkpoint: AuditCheckpoint, offset: Int = 0) throws(Problem) -> AuditLog? {
-        let end = checkpoint.length - offset
-        let line = Array(checkpoint.last.line.utf8)
-        let lineStart = end - 1 - line.count
-        guard lineStart >= 0, end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\n"), bytes[lineStart..<(end - 1)].elementsEqual(line) else { return nil }
-        // The line must begin the file or follow a newline: not end a longer one.
-        if lineStart > 0 {
-            guard bytes[lineStart - 1] == UInt8(ascii: "\n") else { return nil }
-        } else if offset > 0 {
-            return nil
-        }
+        guard holds(bytes, checkpoint, offset: offset) else { return nil }
         return try parse(bytes, after: checkpoint, offset: offset)
     }
 
-    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?, offset: Int = 0) throws(Problem) -> AuditLog {
+    /// Every line, for the views that show them all (the report): the lines up to
+    /// `checkpoint`, which the log must still hold, are checked for order and links (`seq`,
+    /// `prev`, time) but not hashed again, as a run from the checkpoint would not read them
+    /// at all; the lines after it are checked in full. Nil when the log does not hold it.
+    package static func parse(_ bytes: [UInt8], linkedUpTo checkpoint: AuditCheckpoint) throws(Problem) -> AuditLog? {
+        guard holds(bytes, checkpoint, offset: 0) else { return nil }
+        return try parse(bytes, after: nil, linkedUpTo: checkpoint.length)
+    }
+
+    /// Whether `bytes` (from file offset `offset`) hold the checkpoint's last line as a whole
+    /// line ending at the checkpoint's length.
+    static func holds(_ bytes: [UInt8], _ checkpoint: AuditCheckpoint, offset: Int) -> Bool {
+        let end = checkpoint.length - offset
+        let line = Array(checkpoint.last.line.utf8)
+        let lineStart = end - 1 - line.count
+        guard lineStart >= 0, end <= bytes.count, bytes[end - 1] == UInt8(ascii: "\n"), bytes[lineStart..<(end - 1)].elementsEqual(line) else { return false }
+        // The line must begin the file or follow a newline: not end a longer one.
+        return lineStart > 0 ? bytes[lineStart - 1] == UInt8(ascii: "\n") : offset == 0
+    }
+
+    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?, offset: Int = 0, linkedUpTo linked: Int = 0) throws(Problem) -> AuditLog {
         var log = AuditLog()
         log.base = checkpoint
         log.completeLength = checkpoint?.length ?? 0
@@ -128,14 +139,16 @@ package struct AuditLog: Sendable {
             let lineBytes = Array(bytes[start..<end])
             start = end + 1
             log.completeLength = start + offset
-            let event = try check(lineBytes, number: number, after: previous)
+            let event = try check(lineBytes, number: number, after: previous, content: start + offset > linked)
             log.events.append(event)
             previous = event
         }
         return log
     }
 
-    private static func check(_ bytes: [UInt8], number: Int, after previous: AuditEvent?) throws(Problem) -> AuditEvent {
+    /// Checks one line; without `content`, only its place in the chain (not its canonical
+    /// form and hash).
+    private static func check(_ bytes: [UInt8], number: Int, after previous: AuditEvent?, content: Bool = true) throws(Problem) -> AuditEvent {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes, file: AuditLog.relativePath).json
@@ -147,7 +160,7 @@ package struct AuditLog: Sendable {
         case .success(let e): event = e
         case .failure(let problem): throw Problem(problem.message, line: number)
         }
-        guard event.line.utf8.elementsEqual(bytes) else {
+        guard !content || event.line.utf8.elementsEqual(bytes) else {
             throw Problem("the line is not in canonical form (edited by hand?)", line: number)
         }
         let expectedSeq = (previous?.seq ?? 0) + 1
@@ -157,7 +170,7 @@ package struct AuditLog: Sendable {
         guard event.prev == (previous?.hash ?? AuditEvent.genesis) else {
             throw Problem("prev does not match the hash of line \(number - 1): a line was removed, added or moved", line: number)
         }
-        guard event.hash == event.computedHash else {
+        guard !content || event.hash == event.computedHash else {
             throw Problem("hash does not match the line's content: the line was edited", line: number)
         }
         if let previous, event.time < previous.time {

@@ -82,6 +82,16 @@ package struct LedgerStore: Sendable {
         return store
     }
 
+    /// Every line of the audit log, for the views that show them all: with a checkpoint the
+    /// log still holds, the lines up to it are checked for order and links only (see
+    /// `AuditLog.parse(_:linkedUpTo:)`); else as `readLog()`.
+    package func readWholeLogFromCheckpoint() throws(AuditLog.Problem) -> AuditLog {
+        guard let checkpoint = readCheckpoint(), FileManager.default.fileExists(atPath: logPath) else { return try readLog() }
+        guard let data = FileManager.default.contents(atPath: logPath) else { throw AuditLog.Problem("cannot read the audit log", line: 1) }
+        if let log = try AuditLog.parse([UInt8](data), linkedUpTo: checkpoint) { return log }
+        return try readLog()
+    }
+
     /// Lines after the checkpoint that make a read write a new one.
     static let checkpointStep = 1000
 

@@ -128,6 +128,32 @@ final class AuditCheckpointTests: ReconcileTestCase {
         XCTAssertNil(try AuditLog.parse(Array(bytes.dropLast()), from: checkpoint))
     }
 
+    /// The report reads every line; with the checkpoint it does not hash the lines before it
+    /// again, and writes the same bytes as without the cache. Lines moved before the
+    /// checkpoint still break the chain's order and are reported.
+    func testTheReportFromTheCheckpointIsTheSameAndStillChecksTheOrder() throws {
+        lifecycle()
+        XCTAssertNotNil(store.readCheckpoint())
+        let work = tree.root.deletingLastPathComponent()
+        let cached = tree.run(["report", "--root", "tree", "--out", "cached", "--now", "2026-11-22T10:00:00Z"])
+        let plain = runUncached(["report", "--root", "tree", "--out", "plain", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(cached.exitCode, 0, cached.standardError)
+        XCTAssertEqual(cached.standardOutput.replacingOccurrences(of: "cached", with: "plain"), plain.standardOutput)
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: work.appendingPathComponent("plain").path).sorted()
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: work.appendingPathComponent("cached").path).sorted(), pages)
+        for page in pages where page.hasSuffix(".html") {
+            XCTAssertEqual(try Data(contentsOf: work.appendingPathComponent("cached/\(page)")), try Data(contentsOf: work.appendingPathComponent("plain/\(page)")), page)
+        }
+        XCTAssertEqual(try store.readWholeLogFromCheckpoint().events.map(\.line), try store.readLog().events.map(\.line))
+
+        var moved = try lines()
+        moved.swapAt(1, 2)
+        try writeLines(moved)
+        let broken = tree.run(["report", "--root", "tree", "--out", "cached", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertEqual(broken.exitCode, 1)
+        XCTAssertTrue(broken.standardError.contains("the audit log's chain is broken at line 2: seq is 3, expected 2"), broken.standardError)
+    }
+
     /// Logged identities are kept as 128-bit keys: the same identity gives the same key, the
     /// keys read back from their hex, and a checkpoint with a malformed key is ignored.
     func testLoggedIdentitiesAreKeptAsKeys() throws {

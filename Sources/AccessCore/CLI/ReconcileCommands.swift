@@ -212,6 +212,6 @@ extension ReconcileCommand {
     /// are read again from disk (the report shows the whole log).
     func reportedEvents(_ input: Reconciler.Input, _ outcome: Reconciler.Outcome, _ store: LedgerStore) -> [AuditEvent] {
         if input.log.isWhole { return input.log.events + outcome.events }
-        return (try? store.readLog().events) ?? (input.log.events + outcome.events)
+        return (try? store.readWholeLogFromCheckpoint().events) ?? (input.log.events + outcome.events)
     }
 }

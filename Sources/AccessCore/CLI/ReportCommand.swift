@@ -102,7 +102,7 @@ extension AccessCLI {
     /// The audit log's events, or why it does not verify.
     func reportEvents(_ store: LedgerStore) -> (events: [AuditEvent], problem: String?) {
         do {
-            return (try store.readLog().events, nil)
+            return (try store.readWholeLogFromCheckpoint().events, nil)
         } catch {
             return ([], Reconciler.chainProblem(error, file: store.logDisplay).headline)
         }
