@@ -154,6 +154,21 @@ final class AuditCheckpointTests: ReconcileTestCase {
         XCTAssertTrue(broken.standardError.contains("the audit log's chain is broken at line 2: seq is 3, expected 2"), broken.standardError)
     }
 
+    /// Where the cache is: `$ACCESSCTL_CACHE` (absolute, `off` for none), else the XDG cache
+    /// folder, else `~/.cache`; never without one of them.
+    func testTheCacheFolderComesFromTheEnvironment() {
+        func folder(_ environment: [String: String]) -> String? {
+            AccessCLI(environment: environment, currentDirectory: "/work", clock: TestSupport.clock).cacheFolder
+        }
+        XCTAssertEqual(folder(["ACCESSCTL_CACHE": "/c", "HOME": "/h"]), "/c")
+        XCTAssertEqual(folder(["ACCESSCTL_CACHE": "c"]), "/work/c")
+        XCTAssertNil(folder(["ACCESSCTL_CACHE": "off", "HOME": "/h", "XDG_CACHE_HOME": "/x"]))
+        XCTAssertEqual(folder(["HOME": "/h", "XDG_CACHE_HOME": "/x"]), "/x/accessctl")
+        XCTAssertEqual(folder(["HOME": "/h", "XDG_CACHE_HOME": "relative"]), "/h/.cache/accessctl")
+        XCTAssertNil(folder([:]))
+        XCTAssertNotEqual(LedgerStore(root: "/a", displayRoot: "a").caching(in: "/c").checkpointPath, LedgerStore(root: "/b", displayRoot: "b").caching(in: "/c").checkpointPath, "one folder per tree")
+    }
+
     /// Logged identities are kept as 128-bit keys: the same identity gives the same key, the
     /// keys read back from their hex, and a checkpoint with a malformed key is ignored.
     func testLoggedIdentitiesAreKeptAsKeys() throws {
