@@ -72,10 +72,8 @@ extension String {
         // Compared as contiguous bytes: the generic `elementsEqual` walks an iterator, and key
         // lookups do this for every member of every manifest.
         guard utf8.count == other.utf8.count else { return false }
-        if let equal = utf8.withContiguousStorageIfAvailable({ a in other.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) } }) ?? nil {
-            return equal
-        }
-        return utf8.elementsEqual(other.utf8)
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
 
     /// The code points that are not ASCII, as `U+212A`, for messages about look-alike keys.

@@ -84,7 +84,7 @@ extension Reconciler {
         if let anchorPath { try Anchor(auditSeq: state.auditSeq, auditHash: state.auditHash, lastRun: now).write(path: anchorPath) }
         // The cache's checkpoint moves to the new head, so the next run reads nothing old.
         if store.checkpointPath != nil, let last = previous {
-            var history = input.log.history
+            var history = input.history
             for event in events { history.apply(event) }
             store.writeCheckpoint(AuditCheckpoint(length: input.log.completeLength + appended, last: last, history: history))
         }

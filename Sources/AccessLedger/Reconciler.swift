@@ -130,27 +130,23 @@ package struct Reconciler: Sendable {
             stateProblems.append(Diagnostic(file: display(StateFile.relativePath), message: problem + "; the state is rebuilt from the audit log"))
             state = nil
         }
+        var anchor: Anchor?
+        if let anchorPath {
+            do throws(Diagnostic) { anchor = try Anchor.read(path: anchorPath, display: anchorPath) } catch { throw Refusal(error) }
+        }
         // Lines before the checkpoint are not in memory: a state, anchor or outbox that names
         // one of them needs the whole log.
         if let base = log.base?.last.seq {
-            let anchored = anchorPath.flatMap { path in try? Anchor.read(path: path, display: path) }
-            let named = [state?.auditSeq, anchored?.auditSeq, store.outboxCoverage()].compactMap { $0 }
+            let named = [state?.auditSeq, anchor?.auditSeq, store.outboxCoverage()].compactMap { $0 }
             if named.contains(where: { $0 < base }) { log = try readLog(whole: true) }
         }
         if let state, let problem = Self.headProblem(state, log) {
             throw Refusal(Diagnostic(file: display(StateFile.relativePath), message: "\(problem). Restore both from git history"))
         }
-        var anchored: Timestamp?
-        if let anchorPath {
-            let anchor: Anchor?
-            do throws(Diagnostic) { anchor = try Anchor.read(path: anchorPath, display: anchorPath) } catch { throw Refusal(error) }
-            if let anchor {
-                if let problem = anchor.problem(with: log) {
-                    throw Refusal(Diagnostic(file: display(AuditLog.relativePath), message: "\(problem). The log must extend the anchor \(anchorPath) kept outside the repository; restore the log and state from git history"))
-                }
-                anchored = anchor.lastRun
-            }
+        if let anchor, let anchorPath, let problem = anchor.problem(with: log) {
+            throw Refusal(Diagnostic(file: display(AuditLog.relativePath), message: "\(problem). The log must extend the anchor \(anchorPath) kept outside the repository; restore the log and state from git history"))
         }
+        let anchored = anchor?.lastRun
         log = log.rememberingHistory()
         let history = log.history
         let last = [state?.lastRun, history.lastTime, anchored].compactMap { $0 }.max()

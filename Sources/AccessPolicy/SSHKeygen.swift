@@ -44,10 +44,7 @@ package struct SSHKeygen: SignatureTool {
     /// Verifies that `armor` is `signer`'s signature of `message` in `namespace`, with one of
     /// `publicKeys`, as of `time` (never the signer's claimed time).
     package func verify(_ message: [UInt8], armor: String, signer: String, publicKeys: [String], namespace: String, time: Timestamp) throws -> SignatureVerdict {
-        // allowed_signers treats its principals field as a pattern list ("*" matches anyone),
-        // so only a valid id, which cannot hold pattern characters, may name a signer.
-        guard Identifier.isValid(signer) else { return .bad("'\(signer)' is not a valid principal id") }
-        guard !publicKeys.isEmpty else { return .unknownKey }
+        if let refused = Self.refusal(signer: signer, publicKeys: publicKeys) { return refused }
         let folder = try PrivateFolder()
         defer { folder.remove() }
         try Data(Self.allowedSigners([(signer, publicKeys)], namespace: namespace).utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
@@ -62,16 +59,11 @@ package struct SSHKeygen: SignatureTool {
     package func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
         var keys: [String: [String]] = [:]
         var consistent = true
-        for job in jobs where Identifier.isValid(job.signer) && !job.publicKeys.isEmpty {
+        for job in jobs where Self.refusal(signer: job.signer, publicKeys: job.publicKeys) == nil {
             if let known = keys[job.signer], known != job.publicKeys { consistent = false }
             keys[job.signer] = job.publicKeys
         }
-        guard consistent else {
-            let verdicts = Parallel.map(jobs, workers: parallel) { job in
-                (try? verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)) ?? .bad("ssh-keygen could not run")
-            }
-            return SignatureJob.byRequest(jobs, verdicts)
-        }
+        guard consistent else { return verifyEach(jobs, namespace: namespace, time: time, parallel: parallel) }
         let allowed = Self.allowedSigners(keys.keys.sorted().map { ($0, keys[$0]!) }, namespace: namespace)
         let workers = max(1, min(parallel, jobs.count))
         let chunks = (0..<workers).map { w in Array(stride(from: w, to: jobs.count, by: workers)) }
@@ -86,8 +78,7 @@ package struct SSHKeygen: SignatureTool {
             defer { folder.remove() }
             return indices.map { i in
                 let job = jobs[i]
-                guard Identifier.isValid(job.signer) else { return (i, .bad("'\(job.signer)' is not a valid principal id")) }
-                guard !job.publicKeys.isEmpty else { return (i, .unknownKey) }
+                if let refused = Self.refusal(signer: job.signer, publicKeys: job.publicKeys) { return (i, refused) }
                 do {
                     return (i, try check(job.message, armor: job.armor, signer: job.signer, namespace: namespace, time: time, in: folder))
                 } catch {
@@ -98,6 +89,14 @@ package struct SSHKeygen: SignatureTool {
         var verdicts = [SignatureVerdict](repeating: .unknownKey, count: jobs.count)
         for (i, verdict) in results.joined() { verdicts[i] = verdict }
         return SignatureJob.byRequest(jobs, verdicts)
+    }
+
+    /// The verdict without running ssh-keygen, when there is one. allowed_signers treats its
+    /// principals field as a pattern list ("*" matches anyone), so only a valid id, which
+    /// cannot hold pattern characters, may name a signer.
+    static func refusal(signer: String, publicKeys: [String]) -> SignatureVerdict? {
+        guard Identifier.isValid(signer) else { return .bad("'\(signer)' is not a valid principal id") }
+        return publicKeys.isEmpty ? .unknownKey : nil
     }
 
     /// allowed_signers lines: exact principal names only, restricted to our namespace, never

@@ -66,6 +66,11 @@ extension SignatureTool {
 
     /// Verifies `jobs` one `verify` call each, up to `parallel` at once.
     package func verifyAll(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
+        verifyEach(jobs, namespace: namespace, time: time, parallel: parallel)
+    }
+
+    /// `verifyAll` as one `verify` call per job; tools with a faster batch fall back to it.
+    package func verifyEach(_ jobs: [SignatureJob], namespace: String, time: Timestamp, parallel: Int) -> [String: [Int: SignatureVerdict]] {
         let verdicts = Parallel.map(jobs, workers: parallel) { job -> SignatureVerdict in
             do {
                 return try verify(job.message, armor: job.armor, signer: job.signer, publicKeys: job.publicKeys, namespace: namespace, time: time)
