@@ -47,7 +47,7 @@ package struct JSONParser {
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return Node(.string(try parseString()), at: location)
+        case UInt8(ascii: "\""): return Node(.string(try parseString()), at: location, style: .quoted)
         case UInt8(ascii: "t"): try literal("true"); return Node(.bool(true), at: location)
         case UInt8(ascii: "f"): try literal("false"); return Node(.bool(false), at: location)
         case UInt8(ascii: "n"): try literal("null"); return Node(.null, at: location)

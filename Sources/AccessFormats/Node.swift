@@ -28,10 +28,34 @@ package struct Node: Sendable, Equatable {
 
     package var value: Value
     package var location: SourceLocation
+    /// How a string was written, so a position inside its text (a `when:` expression's
+    /// error) maps back to the file. Not part of equality: the data is the same.
+    package var style: ScalarStyle = .plain
 
-    package init(_ value: Value, at location: SourceLocation) {
+    package init(_ value: Value, at location: SourceLocation, style: ScalarStyle = .plain) {
         self.value = value
         self.location = location
+        self.style = style
+    }
+
+    package static func == (a: Node, b: Node) -> Bool { a.value == b.value && a.location == b.location }
+
+    /// How a scalar was written: plain (its text starts at its location), quoted (one
+    /// character later) or as a `|`/`>` block (its lines start below, at `indent`).
+    package enum ScalarStyle: Sendable {
+        case plain, quoted
+        /// `firstLine` is the line after the block header; `indent` the content's spaces.
+        case block(firstLine: Int, indent: Int)
+    }
+
+    /// Where character `column` (0-based) of line `line` (0-based) of this string's text was
+    /// written: exact for plain text, block lines and quoted text without escapes.
+    package func location(ofLine line: Int, column: Int) -> SourceLocation {
+        switch style {
+        case .plain: SourceLocation(line: location.line + line, column: (line == 0 ? location.column : 1) + column)
+        case .quoted: SourceLocation(line: location.line + line, column: (line == 0 ? location.column + 1 : 1) + column)
+        case .block(let firstLine, let indent): SourceLocation(line: firstLine + line, column: indent + 1 + column)
+        }
     }
 
     /// The value of `key` if this is a mapping that has it.

@@ -53,6 +53,7 @@ extension YAMLParser {
             }
             if i >= bytes.count { contentIndent = max(longestBlank, minimumIndent) }
         }
+        lastBlockIndent = contentIndent
         // Collect lines: nil is an empty line, otherwise the text after the indentation.
         var lines: [ArraySlice<UInt8>?] = []
         while pos < bytes.count {

@@ -93,7 +93,7 @@ extension YAMLParser {
         let start = pos
         let location = source.location(of: start)
         if isQuote(bytes[pos]) {
-            return Node(.string(try parseQuoted(parentIndent: parentIndent)), at: location)
+            return Node(.string(try parseQuoted(parentIndent: parentIndent)), at: location, style: .quoted)
         }
         try checkPlainStart(at: pos, flow: true)
         var end = pos

@@ -8,7 +8,8 @@ extension YAMLParser {
         let location = source.location(of: start)
         switch bytes[pos] {
         case Byte.pipe, Byte.greater:
-            return Node(.string(try parseBlockScalar(parentIndent: parentIndent)), at: location)
+            let text = try parseBlockScalar(parentIndent: parentIndent)
+            return Node(.string(text), at: location, style: .block(firstLine: location.line + 1, indent: lastBlockIndent))
         case Byte.dquote, Byte.squote:
             let text = try parseQuoted(parentIndent: parentIndent)
             var after = pos
@@ -17,7 +18,7 @@ extension YAMLParser {
                 throw fail("a quoted key must end on the line where it starts", at: start)
             }
             try expectLineEnd(after: "the quoted string")
-            return Node(.string(text), at: location)
+            return Node(.string(text), at: location, style: .quoted)
         case Byte.lbracket, Byte.lbrace:
             let node = try parseFlowCollection(parentIndent: parentIndent)
             try expectLineEnd(after: "the closing '\(bytes[start] == Byte.lbracket ? "]" : "}")'")

@@ -13,6 +13,8 @@ package struct YAMLParser {
     var bytes: [UInt8] { source.bytes }
     var pos = 0
     var depth = 0
+    /// The content indentation of the last block scalar read (for `Node.ScalarStyle.block`).
+    var lastBlockIndent = 0
 
     /// Parses `text` as one YAML document; `file` names it in errors.
     package static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {

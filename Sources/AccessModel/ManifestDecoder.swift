@@ -70,7 +70,7 @@ package enum ManifestDecoder {
     }
 
     static func decodeSettings(_ header: ManifestHeader, _ spec: ObjectReader) -> Settings? {
-        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust", "notifications"])
+        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust", "notifications", "attributes"])
         let organization = spec.id("organization", required: true)
         let displayName = spec.text("displayName", required: true)
         let namespace = spec.string("signatureNamespace")
@@ -123,6 +123,11 @@ package enum ManifestDecoder {
             resourceTypes: types, durationPresets: presets)
         settings.trustThreshold = trustThreshold
         settings.notifications = notifications
+        if let attributes = spec.object("attributes") {
+            attributes.allow(["principal", "resource"])
+            settings.principalAttributes = attributeNames(attributes, "principal")
+            settings.resourceAttributes = attributeNames(attributes, "resource")
+        }
         return settings
     }
 
@@ -171,6 +176,40 @@ package enum ManifestDecoder {
         return out
     }
 
+    /// Declared attribute names: letters, digits and `_`, starting with a letter (a condition
+    /// reads them as `principal.attributes.NAME`).
+    static func attributeNames(_ reader: ObjectReader, _ key: String) -> [Located<String>] {
+        var seen = Set<String>()
+        return reader.strings(key).filter { name in
+            guard isAttributeName(name.value) else {
+                reader.log.add(reader.file, name.location, "invalid attribute name '\(name.value)': use letters, digits and '_', starting with a letter")
+                return false
+            }
+            guard seen.insert(name.value).inserted else {
+                reader.log.add(reader.file, name.location, "attribute '\(name.value)' is listed twice")
+                return false
+            }
+            return true
+        }
+    }
+
+    static func isAttributeName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, CharacterSetLike.letter(first) else { return false }
+        return s.unicodeScalars.allSatisfy { CharacterSetLike.letter($0) || CharacterSetLike.digit($0) || $0 == "_" }
+    }
+
+    /// A `when:` condition, parsed; a syntax error is logged where it is in the file.
+    static func condition(_ reader: ObjectReader) -> Condition? {
+        guard let node = reader.node("when") else { return nil }
+        do throws(ConditionError) {
+            return try ConditionParser.condition(node)
+        } catch {
+            let at = Condition.location(ofOffset: error.offset, in: node)
+            reader.log.add(reader.file, at, "in \(reader.path.isEmpty ? "" : reader.path + ".")when: \(error.message)")
+            return nil
+        }
+    }
+
     /// A list of channel names, each checked.
     static func channels(_ reader: ObjectReader, _ key: String) -> [NotificationChannel] {
         reader.strings(key).compactMap { name in
@@ -200,7 +239,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
-        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify"])
+        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes"])
         let displayName = spec.text("displayName", required: true)
         let email = spec.string("email")
         if let email, !isPlausibleEmail(email.value) {
@@ -229,6 +268,7 @@ package enum ManifestDecoder {
             header: header, displayName: displayName.value, email: email?.value, kind: kind,
             external: spec.bool("external") ?? false, roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"), teams: spec.ids("teams"), sshKeys: keys)
         principal.notify = notify
+        principal.attributes = spec.stringMap("attributes")
         return principal
     }
 
@@ -249,11 +289,13 @@ package enum ManifestDecoder {
         var rules: [RoleRule] = []
         for (i, ruleNode) in spec.list("rules").enumerated() {
             guard let rule = ObjectReader(ruleNode, file: spec.file, path: "spec.rules[\(i)]", log: spec.log) else { continue }
-            rule.allow(["resources", "actions"])
+            rule.allow(["resources", "actions", "when"])
             let actions = rule.strings("actions", required: true).compactMap { a -> Located<String>? in
                 a.value == "*" ? a : rule.checkedID(a, "action")
             }
-            rules.append(RoleRule(resources: rule.patterns("resources", required: true), actions: actions, location: ruleNode.location))
+            var decoded = RoleRule(resources: rule.patterns("resources", required: true), actions: actions, location: ruleNode.location)
+            decoded.when = condition(rule)
+            rules.append(decoded)
         }
         return Role(
             header: header, description: spec.string("description")?.value, administrator: spec.bool("administrator") ?? false,
@@ -277,7 +319,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePolicy(_ header: ManifestHeader, _ spec: ObjectReader) -> Policy? {
-        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "denyThreshold", "allowSelfApproval"])
+        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "denyThreshold", "allowSelfApproval", "when"])
         let requestersReader = spec.object("requesters", required: true)
         let requesters = subjects(requestersReader, allowRoles: true)
         if let requestersReader, requesters.isEmpty {
@@ -310,6 +352,7 @@ package enum ManifestDecoder {
             approvers: approvers, threshold: threshold ?? Located(1, at: spec.location),
             allowSelfApproval: spec.bool("allowSelfApproval") ?? false)
         policy.denyThreshold = denyThreshold?.value ?? 1
+        policy.when = condition(spec)
         return policy
     }
 

@@ -18,6 +18,8 @@ package struct Policy: Sendable {
     /// How many distinct approvers must deny before a request is closed (default 1).
     package var denyThreshold: Int = 1
     package var allowSelfApproval: Bool
+    /// Narrows the policy: it judges a request for a resource only when this holds.
+    package var when: Condition? = nil
 
     package var id: String { header.id }
 

@@ -20,6 +20,8 @@ package struct Principal: Sendable {
     package var sshKeys: [Located<String>]
     /// The channels this principal is notified on; nil: the settings' default.
     package var notify: [NotificationChannel]? = nil
+    /// Free attributes that conditions read (`principal.attributes.NAME`), in source order.
+    package var attributes: [(key: String, value: String)] = []
 
     package var id: String { header.id }
 }

@@ -19,4 +19,6 @@ package struct RoleRule: Sendable {
     /// Action names; `*` means every action of the resource's type.
     package var actions: [Located<String>]
     package var location: SourceLocation
+    /// Narrows the rule: it allows only while this holds.
+    package var when: Condition? = nil
 }

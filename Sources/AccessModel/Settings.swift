@@ -15,6 +15,15 @@ package struct Settings: Sendable {
     package var trustThreshold = 2
     /// The `notifications` block (defaults when absent).
     package var notifications = NotificationSettings()
+    /// Attributes principals may carry and that conditions may read (`attributes.principal`).
+    package var principalAttributes: [Located<String>] = []
+    /// Resource attributes that conditions may read (`attributes.resource`).
+    package var resourceAttributes: [Located<String>] = []
+
+    /// What a condition in a rule or a policy may refer to.
+    package func conditionScope(_ place: ConditionScope.Place) -> ConditionScope {
+        ConditionScope(place: place, principalAttributes: Set(principalAttributes.map(\.value)), resourceAttributes: Set(resourceAttributes.map(\.value)))
+    }
 
     /// The declared type named `name`.
     package func resourceType(_ name: String) -> ResourceType? {

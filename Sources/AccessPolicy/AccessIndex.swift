@@ -53,7 +53,7 @@ package struct AccessIndex: Sendable {
         var out: [Holding] = []
         for index in candidates.sorted() {
             let grant = grants[index]
-            let reached = evaluator.reach(grant, chain)
+            let reached = evaluator.reach(grant, chain, at: time)
             guard !reached.isEmpty else { continue }
             var actions = Set<String>()
             for r in reached { actions.formUnion(r.actions.contains("*") ? type?.actions ?? ["*"] : r.actions) }
@@ -79,7 +79,7 @@ package struct AccessIndex: Sendable {
         var byPrincipal: [String: [Grant]] = [:]
         for grant in grants where holders.contains(grant.principal) { byPrincipal[grant.principal, default: []].append(grant) }
         return holders.sorted().compactMap { principal in
-            let paths = evaluator.explain(grants: byPrincipal[principal]!, action, resource).paths
+            let paths = evaluator.explain(grants: byPrincipal[principal]!, action, resource, at: time).paths
             return paths.isEmpty ? nil : (principal, paths)
         }
     }

@@ -104,7 +104,21 @@ package struct DecisionVerifier: Sendable {
                 && spec.resources.allSatisfy { r in policy.resources.contains { $0.value.matches(r.value) } }
                 && (spec.role.map { role in policy.roles.contains { $0.value == role.value } } ?? true)
                 && spec.actions.allSatisfy { a in policy.actions.contains { $0.value == a.value } }
+                && spec.resources.allSatisfy { r in policyCondition(policy, request, r.value)?.holds ?? true }
         }
+    }
+
+    /// A policy's condition for the request on one resource; nil when the policy has none.
+    /// A policy's condition reads the requester, the resource and the request, never the
+    /// time (the checker refuses it): a policy judges a request once, not at each use.
+    package func policyCondition(_ policy: Policy, _ request: AccessRequest, _ resource: ResourceRef) -> ConditionResult? {
+        guard let when = policy.when else { return nil }
+        let spec = request.spec
+        let facts = ConditionContext.RequestFacts(name: request.id, reason: spec.reason.value, duration: spec.askedLength ?? nil)
+        guard let context = directory.conditionContext(spec.requester.value, resource, request: facts, time: nil) else {
+            return ConditionResult(holds: false, values: [], missing: "\(resource) or \(spec.requester.value) is not in the configuration")
+        }
+        return when.evaluate(context)
     }
 
     /// The descendants of an approved grant's resources that no policy the approvals satisfy
@@ -118,13 +132,18 @@ package struct DecisionVerifier: Sendable {
         var seen = Set(terms.resources)
         for granted in terms.resources {
             for child in directory.descendants(of: granted) where seen.insert(child).inserted {
-                let policies = directory.tree.policies.filter { policy in
+                let candidates = directory.tree.policies.filter { policy in
                     directory.contains(policy.requesters, requester) && policy.resources.contains { $0.value.matches(child) }
                         && (terms.role.map { role in policy.roles.contains { $0.value == role } } ?? true)
                         && terms.actions.allSatisfy { a in policy.actions.contains { $0.value == a } }
                 }
+                let policies = candidates.filter { policyCondition($0, request, child)?.holds ?? true }
                 guard !policies.isEmpty else {
-                    out.append((child, "\(child) left out: no policy lets \(requester) request it"))
+                    if let failed = candidates.first, let when = failed.when, let result = policyCondition(failed, request, child) {
+                        out.append((child, "\(child) left out: the condition of policy \(failed.id) failed, \(result.explanation(when))"))
+                    } else {
+                        out.append((child, "\(child) left out: no policy lets \(requester) request it"))
+                    }
                     continue
                 }
                 let counts = policies.map { policy in

@@ -9,6 +9,7 @@ package struct Directory: Sendable {
     private let teams: [String: Int]
     private let roles: [String: Int]
     private let resources: [ResourceRef: Int]
+    private let requests: [String: Int]
     /// Positions in `tree.bindings` of the bindings naming each principal, and each team.
     private let bindingsByPrincipal: [String: [Int]]
     private let bindingsByTeam: [String: [Int]]
@@ -24,6 +25,7 @@ package struct Directory: Sendable {
         teams = Dictionary(tree.teams.indices.map { (tree.teams[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         roles = Dictionary(tree.roles.indices.map { (tree.roles[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         resources = Dictionary(tree.resources.indices.map { (tree.resources[$0].ref, $0) }, uniquingKeysWith: { a, _ in a })
+        requests = Dictionary(tree.requests.indices.map { (tree.requests[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         var byPrincipal: [String: [Int]] = [:], byTeam: [String: [Int]] = [:]
         for (index, binding) in tree.bindings.enumerated() {
             for id in Set(binding.subjects.principals.map(\.value)) { byPrincipal[id, default: []].append(index) }
@@ -45,6 +47,7 @@ package struct Directory: Sendable {
     package func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
     package func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
     package func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
+    package func request(_ id: String) -> AccessRequest? { requests[id].map { tree.requests[$0] } }
 
     /// Bindings that name the principal, directly or through one of its teams.
     package func bindings(naming principalID: String) -> [Binding] {
@@ -106,6 +109,22 @@ package struct Directory: Sendable {
         if subjects.teams.contains(where: { teams.contains($0.value) }) { return true }
         let roles = roles(of: principalID)
         return subjects.roles.contains { roles.contains($0.value) }
+    }
+
+    /// What a condition reads about `principalID` and `resource`: the resource's attributes
+    /// are its own, then its ancestors' for keys it does not set (nearest first).
+    package func conditionContext(_ principalID: String, _ resource: ResourceRef, request: ConditionContext.RequestFacts?, time: Timestamp?) -> ConditionContext? {
+        guard let principal = principal(principalID), let owner = self.resource(resource)?.owner.value else { return nil }
+        var attributes: [String: String] = [:]
+        var current: ResourceRef? = resource
+        var seen = Set<ResourceRef>()
+        while let ref = current, seen.insert(ref).inserted, let found = self.resource(ref) {
+            for (key, value) in found.attributes where attributes[key] == nil { attributes[key] = value }
+            current = found.parent?.value
+        }
+        return ConditionContext(
+            principal: principal, teams: teams(of: principalID).sorted(), roles: roles(of: principalID).sorted(), resource: resource,
+            owner: owner, attributes: attributes, request: request, time: time)
     }
 
     /// Whether the principal is a member of the owner team of every resource in `refs`.

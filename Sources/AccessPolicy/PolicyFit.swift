@@ -26,6 +26,11 @@ extension DecisionVerifier {
             for r in resources where !policy.resources.contains(where: { $0.value.matches(r) }) {
                 problems.append("\(r) is outside its resources (\(policy.resources.map(\.value.text).joined(separator: ", ")))")
             }
+            if let when = policy.when {
+                for r in resources {
+                    if let result = policyCondition(policy, request, r), !result.holds { problems.append("its condition fails for \(r): \(result.explanation(when))") }
+                }
+            }
             if let role = spec.role?.value, !policy.roles.contains(where: { $0.value == role }) {
                 problems.append("role \(role) is not one it grants (" + (policy.roles.isEmpty ? "none" : policy.roles.map(\.value).joined(separator: ", ")) + ")")
             }

@@ -58,11 +58,21 @@ package enum TreeValidator {
             t.roles.forEach { check($0, in: roles, "role", t.header.file) }
             if let by = t.assignedBy { check(by, in: principals, "principal", t.header.file) }
         }
+        /// A condition's types, against the attributes the settings declare.
+        func checkCondition(_ when: Condition?, _ place: ConditionScope.Place, _ field: String, _ file: String) {
+            guard let when, let settings else { return }
+            do throws(ConditionError) {
+                try when.check(in: settings.conditionScope(place))
+            } catch {
+                log.add(file, when.location(ofOffset: error.offset), "in \(field): \(error.message)")
+            }
+        }
         for r in tree.roles {
             r.assignableBy.forEach { check($0, in: roles, "role", r.header.file) }
-            for rule in r.rules {
+            for (i, rule) in r.rules.enumerated() {
                 rule.resources.forEach { checkPattern($0, r.header.file) }
                 rule.actions.forEach { checkAction($0, r.header.file) }
+                checkCondition(rule.when, .rule, "spec.rules[\(i)].when", r.header.file)
             }
         }
         for r in tree.resources {
@@ -78,6 +88,7 @@ package enum TreeValidator {
             p.resources.forEach { checkPattern($0, p.header.file) }
             p.roles.forEach { check($0, in: roles, "role", p.header.file) }
             p.actions.forEach { checkAction($0, p.header.file) }
+            checkCondition(p.when, .policy, "spec.when", p.header.file)
         }
         for b in tree.bindings {
             checkSubjects(b.subjects, b.header.file)

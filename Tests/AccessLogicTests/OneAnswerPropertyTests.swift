@@ -168,7 +168,7 @@ import AccessTestSupport
                         let check = !evaluator.paths(principal, action, resource.ref, at: now).isEmpty
                         let whoCan = index.whoCan(action, resource.ref).contains { $0.principal == principal }
                         let access = listed.contains("\(action) \(resource.ref)")
-                        let reconciled = !evaluator.explain(grants: held, action, resource.ref).paths.isEmpty
+                        let reconciled = !evaluator.explain(grants: held, action, resource.ref, at: now).paths.isEmpty
                         let report = reported[resource.ref]?.contains("\(principal) \(action)") ?? false
                         if report { allowed += 1 }
                         if Set([check, whoCan, access, reconciled, report]).count > 1 {

@@ -125,6 +125,8 @@ extension AccessCLI {
             if paths.isEmpty {
                 let closest = evaluator.closest(principal, action, resource)
                 members += [("rolesThatWouldAllow", .array(closest.roles.map { .string($0) })), ("requestablePolicies", .array(closest.policies.map { .string($0) }))]
+                let failed = evaluator.failedConditions(principal, action, resource, at: at)
+                if !failed.isEmpty { members.append(("failedConditions", .array(failed.map { .string($0) }))) }
             }
             return CommandResult(exitCode: paths.isEmpty ? ExitCode.failure : ExitCode.success, standardOutput: CanonicalJSON.pretty(.object(members), sortKeys: false))
         }
@@ -137,6 +139,9 @@ extension AccessCLI {
         var out = "denied: \(principal) may not \(action) \(resource) at \(at): not authorized\n"
         if let missingRequirement {
             out += "  \(action) requires \(missingRequirement) on the same resource, which \(principal) may not do\n"
+        }
+        for failed in evaluator.failedConditions(principal, action, resource, at: at) {
+            out += "  a rule would allow it, but its condition failed: \(failed)\n"
         }
         out += "  roles that would allow it: " + (closest.roles.isEmpty ? "none" : closest.roles.joined(separator: ", ")) + "\n"
         out += "  policies under which \(principal) may request it: " + (closest.policies.isEmpty ? "none" : closest.policies.joined(separator: ", ")) + "\n"
