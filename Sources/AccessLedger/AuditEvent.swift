@@ -23,6 +23,10 @@ package struct AuditEvent: Sendable, Equatable {
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"
+        /// An approver signed the review of a break-glass grant.
+        package static let reviewed = "request.reviewed"
+        /// A break-glass grant's review was due and is missing: logged once.
+        package static let reviewOverdue = "request.review-overdue"
         /// A configuration became the trusted one: pinned, or signed by enough administrators.
         package static let configurationTrusted = "configuration.trusted"
         /// A configuration change waits for administrator signatures: logged once per digest.

@@ -63,7 +63,8 @@ package struct AuditHistory: Sendable {
     package static func identity(of event: AuditEvent) -> String? {
         let request = event.request ?? ""
         switch event.event {
-        case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired:
+        case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired, AuditEvent.Name.reviewed,
+            AuditEvent.Name.reviewOverdue:
             return "\(event.event) \(request)"
         case AuditEvent.Name.updated:
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "")"

@@ -32,6 +32,10 @@ package struct GrantRecord: Sendable, Equatable {
     /// Descendants of `resources` the grant does not reach, each `REF (why)`: no policy the
     /// approvals satisfy covers them, so the apply hook must not give them.
     package var except: [String]
+    /// Granted by break-glass, with when its signed review is due: the hook, the plan, the
+    /// log and the report mark it as emergency access.
+    package var emergency = false
+    package var reviewDue: Timestamp?
 
     package init(
         key: String, principal: String, sourceKind: SourceKind, sourceID: String, role: String?, actions: [String], resources: [String],
@@ -75,6 +79,7 @@ package struct GrantRecord: Sendable, Equatable {
         case .principal: "principal \(sourceID) names the role itself"
         case .team: "team \(sourceID), which \(principal) belongs to"
         case .binding: "binding \(sourceID)"
+        case .request where emergency: "request \(sourceID), BREAK-GLASS: self-approved by \(approvers.joined(separator: ", "))" + (reviewDue.map { "; review due by \($0)" } ?? "")
         case .request: "request \(sourceID)" + (approvers.isEmpty ? "" : ", approved by \(approvers.joined(separator: ", "))")
         }
     }
@@ -86,7 +91,10 @@ extension GrantRecord {
         let directory = Directory(verified.tree)
         var seen = Set<String>()
         return AccessEngine(directory: directory, statuses: verified.statuses).grants(at: time).compactMap { grant in
-            seen.insert(grant.key).inserted ? GrantRecord(grant, directory: directory) : nil
+            guard seen.insert(grant.key).inserted else { return nil }
+            var record = GrantRecord(grant, directory: directory)
+            if grant.emergency, case .request(let id, _) = grant.source { record.reviewDue = verified.statuses[id]?.reviewDue }
+            return record
         }
     }
 
@@ -107,6 +115,7 @@ extension GrantRecord {
         self.init(
             key: grant.key, principal: grant.principal, sourceKind: kind, sourceID: id, role: grant.role, actions: grant.actions, resources: resources,
             validFrom: grant.validFrom, validTo: grant.validTo, approvers: approvers, policy: grant.policy, except: grant.exceptions)
+        emergency = grant.emergency
     }
 
     /// The record as JSON, members in a fixed order; absent values are left out.
@@ -123,6 +132,8 @@ extension GrantRecord {
         if !approvers.isEmpty { members.append(("approvers", .array(approvers.map { .string($0) }))) }
         if let policy { members.append(("policy", .string(policy))) }
         if !except.isEmpty { members.append(("except", .array(except.map { .string($0) }))) }
+        if emergency { members.append(("emergency", .bool(true))) }
+        if let reviewDue { members.append(("reviewDue", .string(reviewDue.description))) }
         return .object(members)
     }
 
@@ -146,8 +157,16 @@ extension GrantRecord {
         else { return nil }
         if let role = json["role"], role.stringValue == nil { return nil }
         if let policy = json["policy"], policy.stringValue == nil { return nil }
+        var emergency = false
+        if let flag = json["emergency"] {
+            guard case .bool(let b) = flag else { return nil }
+            emergency = b
+        }
+        guard let reviewDue = time("reviewDue") else { return nil }
         self.init(
             key: key, principal: principal, sourceKind: kind, sourceID: sourceID, role: json["role"]?.stringValue, actions: actions,
             resources: resources, validFrom: validFrom, validTo: validTo, approvers: approvers, policy: json["policy"]?.stringValue, except: except)
+        self.emergency = emergency
+        self.reviewDue = reviewDue
     }
 }

@@ -74,6 +74,8 @@ package struct NotificationItem: Sendable, Equatable {
         case "grant.expired": "Access of \(name) has ended"
         case "grant.relinquished": "Access of \(name) given back"
         case "configuration.pending": "A configuration change waits for your signature"
+        case "grant.emergency": "BREAK-GLASS: emergency access \(name)"
+        case "review.overdue": "Review overdue: break-glass access \(name)"
         default: kind
         }
     }
@@ -108,6 +110,13 @@ package struct NotificationRules: Sendable {
             let requester = request?.spec.requester.value ?? event.principal
             var kind = ""
             var recipients: [String] = []
+            // Break-glass: every administrator and the resource's owners hear at once, besides
+            // the requester's usual approval notice.
+            var extra: [(kind: String, recipients: [String])] = []
+            func ownerMembers() -> [String] {
+                let owners = Set(event.resources.compactMap { ResourceRef($0).flatMap(directory.resource)?.owner.value })
+                return tree.principals.filter { p in !directory.teams(of: p.id).isDisjoint(with: owners) }.map(\.id).sorted()
+            }
             var until: Timestamp?
             let reason = event.detail("reason")?.stringValue
             switch event.event {
@@ -119,6 +128,14 @@ package struct NotificationRules: Sendable {
                 kind = "request.approved"
                 recipients = [requester].compactMap { $0 }
                 until = event.detail("terms")?["validTo"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
+                if case .bool(true)? = event.detail("emergency") {
+                    extra.append(("grant.emergency", (ConfigurationTrust.administrators(tree).sorted() + ownerMembers()).filter { $0 != requester }))
+                }
+            case AuditEvent.Name.reviewOverdue:
+                kind = "review.overdue"
+                let policy = event.detail("policy")?.stringValue.flatMap { id in tree.policies.first { $0.id == id } }
+                let reviewers = policy.map { verifier.approvers($0, event.resources.compactMap(ResourceRef.init)) } ?? []
+                recipients = (reviewers + ConfigurationTrust.administrators(tree).sorted()).filter { $0 != requester }
             case AuditEvent.Name.denied:
                 kind = "request.denied"
                 recipients = [requester].compactMap { $0 }
@@ -136,26 +153,28 @@ package struct NotificationRules: Sendable {
             case AuditEvent.Name.relinquished:
                 kind = "grant.relinquished"
                 // The customer hears that access to their resources was given up.
-                let owners = Set(event.resources.compactMap { ResourceRef($0).flatMap(directory.resource)?.owner.value })
-                let members = tree.principals.filter { p in !directory.teams(of: p.id).isDisjoint(with: owners) }.map(\.id)
-                recipients = [requester].compactMap { $0 } + members.sorted()
+                recipients = [requester].compactMap { $0 } + ownerMembers()
             case AuditEvent.Name.configurationPending:
                 kind = "configuration.pending"
                 recipients = ConfigurationTrust.administrators(tree).sorted()
             default:
                 continue
             }
-            var seen = Set<String>()
-            for recipient in recipients where seen.insert(recipient).inserted {
-                guard let principal = directory.principal(recipient) else { continue }
-                var channels = principal.notify ?? settings.notifications.defaultChannels
-                if principal.email == nil { channels.removeAll { $0 == .email } }
-                guard !channels.isEmpty else { continue }
-                var item = NotificationItem(
-                    id: NotificationItem.id(event: event.hash, recipient: recipient), seq: event.seq, kind: kind, time: event.time, recipient: recipient,
-                    channels: channels.sorted(), request: event.request, requester: requester, resources: event.resources, reason: reason, until: until, text: "")
-                item.text = Self.text(item, actor: event.actor, digest: event.detail("digest")?.stringValue)
-                out.append(item)
+            for (kind, recipients) in [(kind, recipients)] + extra {
+                var seen = Set<String>()
+                for recipient in recipients where seen.insert(recipient).inserted {
+                    guard let principal = directory.principal(recipient) else { continue }
+                    var channels = principal.notify ?? settings.notifications.defaultChannels
+                    if principal.email == nil { channels.removeAll { $0 == .email } }
+                    guard !channels.isEmpty else { continue }
+                    // One item per event and recipient; a second kind for the same pair gets its own id.
+                    let id = NotificationItem.id(event: kind == "grant.emergency" ? event.hash + " emergency" : event.hash, recipient: recipient)
+                    var item = NotificationItem(
+                        id: id, seq: event.seq, kind: kind, time: event.time, recipient: recipient,
+                        channels: channels.sorted(), request: event.request, requester: requester, resources: event.resources, reason: reason, until: until, text: "")
+                    item.text = Self.text(item, actor: event.actor, digest: event.detail("digest")?.stringValue)
+                    out.append(item)
+                }
             }
         }
         return out
@@ -175,6 +194,10 @@ package struct NotificationRules: Sendable {
         case "grant.relinquished":
             return n.recipient == n.requester ? "You gave back your access to \(on) (request \(name))." : "\(n.requester ?? "?") gave back their access to \(on) (request \(name))."
         case "configuration.pending": return "The configuration \(digest ?? "") changed and waits for administrator signatures (accessctl config sign)."
+        case "grant.emergency":
+            return "BREAK-GLASS: \(n.requester ?? "?") approved their own emergency access to \(on) (request \(name))" + (n.reason.map { ": \($0)" } ?? "")
+                + (n.until.map { "; it ends at \($0)" } ?? "") + ". An approver must sign its review (accessctl review \(name))."
+        case "review.overdue": return "The signed review of break-glass access \(name) of \(n.requester ?? "?") to \(on) is overdue; review it now (accessctl review \(name))."
         default: return n.kind
         }
     }

@@ -76,6 +76,11 @@ extension Reconciler {
                 ]
                 let modified = terms.differences(from: spec)
                 if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
+                if status.emergency {
+                    details.append(("emergency", .bool(true)))
+                    if let reason = approvals.first(where: \.emergency)?.decision.reason { details.append(("reason", .string(reason))) }
+                    if let due = status.reviewDue { details.append(("reviewDue", .string(due.description))) }
+                }
                 add(event(AuditEvent.Name.approved, actor: last?.by.value, details + label(approvals)))
             }
             for check in valid where check.decision.kind.value == .deny {
@@ -94,6 +99,12 @@ extension Reconciler {
                 if let check = valid.first(where: { $0.decision.kind.value == kind }) {
                     add(event(name, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
                 }
+            }
+            if let check = valid.first(where: { $0.decision.kind.value == .review }), status.emergency {
+                add(event(AuditEvent.Name.reviewed, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
+            }
+            if status.reviewOverdue(at: now), let due = status.reviewDue {
+                add(event(AuditEvent.Name.reviewOverdue, actor: nil, [("reviewDue", .string(due.description)), ("policy", .string(status.checks.first(where: \.emergency)?.policy ?? ""))]))
             }
             if status.state == .expired, let to = status.terms?.validTo {
                 add(event(AuditEvent.Name.expired, actor: nil, [("validTo", .string(to.description))]))

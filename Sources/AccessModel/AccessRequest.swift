@@ -78,6 +78,8 @@ package struct RequestSpec: Sendable {
 package struct Decision: Sendable {
     package enum Kind: String, Sendable, CaseIterable {
         case approve, deny, revoke, relinquish
+        /// An approver's signed look at a break-glass grant after the fact.
+        case review
     }
 
     package var kind: Located<Kind>

@@ -13,7 +13,8 @@ package enum DecisionPayload {
             ("at", .string(at.description)),
         ]
         if decision == .approve, let terms { members.append(("terms", termsJSON(terms))) }
-        if decision == .deny || decision == .revoke, let reason { members.append(("reason", .string(reason))) }
+        // An approval carries a reason only for break-glass (its justification), a review optionally.
+        if let reason, decision != .relinquish { members.append(("reason", .string(reason))) }
         return .object(members)
     }
 

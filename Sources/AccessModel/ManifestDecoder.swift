@@ -319,7 +319,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePolicy(_ header: ManifestHeader, _ spec: ObjectReader) -> Policy? {
-        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "denyThreshold", "allowSelfApproval", "when"])
+        spec.allow(["description", "requesters", "resources", "roles", "actions", "maxDuration", "requestTTL", "approvers", "threshold", "denyThreshold", "allowSelfApproval", "when", "breakGlass", "reviewWithin"])
         let requestersReader = spec.object("requesters", required: true)
         let requesters = subjects(requestersReader, allowRoles: true)
         if let requestersReader, requesters.isEmpty {
@@ -353,6 +353,19 @@ package enum ManifestDecoder {
             allowSelfApproval: spec.bool("allowSelfApproval") ?? false)
         policy.denyThreshold = denyThreshold?.value ?? 1
         policy.when = condition(spec)
+        policy.breakGlass = spec.bool("breakGlass") ?? false
+        if let within = spec.duration("reviewWithin") {
+            if !policy.breakGlass {
+                spec.log.add(spec.file, within.location, "spec.reviewWithin applies only to a break-glass policy (breakGlass: true)")
+            } else if within.value.isPermanent {
+                spec.log.add(spec.file, within.location, "spec.reviewWithin cannot be permanent: a break-glass grant must be reviewed")
+            } else {
+                policy.reviewWithin = within.value
+            }
+        }
+        if policy.breakGlass, (maxDuration.value.seconds ?? .max) > Policy.breakGlassLimit {
+            spec.log.add(spec.file, maxDuration.location, "a break-glass policy's maxDuration must be at most 1d (emergency access is short), found \(maxDuration.value)")
+        }
         return policy
     }
 
@@ -420,7 +433,7 @@ package enum ManifestDecoder {
             if let parsed = Decision.Kind(rawValue: k.value) {
                 kind = Located(parsed, at: k.location)
             } else {
-                log.add(file, k.location, "decision must be approve, deny, revoke or relinquish, found '\(k.value)'")
+                log.add(file, k.location, "decision must be approve, deny, revoke, relinquish or review, found '\(k.value)'")
             }
         }
         let by = d.id("by", required: true)

@@ -20,6 +20,14 @@ package struct Policy: Sendable {
     package var allowSelfApproval: Bool
     /// Narrows the policy: it judges a request for a resource only when this holds.
     package var when: Condition? = nil
+    /// Emergency access: the requester's own approval, with a reason, grants at once; an
+    /// approver must sign a review within `reviewWithin`.
+    package var breakGlass = false
+    /// How long after a break-glass grant starts its signed review may wait (default 1 day).
+    package var reviewWithin = AccessDuration("1d")!
+
+    /// The longest `maxDuration` a break-glass policy may have: emergency access is short.
+    package static let breakGlassLimit: Int64 = 86_400
 
     package var id: String { header.id }
 

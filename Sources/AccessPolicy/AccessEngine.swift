@@ -69,6 +69,7 @@ package struct AccessEngine: Sendable {
                 principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
                 scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo)
             grant.leftOut = Set(status.leftOut.map(\.resource))
+            grant.emergency = status.emergency
             grant.exceptions = status.leftOut.map(\.why)
             grant.policy = status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == terms }?.policy
             if let approvedAt = status.approvedAt, approvedAt > terms.validFrom { grant.observedFrom = approvedAt }

@@ -24,6 +24,8 @@ package struct DecisionVerifier: Sendable {
         package var policy: String?
         /// False when the request was closed (see `isClosed`), so the signature was not re-verified.
         package var signatureChecked = true
+        /// A break-glass approval: the requester's own, under a `breakGlass` policy.
+        package var emergency = false
     }
 
     package let directory: Directory
@@ -63,6 +65,10 @@ package struct DecisionVerifier: Sendable {
 
     /// Whether no decision of `request` can affect a grant at or after `time`.
     package func isClosed(_ request: AccessRequest, asOf time: Timestamp, policies: [Policy]? = nil) -> Bool {
+        // A possible break-glass request stays open: its review is signed after the access
+        // ended, and whether it is there must rest on a verified signature.
+        let requester = request.spec.requester.value
+        if request.decisions.contains(where: { $0.kind.value == .review || ($0.kind.value == .approve && $0.by.value == requester) }) { return false }
         // Fixed windows first: most requests are decided by them without the policies.
         var durations: [AccessDuration] = []
         let live = request.decisions.contains { d in
@@ -147,7 +153,9 @@ package struct DecisionVerifier: Sendable {
                     continue
                 }
                 let counts = policies.map { policy in
-                    (policy, approvers.filter { isApprover($0, policy, [child]) && ($0 != requester || policy.allowSelfApproval) }.count)
+                    // A break-glass policy is satisfied by its requester's own approval.
+                    policy.breakGlass && approvers.contains(requester) ? (policy, policy.threshold.value)
+                        : (policy, approvers.filter { isApprover($0, policy, [child]) && ($0 != requester || policy.allowSelfApproval) }.count)
                 }
                 guard !counts.contains(where: { $0.1 >= $0.0.threshold.value }) else { continue }
                 let closest = counts.min { ($0.0.threshold.value - $0.1) < ($1.0.threshold.value - $1.1) }!
@@ -184,7 +192,10 @@ package struct DecisionVerifier: Sendable {
                 check.outcome = .voided("the request's spec changed after this decision was signed; it needs a new decision")
             } else {
                 switch authority(request, decision, policies, closedNow: closedNow) {
-                case .success(let policy): check.policy = policy
+                case .success(let policy):
+                    check.policy = policy
+                    check.emergency = decision.kind.value == .approve && decision.by.value == request.spec.requester.value
+                        && policies.contains { $0.id == policy && $0.breakGlass }
                 case .failure(let problem): check.outcome = .invalid(problem.message)
                 }
             }
@@ -226,17 +237,38 @@ package struct DecisionVerifier: Sendable {
         guard !policies.isEmpty else {
             return .failure(Problem(message: "no policy lets '\(requester)' request this"))
         }
+        // Break-glass: the requester approves their own request at once, with a reason.
+        let breakGlass = policies.filter(\.breakGlass)
+        if decision.kind.value == .approve, by == requester, !breakGlass.isEmpty {
+            guard let reason = decision.reason, !reason.allSatisfy(\.isWhitespace) else {
+                return .failure(Problem(message: "a break-glass approval needs a reason: say what the emergency is (--reason)"))
+            }
+            return termsFit(request, decision, breakGlass, closedNow: closedNow)
+        }
         let resources = decision.terms?.resources ?? spec.resources.map(\.value)
         let approverOf = policies.filter { isApprover(by, $0, resources) }
         guard !approverOf.isEmpty else {
             return .failure(Problem(message: "not an approver: '\(by)' approves under none of the matching policies (\(policies.map(\.id).joined(separator: ", ")))"))
         }
         if decision.kind.value == .revoke { return .success(approverOf[0].id) }
+        if decision.kind.value == .review {
+            guard by != requester else { return .failure(Problem(message: "a review is an approver's look at someone else's break-glass access; '\(by)' made this request")) }
+            guard let policy = approverOf.first(where: \.breakGlass) else {
+                return .failure(Problem(message: "only a break-glass grant takes a review; none of the policies \(by) approves under (\(approverOf.map(\.id).joined(separator: ", "))) is break-glass"))
+            }
+            return .success(policy.id)
+        }
         let allowed = by == requester ? approverOf.filter(\.allowSelfApproval) : approverOf
         guard !allowed.isEmpty else {
             return .failure(Problem(message: "self-approval: '\(by)' made this request, and policy \(approverOf[0].id) does not allow self-approval"))
         }
         if decision.kind.value == .deny { return .success(allowed[0].id) }
+        return termsFit(request, decision, allowed, closedNow: closedNow)
+    }
+
+    /// The first of `allowed` whose limits an approval's terms keep, or why none does.
+    private func termsFit(_ request: AccessRequest, _ decision: Decision, _ allowed: [Policy], closedNow: Bool?) -> Result<String?, Problem> {
+        let spec = request.spec
         guard let terms = decision.terms else { return .failure(Problem(message: "an approval needs terms")) }
         if let problem = widening(terms, spec) { return .failure(Problem(message: "terms wider than requested: \(problem)")) }
         var lastProblem = ""
@@ -286,6 +318,8 @@ package struct DecisionVerifier: Sendable {
     package func remainingApprovers(_ request: AccessRequest, policy policyID: String, approved: [String]) -> [String] {
         guard let policy = directory.tree.policies.first(where: { $0.id == policyID }) else { return [] }
         let requester = request.spec.requester.value
+        // Under break-glass the requester approves (at once); the approvers review afterwards.
+        if policy.breakGlass { return approved.contains(requester) ? [] : [requester] }
         return approvers(policy, request.spec.resources.map(\.value)).filter { id in
             !approved.contains(id) && (id != requester || policy.allowSelfApproval)
         }
@@ -324,17 +358,19 @@ package struct DecisionVerifier: Sendable {
     /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
     /// and how many more the policy's threshold needs (0 when it is met).
     package func approvalGroups(_ checks: [Check]) -> [(terms: Terms, policy: String, approvers: [String], missing: Int)] {
-        var groups: [(terms: Terms, policy: String, approvers: [String])] = []
+        var groups: [(terms: Terms, policy: String, approvers: [String], emergency: Bool)] = []
         for check in checks where check.outcome == .valid && check.decision.kind.value == .approve {
             guard let terms = check.decision.terms, let policy = check.policy else { continue }
             if let i = groups.firstIndex(where: { $0.terms == terms && $0.policy == policy }) {
                 if !groups[i].approvers.contains(check.decision.by.value) { groups[i].approvers.append(check.decision.by.value) }
+                groups[i].emergency = groups[i].emergency || check.emergency
             } else {
-                groups.append((terms, policy, [check.decision.by.value]))
+                groups.append((terms, policy, [check.decision.by.value], check.emergency))
             }
         }
         let thresholds = Dictionary(directory.tree.policies.map { ($0.id, $0.threshold.value) }, uniquingKeysWith: { a, _ in a })
-        return groups.map { ($0.terms, $0.policy, $0.approvers, max(0, (thresholds[$0.policy] ?? 1) - $0.approvers.count)) }
+        // A break-glass self-approval needs nobody else: that is the point of it.
+        return groups.map { ($0.terms, $0.policy, $0.approvers, $0.emergency ? 0 : max(0, (thresholds[$0.policy] ?? 1) - $0.approvers.count)) }
     }
 
     /// The terms and policy of an approval whose distinct valid approvers reach the policy's

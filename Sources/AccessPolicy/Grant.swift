@@ -33,6 +33,8 @@ package struct Grant: Sendable {
     package var exceptions: [String] = []
     /// The policy the approval was valid under (requests only).
     package var policy: String?
+    /// Granted by break-glass: marked as emergency in the plan, the log, the hook and the report.
+    package var emergency = false
 
     package init(
         principal: String, source: Source, role: String?, actions: [String], scope: [ResourcePattern]?, validFrom: Timestamp? = nil,
@@ -74,6 +76,7 @@ package struct Grant: Sendable {
             parts.append("team \(teams[0])")
             parts += teams.dropFirst().map { "parent team \($0)" }
         case .binding(let id): parts.append("binding \(id)")
+        case .request(let id, let approvers) where emergency: parts.append("request \(id) (BREAK-GLASS: self-approved by \(approvers.joined(separator: ", ")))")
         case .request(let id, let approvers): parts.append("request \(id) (approved by \(approvers.joined(separator: ", ")))")
         }
         if let role { parts.append("role \(role)") }

@@ -45,8 +45,8 @@ extension DecisionVerifier {
                 }
             }
             let approvers = remainingApprovers(request, policy: policy.id, approved: [])
-            if approvers.count < policy.threshold.value {
-                problems.append("it needs \(policy.threshold.value) approver\(policy.threshold.value == 1 ? "" : "s") and only \(approvers.count) can sign (" + (approvers.isEmpty ? "nobody" : approvers.joined(separator: ", ")) + ")")
+            if approvers.count < policy.needed {
+                problems.append("it needs \(policy.needed) approver\(policy.needed == 1 ? "" : "s") and only \(approvers.count) can sign (" + (approvers.isEmpty ? "nobody" : approvers.joined(separator: ", ")) + ")")
             }
             return PolicyFit(policy: policy, problems: problems, approvers: approvers)
         }.sorted { ($0.problems.count, $0.policy.id) < ($1.problems.count, $1.policy.id) }
@@ -62,7 +62,7 @@ extension DecisionVerifier {
                 guard let seconds = asked, seconds <= max else { continue }
             }
             let approvers = remainingApprovers(request, policy: policy.id, approved: [])
-            if approvers.count >= policy.threshold.value { return (policy, approvers) }
+            if approvers.count >= policy.needed { return (policy, approvers) }
         }
         return nil
     }
@@ -101,8 +101,13 @@ extension DecisionVerifier {
                 remaining: remainingApprovers(status.request, policy: best.policy, approved: best.approvers))
         }
         guard let fit = judge(status.request) else { return nil }
-        return ApprovalProgress(policy: fit.policy.id, approvers: [], needed: fit.policy.threshold.value, remaining: fit.approvers)
+        return ApprovalProgress(policy: fit.policy.id, approvers: [], needed: fit.policy.needed, remaining: fit.approvers)
     }
+}
+
+extension Policy {
+    /// How many approvals close a request: one (the requester's own) under break-glass.
+    package var needed: Int { breakGlass ? 1 : threshold.value }
 }
 
 extension RequestSpec {

@@ -28,6 +28,17 @@ package struct RequestStatus: Sendable {
     package var approvedAt: Timestamp?
     /// Set by `closed(by:)` when only the audit log, not the tree, says the request ended.
     package var endedOnlyInLog = false
+    /// Granted by break-glass: the requester's own approval under a `breakGlass` policy.
+    package var emergency = false
+    /// For an emergency grant: when its signed review is due, and the review (or the revoke)
+    /// an approver signed, if any.
+    package var reviewDue: Timestamp?
+    package var review: (by: String, at: Timestamp, decision: Decision.Kind)?
+
+    /// An emergency grant whose review is due and missing at `time`.
+    package func reviewOverdue(at time: Timestamp) -> Bool {
+        emergency && review == nil && (reviewDue.map { time > $0 } ?? false)
+    }
 }
 
 extension DecisionVerifier {
@@ -71,6 +82,16 @@ extension DecisionVerifier {
             if !times.isEmpty { status.approvedAt = times[min(max(needed, 1), times.count) - 1] }
             // Terms signed as a duration: the window starts when the threshold was reached.
             if let approvedAt = status.approvedAt { status.terms = approval.terms.placed(at: approvedAt) }
+            if counted.contains(where: { $0.emergency && $0.outcome == .valid && $0.decision.terms == approval.terms && $0.policy == approval.policy }),
+                let policy = directory.tree.policies.first(where: { $0.id == approval.policy })
+            {
+                status.emergency = true
+                status.reviewDue = status.approvedAt.map { $0.adding(policy.reviewWithin.seconds ?? 0) }
+                let requester = request.spec.requester.value
+                if let reviewed = valid.first(where: { [.review, .revoke].contains($0.decision.kind.value) && $0.decision.by.value != requester }) {
+                    status.review = (reviewed.decision.by.value, reviewed.decision.at.value, reviewed.decision.kind.value)
+                }
+            }
         }
         func has(_ kind: Decision.Kind) -> Bool { valid.contains { $0.decision.kind.value == kind } }
         if has(.relinquish) {

@@ -65,6 +65,13 @@ package struct VerifiedTree: Sendable {
                 return (nil, [Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)")])
             }
             var problems = Self.problems(of: status)
+            if status.reviewOverdue(at: shared.now), let due = status.reviewDue {
+                let approval = status.checks.first(where: \.emergency)?.decision.location ?? request.header.name.location
+                problems.append(Diagnostic(
+                    file: request.header.file, location: approval,
+                    message: "break-glass access: its signed review by an approver was due at \(due) and is missing; an approver runs 'accessctl review \(request.id)'",
+                    severity: .warning))
+            }
             // A pending request nobody can ever approve is said before anyone waits for it.
             if status.state == .pending, let why = shared.noPolicyCanApprove(request) {
                 problems.append(Diagnostic(file: request.header.file, location: request.header.name.location, message: why, severity: .warning))

@@ -49,7 +49,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.output == """
             validate
-            request revoke relinquish reconcile report
+            request revoke relinquish review reconcile report
             verify show
             evaluate
             text github

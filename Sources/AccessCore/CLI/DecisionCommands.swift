@@ -35,7 +35,7 @@ struct DecisionOptions: Sendable {
         file = arguments.positional[0]
         by = try arguments.required(Options.by)
         key = try arguments.get(Options.key)
-        if ["approve", "deny", "revoke", "relinquish"].contains(command), key == nil {
+        if ["approve", "deny", "revoke", "relinquish", "review"].contains(command), key == nil {
             throw UsageError(message: "missing option --key", command: arguments.command)
         }
         signature = try arguments.get(Options.signature)
@@ -104,6 +104,16 @@ struct RelinquishCommand: DecisionCommand {
     static let spec = CommandSpec(
         name: "relinquish", summary: "Give back access you requested, signed with your key.", arguments: ["FILE"], options: CommandSpec.list(DecisionOptions.shared + [Options.key]),
         example: "accessctl relinquish access/requests/support-eu/acme-backup-debug-2026-11-22.yaml --as jane.doe --key ~/.ssh/id_ed25519")
+    var options: DecisionOptions
+}
+
+/// `accessctl review FILE`: an approver's signed look at a break-glass grant.
+struct ReviewCommand: DecisionCommand {
+    static let spec = CommandSpec(
+        name: "review", summary: "Sign the review a break-glass grant needs from an approver.", arguments: ["FILE"],
+        options: CommandSpec.list(DecisionOptions.shared + [Options.key]),
+        example: "accessctl review globex-prod-outage-2026-11-30 --as gina.ross --key ~/.ssh/id_ed25519 --reason \"Outage confirmed, access was needed\"",
+        details: "A break-glass policy lets its requester approve their own request at once; an approver\nof that policy must then sign a review within the policy's reviewWithin (default 1d).\nUntil then validate, the plan and the report flag it. To end the access instead, revoke\nit (a revoke by an approver also counts as the review).")
     var options: DecisionOptions
 }
 
@@ -219,7 +229,8 @@ extension AccessCLI {
     func refuseClosed(_ status: RequestStatus, kind: Decision.Kind, by: String, file: String) throws {
         let id = status.request.id
         let closed: [RequestState] = [.denied, .expired, .revoked, .relinquished, .stale]
-        if closed.contains(status.state) {
+        // A break-glass grant is reviewed after the fact, usually after it ended.
+        if closed.contains(status.state), !(kind == .review && status.emergency) {
             let why: String
             switch status.state {
             case .denied:
@@ -263,6 +274,13 @@ extension AccessCLI {
             }
         default:
             lines.append("\(status.request.id) is \(status.state.rawValue)" + (status.state == .revoked || status.state == .relinquished ? ": access ends on the next reconcile" : ""))
+        }
+        if status.emergency {
+            if let review = status.review {
+                lines.append("break-glass access, reviewed by \(review.by) at \(review.at)" + (review.decision == .revoke ? " (revoked)" : ""))
+            } else if let due = status.reviewDue {
+                lines.append("break-glass access: an approver must sign its review by \(due) (accessctl review \(status.request.id))")
+            }
         }
         if groups.count > 1 {
             lines.append("approvals with different terms do not count together:")

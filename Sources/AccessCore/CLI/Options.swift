@@ -78,7 +78,7 @@ enum Options {
     static let decisionReason = Option<String>("--reason", "TEXT", "deny, revoke: why (required for revoke)")
     static let key = Option<String>("--key", "PATH", "the SSH key to sign with (a public key works if ssh-agent holds its private half)")
     static let decision = Option<Decision.Kind>(
-        CommandSpec.Option(name: "--decision", value: "D", help: "approve, deny, revoke or relinquish (required)", choices: Decision.Kind.allCases.map(\.rawValue))
+        CommandSpec.Option(name: "--decision", value: "D", help: "approve, deny, revoke, relinquish or review (required)", choices: Decision.Kind.allCases.map(\.rawValue))
     ) { text in
         // The parser has already checked the choice.
         Decision.Kind(rawValue: text).map { .success($0) } ?? .failure(OptionValueError(message: "missing option --decision"))
