@@ -12,6 +12,8 @@ package struct AccessIndex: Sendable {
         package var actions: [String]
         /// Set when the grant reaches the resource through a parent.
         package var through: ResourceRef?
+        /// The conditions of the rules that allow it, as they held at the index's time.
+        package var conditions: [String] = []
     }
 
     package let evaluator: AccessEvaluator
@@ -67,7 +69,7 @@ package struct AccessIndex: Sendable {
             guard !actions.isEmpty else { continue }
             // Direct when any part of the grant reaches the resource itself.
             let through = reached.contains { $0.through == nil } ? nil : reached.compactMap(\.through).first
-            out.append(Holding(grant: grant, actions: actions.sorted(), through: through))
+            out.append(Holding(grant: grant, actions: actions.sorted(), through: through, conditions: reached.compactMap(\.condition)))
         }
         return out
     }

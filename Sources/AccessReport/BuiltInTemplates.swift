@@ -192,7 +192,7 @@ extension ReportTemplates {
 <tr>
 <td data-label="Resource">{{#resource}}{{> resource-ref}}{{/resource}}</td>
 <td data-label="May">{{actions}}</td>
-<td data-label="Through">{{#requestHref}}<a href="{{requestHref}}">{{via}}</a>{{/requestHref}}{{^requestHref}}{{via}}{{/requestHref}}{{#through}}<br /><span class="note">covers it through <code>{{through}}</code></span>{{/through}}</td>
+<td data-label="Through">{{#requestHref}}<a href="{{requestHref}}">{{via}}</a>{{/requestHref}}{{^requestHref}}{{via}}{{/requestHref}}{{#through}}<br /><span class="note">covers it through <code>{{through}}</code></span>{{/through}}{{#conditions}}<br /><span class="note condition">only {{.}}</span>{{/conditions}}</td>
 <td data-label="Until">{{until}}{{#remaining}}<br /><span class="remaining" data-until="{{iso}}">{{remaining}}</span>{{/remaining}}</td>
 </tr>
 {{/access}}
@@ -231,7 +231,7 @@ extension ReportTemplates {
 <td data-label="Resources">{{#resources}}{{> resource-ref}} {{/resources}}{{#hiddenResources}}<span class="note">{{hiddenResources}}</span>{{/hiddenResources}}</td>
 <td data-label="Requester">{{#requester}}{{> person}}{{/requester}}</td>
 <td data-label="Reason" class="reason">{{reason}}</td>
-<td data-label="Status"><span class="state state-{{state}}">{{stateLabel}}</span></td>
+<td data-label="Status"><span class="state state-{{state}}">{{stateLabel}}</span>{{#emergency}}<br /><span class="state state-emergency{{#overdue}} state-overdue{{/overdue}}">{{label}}</span>{{/emergency}}</td>
 <td data-label="Expires">{{#expires}}{{at}}{{#remaining}}<br /><span class="remaining" data-until="{{iso}}">{{remaining}}</span>{{/remaining}}{{/expires}}{{^expires}}<span class="none">—</span>{{/expires}}</td>
 <td data-label="Requested">{{requestedAt}}</td>
 <td data-label="Last update">{{updatedAt}}</td>
@@ -245,6 +245,7 @@ extension ReportTemplates {
         ("request.mustache", #"""
 <p class="lead"><span class="state state-{{state}}">{{stateLabel}}</span> {{stateExplained}}</p>
 {{#missing}}<p class="note">Still needed: {{missing}}.</p>{{/missing}}
+{{#emergency}}<p class="emergency{{#overdue}} overdue{{/overdue}}"><strong>Break-glass access:</strong> {{text}}</p>{{/emergency}}
 <section>
 <h2>What was asked</h2>
 <dl class="facts">
@@ -350,7 +351,7 @@ extension ReportTemplates {
 <tr>
 <td data-label="Who">{{#principal}}{{> person}}{{/principal}}</td>
 <td data-label="May">{{actions}}</td>
-<td data-label="Through">{{#requestHref}}<a href="{{requestHref}}">{{via}}</a>{{/requestHref}}{{^requestHref}}{{via}}{{/requestHref}}{{#through}}<br /><span class="note">covers it through <code>{{through}}</code></span>{{/through}}</td>
+<td data-label="Through">{{#requestHref}}<a href="{{requestHref}}">{{via}}</a>{{/requestHref}}{{^requestHref}}{{via}}{{/requestHref}}{{#through}}<br /><span class="note">covers it through <code>{{through}}</code></span>{{/through}}{{#conditions}}<br /><span class="note condition">only {{.}}</span>{{/conditions}}</td>
 <td data-label="Until">{{until}}{{#remaining}}<br /><span class="remaining" data-until="{{iso}}">{{remaining}}</span>{{/remaining}}</td>
 </tr>
 {{/access}}
@@ -437,6 +438,8 @@ td.reason, .reason { overflow-wrap: anywhere; }
 .state-active { color: var(--ok); border-color: var(--ok); }
 .state-approved, .state-pending { color: var(--warn); border-color: var(--warn); }
 .state-denied, .state-revoked, .state-voided { color: var(--bad); border-color: var(--bad); }
+.state-emergency, .state-overdue { color: var(--bad); border-color: var(--bad); font-weight: bold; }
+.emergency { border-left: 4px solid var(--bad); padding-left: 0.6em; }
 .badge { font-size: 0.75em; padding: 0 0.35rem; border: 1px solid var(--line); border-radius: 0.5rem; color: var(--muted); }
 .remaining { color: var(--warn); font-size: 0.9em; white-space: nowrap; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; margin: 0.5rem 0; }

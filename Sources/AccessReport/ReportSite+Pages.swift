@@ -96,7 +96,27 @@ extension ReportSite {
         ]
         row.merge(resourceLinks(spec.resources.map(\.value.description), base: base))
         row["expires"] = expiry(status)
+        row["emergency"] = emergency(status)
         return .object(row)
+    }
+
+    /// A break-glass grant's mark: a short label for tables, a sentence for its page.
+    private func emergency(_ status: RequestStatus) -> MustacheValue {
+        guard status.emergency else { return .null }
+        let overdue = status.reviewOverdue(at: input.now)
+        let label: String, text: String
+        let requester = status.request.spec.requester.value
+        if let review = status.review {
+            label = "break-glass, reviewed"
+            text = "\(requester) approved this request themself under a break-glass policy; \(review.by) signed its review at \(Self.human(review.at))" + (review.decision == .revoke ? " and revoked it." : ".")
+        } else if overdue {
+            label = "break-glass, review overdue"
+            text = "\(requester) approved this request themself under a break-glass policy; its signed review by an approver was due at \(status.reviewDue.map(Self.human) ?? "?") and is missing."
+        } else {
+            label = "break-glass, review due"
+            text = "\(requester) approved this request themself under a break-glass policy; an approver must sign its review by \(status.reviewDue.map(Self.human) ?? "?")."
+        }
+        return .object(["label": .text(label), "text": .text(text), "overdue": .bool(overdue)])
     }
 
     /// When a request's access ends: the time and, for access not yet ended, the time left.
@@ -129,6 +149,7 @@ extension ReportSite {
             "specDigest": .text(request.specDigest),
             "file": .text(input.scope.team == nil ? relativeFile(request.header.file) : nil),
             "expires": expiry(status),
+            "emergency": emergency(status),
         ]
         out.merge(resourceLinks(request.spec.resources.map(\.value.description), base: base))
         if let renews = spec.renews?.value {
@@ -288,6 +309,7 @@ extension ReportSite {
             "until": .text(grant.validTo.map(Self.human) ?? "no end"),
             "remaining": grant.validTo.map { $0.seconds - input.now.seconds }.flatMap { $0 > 0 ? .text(Self.remaining($0)) : nil } ?? .null,
             "iso": .text(grant.validTo?.description),
+            "conditions": .list(holding.conditions.map { .text($0) }),
         ]
         if case .request(let id, _) = grant.source, requestIndex[id] != nil { row["requestHref"] = .text(base + Self.requestPath(id)) }
         if let resource = showResource { row["resource"] = resourceLink(resource.ref, base: base) }

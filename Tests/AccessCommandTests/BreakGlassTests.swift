@@ -107,6 +107,15 @@ final class BreakGlassTests: ReconcileTestCase {
         let logged = try events()
         XCTAssertTrue(logged.contains("request.review-overdue sam-outage"), "\(logged)")
         XCTAssertTrue(try read("state/outbox.jsonl").contains(#""kind":"review.overdue""#))
+        // The report flags it on the request's page and in the tables.
+        XCTAssertEqual(tree.run(["report", "--root", "tree", "--out", "site", "--now", "2026-11-22T14:10:00Z"], at: "2026-11-22T14:10:00Z").exitCode, 0)
+        let site = tree.root.deletingLastPathComponent().appendingPathComponent("site")
+        let page = try String(contentsOf: site.appendingPathComponent("requests/sam-outage.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains(
+            #"<p class="emergency overdue"><strong>Break-glass access:</strong> sam approved this request themself under a break-glass policy; its signed review by an approver was due at 2026-11-22 14:05 UTC and is missing.</p>"#),
+            page)
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains(#"<span class="state state-emergency state-overdue">break-glass, review overdue</span>"#), index)
 
         // The requester cannot review their own access; an owner can.
         let own = tree.run(["review", "sam-outage", "--root", "tree", "--as", "sam", "--key", keys["sam"]!, "--at", "2026-11-22T14:20:00Z"], at: "2026-11-22T14:20:00Z")

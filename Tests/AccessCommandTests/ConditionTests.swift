@@ -90,6 +90,12 @@ final class ConditionTests: ReconcileTestCase {
               policies under which sam may request it: support
 
             """)
+        // The report's resource page shows the condition with what it read at the report's time.
+        XCTAssertEqual(tree.run(["report", "--root", "tree", "--out", "site", "--now", "2026-11-22T10:00:00Z"], at: "2026-11-22T10:00:00Z").exitCode, 0)
+        let page = try String(contentsOf: tree.root.deletingLastPathComponent().appendingPathComponent("site/resources/site/acme-prod.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains(
+            #"<span class="note condition">only when localTime(&quot;Europe/Berlin&quot;) &lt; &quot;12:00&quot; &amp;&amp; request.duration &lt;= 4h held (localTime(&quot;Europe/Berlin&quot;) = &quot;11:00&quot;, request.duration = 4h)</span>"#),
+            page)
         // who-can and access give the same answers at the same times.
         XCTAssertTrue(tree.run(["who-can", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T10:00:00Z"], at: "2026-11-22T09:30:00Z").standardOutput.contains("sam"))
         XCTAssertFalse(tree.run(["who-can", "read", "site:acme-prod", "--root", "tree", "--at", "2026-11-22T11:30:00Z"], at: "2026-11-22T09:30:00Z").standardOutput.contains("sam"))

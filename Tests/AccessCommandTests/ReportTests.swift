@@ -385,7 +385,7 @@ final class ReportTests: XCTestCase {
         let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now, "--templates", "mine"])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasSuffix("""
-            mine/request.mustache:13:35: error: {{{reason}}} would print text from the access tree without escaping; write {{reason}}
+            mine/request.mustache:14:35: error: {{{reason}}} would print text from the access tree without escaping; write {{reason}}
             <dt>Reason</dt><dd class="reason">{{{reason}}}</dd>
                                               ^
 
