@@ -35,6 +35,14 @@ package struct AuditEvent: Sendable, Equatable {
         package static func removed(_ cause: RemovalCause) -> String { "grant.\(cause.rawValue)" }
     }
 
+    /// `impersonated: [ID]` for events about `principal:ID` resources, so the log names both
+    /// the person who may act and the person they may act as.
+    package static func impersonation(_ resources: [String]) -> [(String, JSONValue)] {
+        let prefix = TreeValidator.principalType + ":"
+        let people = resources.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        return people.isEmpty ? [] : [("impersonated", .array(people.map { .string($0) }))]
+    }
+
     /// The hash `prev` holds on the first line.
     package static let genesis = "sha256:" + String(repeating: "0", count: 64)
 

@@ -18,7 +18,7 @@ extension Reconciler {
             func event(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
                 AuditEvent(
                     time: now, event: name, request: request.id, principal: spec.requester.value, resources: spec.resources.map(\.value.description),
-                    actor: actor, details: details)
+                    actor: actor, details: details + AuditEvent.impersonation(spec.resources.map(\.value.description)))
             }
             let digest = request.specDigest
             if let previous = input.history.specDigests[request.id] {

@@ -292,7 +292,7 @@ package struct Reconciler: Sendable {
     private func event(_ name: String, _ grant: GrantRecord, _ details: [(String, JSONValue)]) -> AuditEvent {
         AuditEvent(
             time: now, event: name, request: grant.sourceKind == .request ? grant.sourceID : nil, principal: grant.principal,
-            resources: grant.resources, details: details)
+            resources: grant.resources, details: details + AuditEvent.impersonation(grant.resources))
     }
 
     /// What should be in force now: the engine's grants at this run's time (roles, teams,

@@ -29,6 +29,16 @@ package struct Condition: Sendable {
     }
 }
 
+extension Condition {
+    /// A condition that holds only where both hold (nil where neither has one): the narrower
+    /// reading of a rule or policy whose condition changed and waits for signatures.
+    package static func both(_ a: Condition?, _ b: Condition?) -> Condition? {
+        guard let a else { return b }
+        guard let b, a.text != b.text else { return a }
+        return Condition(text: "(\(a.text)) && (\(b.text))", root: ConditionNode(kind: .and(a.root, b.root), offset: 0), node: b.node)
+    }
+}
+
 /// One node of a condition's syntax tree, with its offset in the text.
 package struct ConditionNode: Sendable {
     package indirect enum Kind: Sendable {

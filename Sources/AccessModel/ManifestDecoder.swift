@@ -239,7 +239,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
-        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes"])
+        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes", "owner"])
         let displayName = spec.text("displayName", required: true)
         let email = spec.string("email")
         if let email, !isPlausibleEmail(email.value) {
@@ -269,6 +269,7 @@ package enum ManifestDecoder {
             external: spec.bool("external") ?? false, roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"), teams: spec.ids("teams"), sshKeys: keys)
         principal.notify = notify
         principal.attributes = spec.stringMap("attributes")
+        principal.owner = spec.id("owner")
         return principal
     }
 
@@ -338,9 +339,11 @@ package enum ManifestDecoder {
         }
         var approvers = ApproverSet(subjects: SubjectSet(), owner: false)
         if let approversReader = spec.object("approvers", required: true) {
-            approvers = ApproverSet(subjects: subjects(approversReader, allowRoles: true, alsoAllowed: ["owner"]), owner: approversReader.bool("owner") ?? false)
-            if approvers.subjects.isEmpty, !approvers.owner {
-                spec.log.add(spec.file, approversReader.location, "spec.approvers must name principals, teams or roles, or set owner: true")
+            approvers = ApproverSet(
+                subjects: subjects(approversReader, allowRoles: true, alsoAllowed: ["owner", "impersonated"]), owner: approversReader.bool("owner") ?? false,
+                impersonated: approversReader.bool("impersonated") ?? false)
+            if approvers.subjects.isEmpty, !approvers.owner, !approvers.impersonated {
+                spec.log.add(spec.file, approversReader.location, "spec.approvers must name principals, teams or roles, or set owner: true or impersonated: true")
             }
         }
         let threshold = spec.int("threshold", range: 1...100)

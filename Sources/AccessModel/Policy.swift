@@ -55,9 +55,12 @@ package struct ApproverSet: Sendable {
     package var subjects: SubjectSet
     /// Members of the owner team of each requested resource approve.
     package var owner: Bool
+    /// For `principal:ID` resources: the principal to be impersonated approves.
+    package var impersonated = false
 
-    package init(subjects: SubjectSet, owner: Bool) {
+    package init(subjects: SubjectSet, owner: Bool, impersonated: Bool = false) {
         self.subjects = subjects
         self.owner = owner
+        self.impersonated = impersonated
     }
 }

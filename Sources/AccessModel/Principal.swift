@@ -22,6 +22,9 @@ package struct Principal: Sendable {
     package var notify: [NotificationChannel]? = nil
     /// Free attributes that conditions read (`principal.attributes.NAME`), in source order.
     package var attributes: [(key: String, value: String)] = []
+    /// The team that answers for this principal (a customer's user: the customer's
+    /// administrators); it owns the principal as an impersonation target `principal:ID`.
+    package var owner: Located<String>? = nil
 
     package var id: String { header.id }
 }

@@ -60,9 +60,13 @@ package struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
 
     package var description: String { text }
 
+    /// The type whose resources are principals (impersonation targets): `*` never reaches
+    /// them, so acting as someone is given only by a pattern that names the type.
+    package static let principalType = "principal"
+
     /// Whether the resource's own name matches (hierarchy is applied by the caller).
     package func matches(_ ref: ResourceRef) -> Bool {
-        guard let type else { return true }
+        guard let type else { return ref.type != Self.principalType }
         return type == ref.type && ResourcePattern.glob(Array(namePattern.utf8)[...], Array(ref.name.utf8)[...])
     }
 

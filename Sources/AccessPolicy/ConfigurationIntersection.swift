@@ -23,6 +23,10 @@ package enum ConfigurationIntersection {
             p.roles = common(old.roles, new.roles)
             p.teams = common(old.teams, new.teams)
             p.external = old.external || new.external
+            // Conditions read the signed attributes: a change to them (either way, since
+            // `!has(...)` can turn true when one is removed) waits for signatures.
+            p.attributes = old.attributes
+            if old.owner?.value != new.owner?.value { p.owner = nil }
             return p
         }
         out.teams = both(trusted.teams, current.teams, \.id) { old, new in
@@ -40,6 +44,7 @@ package enum ConfigurationIntersection {
                 guard let before = old.rules.first(where: { Set($0.resources.map(\.value.text)) == patterns }) else { return nil }
                 let was = before.actions.map(\.value)
                 var narrowed = rule
+                narrowed.when = Condition.both(before.when, rule.when)
                 if !was.contains("*") {
                     narrowed.actions = rule.actions.contains { $0.value == "*" } ? before.actions : rule.actions.filter { was.contains($0.value) }
                 }
@@ -53,6 +58,7 @@ package enum ConfigurationIntersection {
             // A changed owner owns nothing until signed: no team approves as owner.
             if old.owner.value != new.owner.value { r.owner = Located("", at: new.owner.location) }
             if old.parent?.value != new.parent?.value { r.parent = nil }
+            r.attributes = old.attributes
             return r
         }
         out.policies = both(trusted.policies, current.policies, \.id) { old, new in
@@ -61,12 +67,17 @@ package enum ConfigurationIntersection {
             p.resources = common(old.resources, new.resources)
             p.roles = common(old.roles, new.roles)
             p.actions = common(old.actions, new.actions)
-            p.approvers = ApproverSet(subjects: common(old.approvers.subjects, new.approvers.subjects), owner: old.approvers.owner && new.approvers.owner)
+            p.approvers = ApproverSet(
+                subjects: common(old.approvers.subjects, new.approvers.subjects), owner: old.approvers.owner && new.approvers.owner,
+                impersonated: old.approvers.impersonated && new.approvers.impersonated)
             p.threshold.value = max(old.threshold.value, new.threshold.value)
             p.denyThreshold = min(old.denyThreshold, new.denyThreshold)
             p.allowSelfApproval = old.allowSelfApproval && new.allowSelfApproval
             p.maxDuration.value = shorter(old.maxDuration.value, new.maxDuration.value)
             p.requestTTL = shorter(old.requestTTL, new.requestTTL)
+            p.when = Condition.both(old.when, new.when)
+            p.breakGlass = old.breakGlass && new.breakGlass
+            p.reviewWithin = shorter(old.reviewWithin, new.reviewWithin)
             return p.roles.isEmpty && p.actions.isEmpty ? nil : p
         }
         out.bindings = both(trusted.bindings, current.bindings, \.id) { old, new in

@@ -176,6 +176,12 @@ package struct DecisionVerifier: Sendable {
     /// Whether `who` approves under `policy` for `resources`.
     package func isApprover(_ who: String, _ policy: Policy, _ resources: [ResourceRef]) -> Bool {
         directory.contains(policy.approvers.subjects, who) || (policy.approvers.owner && directory.ownsAll(resources, who))
+            || (policy.approvers.impersonated && Self.impersonates(resources, who))
+    }
+
+    /// Whether every resource is `principal:WHO`: the impersonated person approves their own.
+    static func impersonates(_ resources: [ResourceRef], _ who: String) -> Bool {
+        !resources.isEmpty && resources.allSatisfy { $0.type == TreeValidator.principalType && $0.name == who }
     }
 
     /// Checks every decision of a request, in order.
@@ -330,7 +336,8 @@ package struct DecisionVerifier: Sendable {
     /// (a whole tree asks it for every pending request).
     package func approvers(_ policy: Policy, _ resources: [ResourceRef]) -> [String] {
         let owners = policy.approvers.owner ? Set(resources.map { directory.resource($0)?.owner.value ?? "" }).sorted().joined(separator: ",") : ""
-        let key = "\(policy.id)|\(owners)"
+        let impersonated = policy.approvers.impersonated ? Set(resources.map(\.description)).sorted().joined(separator: ",") : ""
+        let key = "\(policy.id)|\(owners)|\(impersonated)"
         if let known = approverCache.get(key) { return known }
         // The same set `isApprover` describes, from who is in which team and holds which
         // role (indexed once), not by asking every principal.
@@ -349,6 +356,9 @@ package struct DecisionVerifier: Sendable {
                 }
                 found.formUnion(owners ?? [])
             }
+        }
+        if policy.approvers.impersonated, let first = resources.first, Self.impersonates(resources, first.name), directory.principal(first.name) != nil {
+            found.insert(first.name)
         }
         let sorted = found.sorted()
         approverCache.set(key, sorted)

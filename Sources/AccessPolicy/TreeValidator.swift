@@ -10,7 +10,7 @@ package enum TreeValidator {
         tree.policies = unique(tree.policies, \.header, "policy", log)
         tree.bindings = unique(tree.bindings, \.header, "binding", log)
         tree.requests = unique(tree.requests, \.header, "request", log)
-        tree.resources = uniqueResources(tree.resources, log)
+        tree.resources = uniqueResources(tree.resources + principalResources(tree, log), log)
 
         let principals = Set(tree.principals.map(\.id))
         let teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -52,6 +52,7 @@ package enum TreeValidator {
             p.roles.forEach { check($0, in: roles, "role", p.header.file) }
             p.teams.forEach { check($0, in: teamIDs, "team", p.header.file) }
             if let by = p.assignedBy { check(by, in: principals, "principal", p.header.file) }
+            if let owner = p.owner { check(owner, in: teamIDs, "owner team", p.header.file) }
         }
         for t in tree.teams {
             if let parent = t.parent { check(parent, in: teamIDs, "parent team", t.header.file) }
@@ -79,7 +80,7 @@ package enum TreeValidator {
             if settings != nil, !types.contains(r.type.value) {
                 log.add(r.header.file, r.type.location, "unknown resource type '\(r.type.value)'; declared types: " + types.sorted().joined(separator: ", "))
             }
-            check(r.owner, in: teamIDs, "owner team", r.header.file)
+            if !r.derived { check(r.owner, in: teamIDs, "owner team", r.header.file) }
             if let parent = r.parent { checkResource(parent, r.header.file) }
         }
         for p in tree.policies {
@@ -265,6 +266,26 @@ package enum TreeValidator {
         }
         // Sorted by refs worked out once; comparing resources would build two refs per comparison.
         return kept.sorted { $0.ref < $1.ref }.map { items[$0.index] }
+    }
+
+    /// The type whose resources are the principals themselves: `principal:ID`, for the
+    /// `impersonate` action. Declared in the settings like any type; never written as a Resource.
+    package static let principalType = ResourcePattern.principalType
+
+    /// When the settings declare the `principal` type: each principal as a resource, owned by
+    /// its `owner` team (none when it has none), with its attributes.
+    static func principalResources(_ tree: AccessTree, _ log: DiagnosticCollector) -> [Resource] {
+        guard tree.settings?.resourceType(principalType) != nil else { return [] }
+        for r in tree.resources where r.type.value == principalType {
+            log.add(r.header.file, r.type.location, "resources of type 'principal' are the principals themselves (principal:ID); remove this manifest")
+        }
+        return tree.principals.map { p in
+            var r = Resource(
+                header: ManifestHeader(file: p.header.file, kind: .resource, name: p.header.name), type: Located(principalType, at: p.header.name.location),
+                displayName: p.displayName, owner: p.owner ?? Located("", at: p.header.name.location), parent: nil, attributes: p.attributes)
+            r.derived = true
+            return r
+        }
     }
 
     static func checkTeamCycles(_ teams: [Team], _ log: DiagnosticCollector) {

@@ -181,6 +181,26 @@ extension ReportTemplates {
 <p class="empty">No requests.</p>
 {{/hasRequests}}
 </section>
+{{#hasActingAs}}
+<section>
+<h2>Who can act as them</h2>
+<div class="scroll">
+<table class="access">
+<thead><tr><th scope="col">Who</th><th scope="col">May</th><th scope="col">Through</th><th scope="col">Until</th></tr></thead>
+<tbody>
+{{#actingAs}}
+<tr>
+<td data-label="Who">{{#principal}}{{> person}}{{/principal}}</td>
+<td data-label="May">{{actions}}</td>
+<td data-label="Through">{{#requestHref}}<a href="{{requestHref}}">{{via}}</a>{{/requestHref}}{{^requestHref}}{{via}}{{/requestHref}}{{#conditions}}<br /><span class="note condition">only {{.}}</span>{{/conditions}}</td>
+<td data-label="Until">{{until}}{{#remaining}}<br /><span class="remaining" data-until="{{iso}}">{{remaining}}</span>{{/remaining}}</td>
+</tr>
+{{/actingAs}}
+</tbody>
+</table>
+</div>
+</section>
+{{/hasActingAs}}
 <section>
 <h2>Access now</h2>
 {{#hasAccess}}

@@ -348,6 +348,10 @@ extension ReportSite {
             "requests": .list((requestsByPerson[principal.id] ?? []).map { requestRow(requests[$0], base: base) }),
             "access": .list((holdingsByPerson[principal.id] ?? []).map { holdingRow(holdings[$0.resource][$0.holding], base: base, showResource: resources[$0.resource]) }),
             "notifications": .list(inbox(principal.id).map { notificationRow($0, base: base) }),
+            // Principals are resources for impersonation: who may act as this one now.
+            "actingAs": .list(resources.firstIndex { $0.derived && $0.ref.name == principal.id }.map { r in
+                holdings[r].map { holdingRow($0, base: base, showResource: nil) }
+            } ?? []),
         ]
     }
 
