@@ -39,7 +39,7 @@ package struct AccessTree: Sendable {
     }
 
     package var manifestCount: Int {
-        (settings == nil ? 0 : 1) + principals.count + teams.count + roles.count + resources.count
+        (settings == nil ? 0 : 1) + principals.count + teams.count + roles.count + resources.filter { !$0.derived }.count
             + policies.count + bindings.count + requests.count
     }
 }

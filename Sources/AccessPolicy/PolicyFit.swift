@@ -73,7 +73,10 @@ extension DecisionVerifier {
         let all = fits(request)
         guard !all.contains(where: \.fits) else { return nil }
         guard let nearest = all.first else { return "no policy can approve this request: the tree has no policies" }
-        return "no policy can approve this request; the nearest is policy \(nearest.policy.id): " + nearest.problems.joined(separator: "; ")
+        // Every policy as near as the nearest is named: which one the author meant is theirs to say.
+        let tied = all.filter { $0.problems.count == nearest.problems.count }
+        guard tied.count > 1 else { return "no policy can approve this request; the nearest is policy \(nearest.policy.id): " + nearest.problems.joined(separator: "; ") }
+        return "no policy can approve this request; the nearest are " + tied.prefix(3).map { "policy \($0.policy.id): " + $0.problems.joined(separator: "; ") }.joined(separator: "; and ")
     }
 }
 

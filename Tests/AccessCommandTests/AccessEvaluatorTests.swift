@@ -105,7 +105,7 @@ final class AccessEvaluatorTests: XCTestCase {
         XCTAssertEqual(cli.run(["check", "jane.doe", "restart", "site:globex-prod", "--at", "2026-11-22T10:00:00Z"]), CommandResult(exitCode: 1, standardOutput: """
             denied: jane.doe may not restart site:globex-prod at 2026-11-22T10:00:00Z: not authorized
               roles that would allow it: org-admin, support-operator
-              policies under which jane.doe may request it: support-production
+              policies under which jane.doe may request it: support-emergency, support-production
 
             """))
         // Revoked at 2026-11-20T08:00: allowed before, denied after.
@@ -152,7 +152,7 @@ extension DocumentationExampleTests {
         let result = AccessCLI(environment: [:], currentDirectory: work.path, clock: TestSupport.clock).run(["validate", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasPrefix(block), result.standardError)
-        XCTAssertEqual(result.standardOutput, "access: 1 error, 2 warnings in 59 files.\n")
+        XCTAssertEqual(result.standardOutput, "access: 1 error, 3 warnings in 64 files.\n")
     }
 }
 

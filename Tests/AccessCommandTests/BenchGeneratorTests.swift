@@ -95,7 +95,7 @@ final class BenchGeneratorTests: XCTestCase {
         let result = cli.run(["bench", "evaluate", "lena.kraus", "write", "site:initech-staging", "--now", at, "--repeat", "1"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
         let rows = result.standardOutput.split(separator: "\n").map(String.init)
-        XCTAssertEqual(rows.first, "bench evaluate on access at \(at): 59 files (\(rows.first!.split(separator: "(")[1].split(separator: " ")[0]) KiB), 12 principals, 8 teams, 11 resources")
+        XCTAssertEqual(rows.first, "bench evaluate on access at \(at): 64 files (\(rows.first!.split(separator: "(")[1].split(separator: " ")[0]) KiB), 12 principals, 8 teams, 23 resources")
         // Each row's note, after the seconds.
         func note(_ name: String) -> String? {
             rows.first { $0.hasPrefix("  " + name + " ") }.map { $0.components(separatedBy: " s  ").dropFirst().joined(separator: " s  ") }

@@ -38,7 +38,7 @@ final class BundledTreeReconcileTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.standardError, line: line)
         let head = try XCTUnwrap(try LedgerStore(root: replay.appendingPathComponent("access").path, displayRoot: "").readState()).auditHash
         XCTAssertTrue(
-            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 13 granted, 0 changed, 0 removed; 46 audit events appended (head \(head)).\n"),
+            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 15 granted, 0 changed, 0 removed; 55 audit events appended (head \(head)).\n"),
             result.standardOutput, line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/state/grants.json"), encoding: .utf8), try golden("grants.json"), message + ": state", line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8), try golden("log.jsonl"), message + ": audit", line: line)
@@ -106,6 +106,22 @@ final class BundledTreeReconcileTests: XCTestCase {
         assertText(result.standardOutput, """
             Plan at 2026-12-02T04:00:00Z (last run \(TestSupport.bundledRunTime)):
 
+            - request/acme-prod-outage-2026-12-01 (expired)
+                principal  jane.doe
+                grants     role support-operator
+                resources  site:acme-prod
+                window     2026-12-01T04:00:00Z to 2026-12-01T08:00:00Z
+                source     request acme-prod-outage-2026-12-01, BREAK-GLASS: self-approved by jane.doe; review due by 2026-12-02T04:00:00Z
+                why        expired at 2026-12-01T08:00:00Z
+
+            - request/globex-gina-invoices-2026-12-01 (expired)
+                principal  raj.patel
+                grants     actions impersonate
+                resources  principal:gina.ross
+                window     2026-12-01T04:00:00Z to 2026-12-01T06:00:00Z
+                source     request globex-gina-invoices-2026-12-01, approved by gina.ross
+                why        expired at 2026-12-01T06:00:00Z
+
             - request/initech-staging-logs-2026-11-30 (expired)
                 principal  raj.patel
                 grants     role support-readonly
@@ -115,14 +131,18 @@ final class BundledTreeReconcileTests: XCTestCase {
                 why        expired at 2026-12-01T16:00:00Z
 
             Notifications to queue:
+              grant.expired acme-prod-outage-2026-12-01 to jane.doe (inbox)
+              grant.expired globex-gina-invoices-2026-12-01 to raj.patel (inbox)
               grant.expired initech-staging-logs-2026-11-30 to raj.patel (inbox)
 
-            Plan: 0 to grant, 0 to change, 1 to remove.
-            Applied at 2026-12-02T04:00:00Z: 0 granted, 0 changed, 1 removed; 2 audit events appended (head \(try LedgerStore(root: work.appendingPathComponent("access").path, displayRoot: "").readState()!.auditHash)).
+            Plan: 0 to grant, 0 to change, 3 to remove.
+            Applied at 2026-12-02T04:00:00Z: 0 granted, 0 changed, 3 removed; 6 audit events appended (head \(try LedgerStore(root: work.appendingPathComponent("access").path, displayRoot: "").readState()!.auditHash)).
 
             """)
         let markdown = run(["plan", "--root", "access", "--now", "2026-12-20T00:00:00Z", "--format", "markdown"])
-        assertText(markdown.standardOutput, "### accessctl plan\n\nAt `2026-12-20T00:00:00Z`: **No changes. The grants in force match the access tree.**\n")
+        // The break-glass grant's review is still missing: the plan keeps saying so.
+        assertText(markdown.standardOutput, "### accessctl plan\n\nAt `2026-12-20T00:00:00Z`: **No changes. The grants in force match the access tree.**\n\n"
+            + "- break-glass request acme-prod-outage-2026-12-01 of jane.doe: its signed review was due at 2026-12-02T04:00:00Z and is missing (an approver runs: accessctl review acme-prod-outage-2026-12-01)\n")
     }
 
     /// The demo stays alive: on any date until the end of 2027 the main job shows an active
@@ -136,7 +156,9 @@ final class BundledTreeReconcileTests: XCTestCase {
             let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [[String: Any]], status.standardOutput)
             let states = Dictionary(grouping: rows, by: { $0["state"] as? String ?? "" })
             XCTAssertFalse((states["active"] ?? []).filter { ($0["terms"] as? [String: Any])?["validTo"] is String }.isEmpty, "no active request with an end at \(now)")
-            XCTAssertEqual((states["pending"] ?? []).compactMap { $0["name"] as? String }, ["globex-prod-maintenance-2028-01"], now)
+            // The retainer no policy can approve (its condition fails) waits until it goes stale on 12-07.
+            let pending = ["globex-prod-maintenance-2028-01"] + (now < "2026-12-07" ? ["initech-staging-retainer-2027"] : [])
+            XCTAssertEqual((states["pending"] ?? []).compactMap { $0["name"] as? String }.sorted(), pending, now)
             for history in ["expired", "denied", "revoked", "relinquished", "voided", "stale"] {
                 XCTAssertNotNil(states[history], "no \(history) request at \(now)")
             }
@@ -161,16 +183,20 @@ final class BundledTreeReconcileTests: XCTestCase {
                 approved by bob.owens, alice.nguyen under policy support-production: role support-readonly and actions console, 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z
             #6 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
                 approved window ended at 2026-11-22T13:30:00Z
-            5 events of 46.
+            5 events of 55.
 
             """)
         XCTAssertEqual(run(["reconcile", "--root", "access", "--now", "2026-12-02T04:00:00Z"]).exitCode, 0)
         assertText(run(["audit", "show", "--root", "access", "--principal", "raj.patel", "--since", "2026-12-01T12:00:00Z"]).standardOutput, """
-            #47 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
+            #57 2026-12-02T04:00:00Z request.expired request globex-gina-invoices-2026-12-01
+                approved window ended at 2026-12-01T06:00:00Z
+            #58 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
                 approved window ended at 2026-12-01T16:00:00Z
-            #48 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
+            #60 2026-12-02T04:00:00Z grant.expired request globex-gina-invoices-2026-12-01
+                request/globex-gina-invoices-2026-12-01 removed: expired at 2026-12-01T06:00:00Z
+            #61 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
                 request/initech-staging-logs-2026-11-30 removed: expired at 2026-12-01T16:00:00Z
-            2 events of 48.
+            4 events of 61.
 
             """)
         XCTAssertEqual(run(["audit", "show", "--root", "access", "--since", "yesterday"]).exitCode, 64)

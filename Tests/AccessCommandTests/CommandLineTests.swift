@@ -23,11 +23,14 @@ final class CommandLineTests: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let result = cli.run(["validate", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 0)
-        XCTAssertEqual(result.standardOutput, "access: 59 manifests valid, 2 warnings.\n")
+        XCTAssertEqual(result.standardOutput, "access: 64 manifests valid, 3 warnings.\n")
         assertText(result.standardError, """
             access/requests/consultants/acme-sso-2026-11.yaml:14:7: warning: approve by bob.owens is void: the request's spec changed after this decision was signed; it needs a new decision
                 - decision: approve
                   ^
+            access/requests/consultants/initech-staging-retainer-2027.yaml:4:9: warning: no policy can approve this request; the nearest are policy consultant-projects: 25w5d is longer than its maxDuration 2w; and policy consultant-retainers: its condition fails for site:initech-staging: when resource.attributes.region.startsWith(principal.attributes.region) did not hold (resource.attributes.region = "us-west-2", principal.attributes.region = "eu")
+              name: initech-staging-retainer-2027
+                    ^
             access/requests/support-eu/globex-prod-maintenance-2028-01.yaml:13:1: warning: threshold not met: 1 more approval over the same terms needed under policy support-production
             status:
             ^
@@ -39,7 +42,7 @@ final class CommandLineTests: XCTestCase {
         try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
         let result = cli.run(["status", "--now", TestSupport.bundledRunTime])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.hasSuffix("\n12 requests: 1 pending, 1 approved, 2 active, 2 expired, 1 denied, 1 revoked, 1 relinquished, 2 stale, 1 voided.\n"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix("\n15 requests: 2 pending, 1 approved, 4 active, 2 expired, 1 denied, 1 revoked, 1 relinquished, 2 stale, 1 voided.\n"), result.standardOutput)
     }
 
     func testUnknownOptionSuggestsTheClosest() {

@@ -74,7 +74,7 @@ final class ReportTests: XCTestCase {
     func testBundledTreeRendersWellFormedPagesWhoseLinksResolve() throws {
         let result = run(["report", "--root", "access", "--out", "site", "--now", Self.now])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertEqual(result.standardOutput, "Report written to site: 49 pages, 12 requests, 11 resources.\n")
+        XCTAssertEqual(result.standardOutput, "Report written to site: 64 pages, 15 requests, 23 resources.\n")
         let all = try files("site")
         XCTAssertNotNil(all["style.css"])
         XCTAssertNotNil(all[ReportWriter.marker])
@@ -95,14 +95,16 @@ final class ReportTests: XCTestCase {
 
         let index = try page("site", "index.html")
         XCTAssertEqual(try texts(index, "//table[@class='requests']/tbody/tr/td[1]"), [
-            "initech-staging-logs-2026-11-30", "acme-staging-retainer-2027", "globex-prod-maintenance-2028-01", "initech-reporting-2027-01",
-            "globex-login-2026-11-23", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "globex-prod-console-2026-11-18",
+            "globex-gina-invoices-2026-12-01", "acme-prod-outage-2026-12-01", "initech-staging-logs-2026-11-30", "acme-staging-retainer-2027",
+            "globex-prod-maintenance-2028-01", "initech-staging-retainer-2027", "initech-reporting-2027-01", "globex-login-2026-11-23", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "globex-prod-console-2026-11-18",
             "initech-migration-2026-11", "acme-staging-restart-2026-11-10", "initech-export-2026-10-02",
         ], "sorted by last update, newest first")
         XCTAssertEqual(try texts(index, "//nav[@class='filters']//a"), [
-            "All (12)", "Pending (1)", "Approved (1)", "Active (2)", "Expired (2)", "Denied (1)", "Revoked (1)", "Relinquished (1)", "Stale (2)", "Voided (1)",
+            "All (15)", "Pending (2)", "Approved (1)", "Active (4)", "Expired (2)", "Denied (1)", "Revoked (1)", "Relinquished (1)", "Stale (2)", "Voided (1)",
         ])
-        XCTAssertEqual(try texts(page("site", "requests-active.html"), "//table[@class='requests']/tbody/tr/td[1]"), ["initech-staging-logs-2026-11-30", "acme-staging-retainer-2027"])
+        XCTAssertEqual(try texts(page("site", "requests-active.html"), "//table[@class='requests']/tbody/tr/td[1]"), [
+            "globex-gina-invoices-2026-12-01", "acme-prod-outage-2026-12-01", "initech-staging-logs-2026-11-30", "acme-staging-retainer-2027",
+        ])
         XCTAssertEqual(try texts(index, "//tr[td[1]='initech-staging-logs-2026-11-30']/td[6]"), ["2026-12-01 16:00 UTC12h left"])
 
         let request = try page("site", "requests/acme-backup-debug-2026-11-22.html")
@@ -126,8 +128,8 @@ final class ReportTests: XCTestCase {
             digest, "2026-12-01 04:00 UTC", "signed by 2 of 2 administrator signatures", "Maria Lopez maria.lopezTom Becker tom.becker",
         ])
         let audit = try page("site", "audit.html")
-        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 46 events carries the hash of the one before."])
-        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "46", "newest first")
+        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 55 events carries the hash of the one before."])
+        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "55", "newest first")
     }
 
     /// A resource page lists only actions the resource's type has, and says "through" a
@@ -181,7 +183,7 @@ final class ReportTests: XCTestCase {
         // Through reconcile --report, so the audit log carries the reason too.
         let result = run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.hasSuffix("Report written to site: 50 pages, 13 requests, 11 resources.\n"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix("Report written to site: 65 pages, 16 requests, 23 resources.\n"), result.standardOutput)
         let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"
         var pagesWithIt: [String] = []
         for (path, data) in try files("site") where path.hasSuffix(".html") {
@@ -203,7 +205,7 @@ final class ReportTests: XCTestCase {
     func testCustomerReportNamesNothingOfAnotherCustomer() throws {
         let result = run(["report", "--root", "access", "--out", "acme", "--now", Self.now, "--for", "acme-admins"])
         XCTAssertEqual(result.exitCode, 0, result.standardError)
-        XCTAssertEqual(result.standardOutput, "Report for team acme-admins written to acme: 27 pages, 5 requests, 4 resources.\n")
+        XCTAssertEqual(result.standardOutput, "Report for team acme-admins written to acme: 30 pages, 6 requests, 6 resources.\n")
         XCTAssertEqual(run(["report", "--root", "access", "--out", "all", "--now", Self.now]).exitCode, 0)
 
         // Strings from the manifests of the other customers (Globex, Initech) that no manifest
@@ -252,10 +254,10 @@ final class ReportTests: XCTestCase {
 
         // What Acme does see: its requests, its resources, the people who reach them, the administrators.
         XCTAssertEqual(try texts(page("acme", "index.html"), "//table[@class='requests']/tbody/tr/td[1]"),
-                       ["acme-staging-retainer-2027", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
-        XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "site:acme-prod", "site:acme-staging"])
+                       ["acme-prod-outage-2026-12-01", "acme-staging-retainer-2027", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
+        XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "principal:alice.nguyen", "principal:bob.owens", "site:acme-prod", "site:acme-staging"])
         XCTAssertEqual(try texts(page("acme", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"), ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
-        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["24 of 46 events: those that concern the resources in this report."])
+        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["28 of 55 events: those that concern the resources in this report."])
     }
 
     /// Hardening finding 9: a request may not span two owner teams, so no reason is shown to a
@@ -434,7 +436,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(run(["report", "--root", "access", "--out", "site", "--now", Self.now]).exitCode, 0)
         let first = try page("site", "index.html"), third = try page("site", "index-3.html")
         XCTAssertEqual(try first.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 100)
-        XCTAssertEqual(try third.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 17)
+        XCTAssertEqual(try third.nodes(forXPath: "//table[@class='requests']/tbody/tr").count, 20)
         XCTAssertEqual(try texts(third, "//nav[@class='pages']/p"), ["Page 3 of 3:\nprevious\n1 2 3"])
         XCTAssertNotNil(try self.files("site")["requests-pending-3.html"])
         XCTAssertNil(try self.files("site")["index-4.html"])

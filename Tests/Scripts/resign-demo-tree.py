@@ -96,7 +96,7 @@ def main():
                 }
                 if decision["decision"] == "approve":
                     payload["terms"] = decision["terms"]
-                if decision["decision"] in ("deny", "revoke") and "reason" in decision:
+                if decision["decision"] != "relinquish" and "reason" in decision:
                     payload["reason"] = decision["reason"]
                 message = os.path.join(keys, "payload")
                 open(message, "wb").write(canonical(payload))
