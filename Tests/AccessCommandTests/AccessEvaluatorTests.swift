@@ -301,3 +301,55 @@ final class ListingIndexTests: XCTestCase {
         XCTAssertGreaterThan(requestLines, 5)
     }
 }
+
+extension DocumentationExampleTests {
+    /// The Controls article's examples: each `$ accessctl` block is run on the bundled tree
+    /// and compared in full, and each quoted diagnostic is what validate prints.
+    func testControlsExamplesMatchTheCommandOutput() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Sources/AccessCore/AccessCore.docc/Controls.md"), encoding: .utf8)
+        // Fenced blocks without a language: the outputs (```yaml and ```sh blocks are inputs).
+        var blocks: [String] = [], current: [String]?, fence: String?
+        for line in text.components(separatedBy: "\n") {
+            if line.hasPrefix("```") {
+                if fence != nil {
+                    if fence == "```", let current { blocks.append(current.joined(separator: "\n") + "\n") }
+                    fence = nil
+                    current = nil
+                } else {
+                    fence = line
+                    current = []
+                }
+            } else {
+                current?.append(line)
+            }
+        }
+        let examples = blocks.filter { $0.hasPrefix("$ accessctl ") }
+        XCTAssertEqual(examples.count, 4)
+        let folder = try TestSupport.temporaryDirectory(self)
+        try TestSupport.copyBundledTree(to: folder)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        for block in examples {
+            var lines = block.components(separatedBy: "\n")
+            let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
+            assertText(cli.run(command).standardOutput, lines.joined(separator: "\n"), command.joined(separator: " "))
+        }
+        // The diagnostics quoted: the break-glass review a day later, the retainer its condition refuses.
+        let diagnostics = blocks.filter { $0.hasPrefix("access/") }
+        XCTAssertEqual(diagnostics.count, 3)
+        let later = cli.run(["validate", "--now", "2026-12-02T05:00:00Z"]).standardError
+        for block in diagnostics where !block.contains("error:") {
+            XCTAssertTrue(later.contains(block), "validate does not print:\n\(block)\nit prints:\n\(later)")
+        }
+        // The type error: the bundled role with one attribute misspelt.
+        let role = folder.appendingPathComponent("access/roles/support-operator.yaml")
+        let original = try String(contentsOf: role, encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "weekday(resource.attributes.timezone)", with: "weekday(resource.attributes.tz)")
+        XCTAssertNotEqual(edited, original)
+        try edited.write(to: role, atomically: true, encoding: .utf8)
+        let invalid = cli.run(["validate", "--now", TestSupport.bundledRunTime])
+        XCTAssertEqual(invalid.exitCode, 1)
+        let typeError = try XCTUnwrap(diagnostics.first { $0.contains("error:") })
+        XCTAssertTrue(invalid.standardError.contains(typeError), invalid.standardError)
+    }
+}
