@@ -24,7 +24,7 @@ package struct AuditCheckpoint: Sendable {
         self.history = history
     }
 
-    static let magic = "accessctl-audit-checkpoint 2"
+    static let magic = "accessctl-audit-checkpoint 3"
 
     /// The file's bytes: a header with the SHA-256 of the body, then the body. Nil when a
     /// value holds a tab or newline, which the line format cannot carry (no checkpoint then).
@@ -46,6 +46,7 @@ package struct AuditCheckpoint: Sendable {
         for request in history.specDigests.keys.sorted() { ok = ok && add("D", request, history.specDigests[request]!) }
         for key in history.firstSeen.keys.sorted() { ok = ok && add("S", key, history.firstSeen[key]!.description) }
         for digest in history.trustedConfigurations { ok = ok && add("C", digest) }
+        for key in history.reviews.keys.sorted() { ok = ok && add("R", key, CanonicalJSON.encode(history.reviews[key]!.json)) }
         guard ok else { return nil }
         let bodyBytes = Array((body.joined(separator: "\n") + "\n").utf8)
         return Array("\(Self.magic)\n\(SHA256.hex(bodyBytes))\n".utf8) + bodyBytes
@@ -93,6 +94,9 @@ package struct AuditCheckpoint: Sendable {
                 guard let time = Timestamp(rfc3339: fields[2]) else { return nil }
                 history.firstSeen[fields[1]] = time
             case ("C", 2): history.trustedConfigurations.append(fields[1])
+            case ("R", 3):
+                guard let json = try? JSONParser.parse(bytes: Array(fields[2].utf8), file: "checkpoint").json, let record = ReviewRecord(json: json) else { return nil }
+                history.reviews[fields[1]] = record
             default: return nil
             }
         }

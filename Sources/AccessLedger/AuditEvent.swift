@@ -23,6 +23,12 @@ package struct AuditEvent: Sendable, Equatable {
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"
+        /// Standing access's review is due: its reviewers are asked (once per due time).
+        package static let reviewOpened = "review.opened"
+        /// A reviewer's signed confirm of standing access, first seen: its next period starts.
+        package static let reviewConfirmed = "review.confirmed"
+        /// A reviewer's signed remove of standing access, first seen.
+        package static let reviewRemoved = "review.removed"
         /// An approver signed the review of a break-glass grant.
         package static let reviewed = "request.reviewed"
         /// A break-glass grant's review was due and is missing: logged once.

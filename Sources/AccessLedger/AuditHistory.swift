@@ -18,6 +18,8 @@ package struct AuditHistory: Sendable {
     package var firstSeen: [String: Timestamp] = [:]
     /// Digests of the configurations the log shows trusted, oldest first.
     package var trustedConfigurations: [String] = []
+    /// Reviews of standing access by grant key: when each period started, the last confirm and remove.
+    package var reviews: [String: ReviewRecord] = [:]
 
     package init() {}
 
@@ -36,6 +38,24 @@ package struct AuditHistory: Sendable {
         switch event.event {
         case AuditEvent.Name.activated, AuditEvent.Name.changed:
             if let key, let grant = event.detail("grant").flatMap(GrantRecord.init(json:)) { grants[key] = grant }
+            // A standing grant's first review period starts when a run first granted it.
+            if event.event == AuditEvent.Name.activated, let key, !key.hasPrefix("request/"), reviews[key]?.anchor == nil {
+                reviews[key, default: ReviewRecord()].anchor = event.time
+            }
+        case AuditEvent.Name.reviewConfirmed:
+            if let key {
+                var record = reviews[key] ?? ReviewRecord()
+                record.anchor = event.time
+                (record.confirmedBy, record.confirmedAt) = (event.actor, event.time)
+                (record.removedBy, record.removedAt, record.removedReason) = (nil, nil, nil)
+                reviews[key] = record
+            }
+        case AuditEvent.Name.reviewRemoved:
+            if let key {
+                var record = reviews[key] ?? ReviewRecord()
+                (record.removedBy, record.removedAt, record.removedReason) = (event.actor, event.time, event.detail("reason")?.stringValue)
+                reviews[key] = record
+            }
         case AuditEvent.Name.submitted, AuditEvent.Name.updated:
             if let request = event.request, let digest = event.detail("specDigest")?.stringValue { specDigests[request] = digest }
         case AuditEvent.Name.seen, AuditEvent.Name.ignored:
@@ -48,9 +68,17 @@ package struct AuditHistory: Sendable {
         default:
             if let cause = Self.removals[event.event], let key {
                 grants[key] = nil
+                // A review's removal keeps the record (it stays due until confirmed); any other ends the period.
+                if ![.reviewOverdue, .reviewRemoved].contains(cause) { reviews[key] = nil }
                 if [.expired, .revoked, .relinquished].contains(cause), key.hasPrefix("request/") { end(event.request, cause, event.time) }
             }
         }
+    }
+
+    /// Whether the log holds the event of this review statement.
+    package func hasLogged(_ statement: AccessReviewStatement) -> Bool {
+        let name = statement.decision == .confirm ? AuditEvent.Name.reviewConfirmed : AuditEvent.Name.reviewRemoved
+        return logged.contains(LoggedKey("\(name) \(statement.grant) \(statement.by) \(statement.at)"))
     }
 
     private mutating func end(_ request: String?, _ cause: RemovalCause, _ time: Timestamp) {
@@ -66,6 +94,10 @@ package struct AuditHistory: Sendable {
         case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired, AuditEvent.Name.reviewed,
             AuditEvent.Name.reviewOverdue:
             return "\(event.event) \(request)"
+        case AuditEvent.Name.reviewConfirmed, AuditEvent.Name.reviewRemoved:
+            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "")"
+        case AuditEvent.Name.reviewOpened:
+            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.detail("due")?.stringValue ?? "")"
         case AuditEvent.Name.updated:
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "")"
         case AuditEvent.Name.approved:

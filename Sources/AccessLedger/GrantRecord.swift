@@ -90,7 +90,7 @@ extension GrantRecord {
     package static func inForce(_ verified: VerifiedTree, at time: Timestamp) -> [GrantRecord] {
         let directory = Directory(verified.tree)
         var seen = Set<String>()
-        return AccessEngine(directory: directory, statuses: verified.statuses).grants(at: time).compactMap { grant in
+        return verified.engine(directory).grants(at: time).compactMap { grant in
             guard seen.insert(grant.key).inserted else { return nil }
             var record = GrantRecord(grant, directory: directory)
             if grant.emergency, case .request(let id, _) = grant.source { record.reviewDue = verified.statuses[id]?.reviewDue }

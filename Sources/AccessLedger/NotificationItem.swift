@@ -76,6 +76,7 @@ package struct NotificationItem: Sendable, Equatable {
         case "configuration.pending": "A configuration change waits for your signature"
         case "grant.emergency": "BREAK-GLASS: emergency access \(name)"
         case "review.overdue": "Review overdue: break-glass access \(name)"
+        case "review.opened": "Standing access due for review"
         default: kind
         }
     }
@@ -131,6 +132,11 @@ package struct NotificationRules: Sendable {
                 if case .bool(true)? = event.detail("emergency") {
                     extra.append(("grant.emergency", (ConfigurationTrust.administrators(tree).sorted() + ownerMembers()).filter { $0 != requester }))
                 }
+            case AuditEvent.Name.reviewOpened:
+                kind = "review.opened"
+                let team = event.detail("team")?.stringValue ?? ""
+                recipients = tree.principals.filter { $0.id != event.principal && directory.teams(of: $0.id).contains(team) }.map(\.id).sorted()
+                until = event.detail("overdueAt")?.stringValue.flatMap(Timestamp.init(rfc3339:))
             case AuditEvent.Name.reviewOverdue:
                 kind = "review.overdue"
                 let policy = event.detail("policy")?.stringValue.flatMap { id in tree.policies.first { $0.id == id } }
@@ -172,7 +178,7 @@ package struct NotificationRules: Sendable {
                     var item = NotificationItem(
                         id: id, seq: event.seq, kind: kind, time: event.time, recipient: recipient,
                         channels: channels.sorted(), request: event.request, requester: requester, resources: event.resources, reason: reason, until: until, text: "")
-                    item.text = Self.text(item, actor: event.actor, digest: event.detail("digest")?.stringValue)
+                    item.text = Self.text(item, actor: event.actor, digest: event.detail("digest")?.stringValue, key: event.detail("key")?.stringValue, principal: event.principal)
                     out.append(item)
                 }
             }
@@ -181,7 +187,7 @@ package struct NotificationRules: Sendable {
     }
 
     /// The message, in one line.
-    static func text(_ n: NotificationItem, actor: String?, digest: String?) -> String {
+    static func text(_ n: NotificationItem, actor: String?, digest: String?, key: String? = nil, principal: String? = nil) -> String {
         let on = n.resources.joined(separator: ", ")
         let name = n.request ?? ""
         switch n.kind {
@@ -197,6 +203,9 @@ package struct NotificationRules: Sendable {
         case "grant.emergency":
             return "BREAK-GLASS: \(n.requester ?? "?") approved their own emergency access to \(on) (request \(name))" + (n.reason.map { ": \($0)" } ?? "")
                 + (n.until.map { "; it ends at \($0)" } ?? "") + ". An approver must sign its review (accessctl review \(name))."
+        case "review.opened":
+            return "The standing access \(key ?? "?") of \(principal ?? "?") is due for review" + (n.until.map { " (overdue at \($0))" } ?? "")
+                + "; confirm or remove it: accessctl access-review \(key ?? "KEY") --decision confirm (or remove)."
         case "review.overdue": return "The signed review of break-glass access \(name) of \(n.requester ?? "?") to \(on) is overdue; review it now (accessctl review \(name))."
         default: return n.kind
         }

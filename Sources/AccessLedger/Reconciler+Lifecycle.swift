@@ -13,6 +13,22 @@ extension Reconciler {
             guard let identity = AuditHistory.identity(of: event), logged.insert(AuditHistory.LoggedKey(identity)).inserted else { return }
             events.append(event)
         }
+        // Reviews of standing access: each statement first seen, and each review as it falls due.
+        for review in input.verified.reviews.values.sorted(by: { $0.key < $1.key }) {
+            func reviewEvent(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
+                AuditEvent(time: now, event: name, principal: review.principal, actor: actor, details: [("key", .string(review.key))] + details)
+            }
+            for statement in review.newStatements {
+                let name = statement.decision == .confirm ? AuditEvent.Name.reviewConfirmed : AuditEvent.Name.reviewRemoved
+                add(reviewEvent(name, actor: statement.by, [("at", .string(statement.at.description)), ("team", .string(review.policy.by.value))]
+                    + (statement.reason.map { [("reason", .string($0))] } ?? [])))
+            }
+            if [.due, .overdue].contains(review.state) {
+                add(reviewEvent(AuditEvent.Name.reviewOpened, actor: nil, [
+                    ("due", .string(review.due.description)), ("overdueAt", .string(review.overdueAt.description)), ("team", .string(review.policy.by.value)),
+                ]))
+            }
+        }
         for request in input.verified.tree.requests {
             let spec = request.spec
             func event(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {

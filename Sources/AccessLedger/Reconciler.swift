@@ -95,12 +95,14 @@ package struct Reconciler: Sendable {
         var verified = VerifiedTree(tree: configuration.tree, diagnostics: loaded.diagnostics + configuration.diagnostics, statuses: [:])
         verified.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)
         verified.close(by: input.history)
+        verified.review(by: input.history, now: now, keygen: keygen, displayRoot: displayRoot)
         input.verified = verified
         input.configuration = configuration
         if configuration.isPending {
             var unsigned = VerifiedTree(tree: loaded.tree, diagnostics: [], statuses: [:])
             unsigned.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)
             unsigned.close(by: input.history)
+            unsigned.review(by: input.history, now: now, keygen: keygen, displayRoot: displayRoot)
             input.unsigned = unsigned
             // A decision that verifies under the new configuration but not the trusted one is
             // not wrong, it waits: a warning, so an unsigned change alone does not fail CI.
@@ -305,6 +307,16 @@ package struct Reconciler: Sendable {
             guard let status = input.verified.statuses[request.id], status.endedOnlyInLog, let ended = input.history.ended[request.id] else { continue }
             notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
         }
+        // Reviews of standing access: due ones ask their reviewers; overdue ones are removed or flagged.
+        let reviewSettings = input.verified.tree.settings?.reviews ?? ReviewSettings()
+        for review in input.verified.reviews.values.sorted(by: { $0.key < $1.key }) {
+            let command = "a member of team \(review.policy.by.value) runs: accessctl access-review \(review.key) --decision confirm (or remove)"
+            switch review.state {
+            case .due: notices.append("review of \(review.key) due: \(review.why) (\(command))")
+            case .overdue where reviewSettings.overdue == .flag: notices.append("review of \(review.key) overdue, flagged only (reviews.overdue: flag): \(review.why) (\(command))")
+            default: break
+            }
+        }
         // Break-glass grants stay in view until an approver has signed their review.
         for request in input.verified.tree.requests {
             guard let status = input.verified.statuses[request.id], status.emergency, status.review == nil, let due = status.reviewDue else { continue }
@@ -329,6 +341,9 @@ package struct Reconciler: Sendable {
     /// Why a grant in force is no longer desired.
     func removalCause(_ grant: GrantRecord, _ input: Input) -> (RemovalCause, String) {
         if let to = grant.validTo, to <= now { return (.expired, "expired at \(to)") }
+        if let review = input.verified.reviews[grant.key], review.suspends(input.verified.tree.settings?.reviews ?? ReviewSettings()) {
+            return (review.state == .removed ? .reviewRemoved : .reviewOverdue, review.why)
+        }
         let tree = input.verified.tree
         /// A manifest the grant came from is gone: left out for its errors, or deleted.
         func gone(_ what: String, _ id: String) -> (RemovalCause, String) {

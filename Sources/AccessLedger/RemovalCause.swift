@@ -18,4 +18,8 @@ package enum RemovalCause: String, Sendable, CaseIterable {
     case invalid
     /// `state/grants.json` lists it, but the audit log shows no run ever granted it.
     case drift
+    /// Standing access whose review was not signed in time (with `reviews.overdue: remove`).
+    case reviewOverdue = "review-overdue"
+    /// Standing access a reviewer signed `remove` for.
+    case reviewRemoved = "review-removed"
 }

@@ -12,6 +12,8 @@ package struct Binding: Sendable {
     package var resources: [Located<ResourcePattern>]
     package var validFrom: Located<Timestamp>?
     package var validTo: Located<Timestamp>?
+    /// How often each grant this binding gives must be confirmed, and by whom.
+    package var review: ReviewPolicy? = nil
 
     package var id: String { header.id }
 }

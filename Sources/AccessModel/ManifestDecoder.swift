@@ -70,7 +70,7 @@ package enum ManifestDecoder {
     }
 
     static func decodeSettings(_ header: ManifestHeader, _ spec: ObjectReader) -> Settings? {
-        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust", "notifications", "attributes"])
+        spec.allow(["organization", "displayName", "signatureNamespace", "reportTitle", "resourceTypes", "durationPresets", "trust", "notifications", "attributes", "reviews"])
         let organization = spec.id("organization", required: true)
         let displayName = spec.text("displayName", required: true)
         let namespace = spec.string("signatureNamespace")
@@ -123,6 +123,17 @@ package enum ManifestDecoder {
             resourceTypes: types, durationPresets: presets)
         settings.trustThreshold = trustThreshold
         settings.notifications = notifications
+        if let reviews = spec.object("reviews") {
+            reviews.allow(["grace", "overdue"])
+            if let grace = reviews.duration("grace") {
+                if grace.value.isPermanent { reviews.log.add(reviews.file, grace.location, "reviews.grace must be a length, not permanent") } else { settings.reviews.grace = grace.value }
+            }
+            if let overdue = reviews.string("overdue") {
+                if let value = ReviewSettings.Overdue(rawValue: overdue.value) { settings.reviews.overdue = value } else {
+                    reviews.log.add(reviews.file, overdue.location, "reviews.overdue must be 'remove' or 'flag', found '\(overdue.value)'")
+                }
+            }
+        }
         if let attributes = spec.object("attributes") {
             attributes.allow(["principal", "resource"])
             settings.principalAttributes = attributeNames(attributes, "principal")
@@ -210,6 +221,19 @@ package enum ManifestDecoder {
         }
     }
 
+    /// `review: {every: 90d, by: TEAM}` on standing access.
+    static func review(_ reader: ObjectReader) -> ReviewPolicy? {
+        guard let r = reader.object("review") else { return nil }
+        r.allow(["every", "by"])
+        let every = r.duration("every", required: true), by = r.id("by", required: true)
+        if let every, every.value.isPermanent {
+            r.log.add(r.file, every.location, "review.every must be a length such as 90d, not permanent")
+            return nil
+        }
+        guard let every, let by else { return nil }
+        return ReviewPolicy(every: every.value, by: by, location: r.location)
+    }
+
     /// A list of channel names, each checked.
     static func channels(_ reader: ObjectReader, _ key: String) -> [NotificationChannel] {
         reader.strings(key).compactMap { name in
@@ -239,7 +263,7 @@ package enum ManifestDecoder {
     }
 
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
-        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes", "owner"])
+        spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes", "owner", "review"])
         let displayName = spec.text("displayName", required: true)
         let email = spec.string("email")
         if let email, !isPlausibleEmail(email.value) {
@@ -270,6 +294,7 @@ package enum ManifestDecoder {
         principal.notify = notify
         principal.attributes = spec.stringMap("attributes")
         principal.owner = spec.id("owner")
+        principal.review = review(spec)
         return principal
     }
 
@@ -279,10 +304,12 @@ package enum ManifestDecoder {
     }
 
     static func decodeTeam(_ header: ManifestHeader, _ spec: ObjectReader) -> Team {
-        spec.allow(["displayName", "description", "parent", "roles", "assignedBy"])
-        return Team(
+        spec.allow(["displayName", "description", "parent", "roles", "assignedBy", "review"])
+        var team = Team(
             header: header, displayName: spec.string("displayName")?.value, description: spec.string("description")?.value,
             parent: spec.id("parent"), roles: spec.ids("roles"), assignedBy: spec.id("assignedBy"))
+        team.review = review(spec)
+        return team
     }
 
     static func decodeRole(_ header: ManifestHeader, _ spec: ObjectReader) -> Role {
@@ -373,7 +400,7 @@ package enum ManifestDecoder {
     }
 
     static func decodeBinding(_ header: ManifestHeader, _ spec: ObjectReader) -> Binding? {
-        spec.allow(["description", "subjects", "role", "assignedBy", "resources", "validFrom", "validTo"])
+        spec.allow(["description", "subjects", "role", "assignedBy", "resources", "validFrom", "validTo", "review"])
         let subjectsReader = spec.object("subjects", required: true)
         let subjectSet = subjects(subjectsReader, allowRoles: false)
         if let subjectsReader, subjectSet.isEmpty {
@@ -386,7 +413,9 @@ package enum ManifestDecoder {
             spec.log.add(spec.file, to.location, "spec.validTo must be later than spec.validFrom")
         }
         guard let role else { return nil }
-        return Binding(header: header, description: spec.string("description")?.value, subjects: subjectSet, role: role, assignedBy: spec.id("assignedBy"), resources: resources, validFrom: from, validTo: to)
+        var binding = Binding(header: header, description: spec.string("description")?.value, subjects: subjectSet, role: role, assignedBy: spec.id("assignedBy"), resources: resources, validFrom: from, validTo: to)
+        binding.review = review(spec)
+        return binding
     }
 
     static func decodeRequest(_ header: ManifestHeader, _ spec: ObjectReader, status: ObjectReader?, statusKey: SourceLocation) -> AccessRequest? {

@@ -25,6 +25,8 @@ package struct Principal: Sendable {
     /// The team that answers for this principal (a customer's user: the customer's
     /// administrators); it owns the principal as an impersonation target `principal:ID`.
     package var owner: Located<String>? = nil
+    /// How often the roles this principal names must be confirmed, and by whom.
+    package var review: ReviewPolicy? = nil
 
     package var id: String { header.id }
 }

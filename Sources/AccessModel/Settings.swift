@@ -19,6 +19,8 @@ package struct Settings: Sendable {
     package var principalAttributes: [Located<String>] = []
     /// Resource attributes that conditions may read (`attributes.resource`).
     package var resourceAttributes: [Located<String>] = []
+    /// The `reviews` block: grace and what an overdue review does.
+    package var reviews = ReviewSettings()
 
     /// What a condition in a rule or a policy may refer to.
     package func conditionScope(_ place: ConditionScope.Place) -> ConditionScope {

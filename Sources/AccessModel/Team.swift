@@ -9,6 +9,8 @@ package struct Team: Sendable {
     package var roles: [Located<String>]
     /// Who gave this team its roles; checked against each role's `assignableBy`.
     package var assignedBy: Located<String>? = nil
+    /// How often the roles this team gives each member must be confirmed, and by whom.
+    package var review: ReviewPolicy? = nil
 
     package var id: String { header.id }
 }

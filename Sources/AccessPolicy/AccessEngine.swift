@@ -10,10 +10,14 @@ package struct AccessEngine: Sendable {
     /// Request states, already closed by the audit log's history (`RequestStatus.closed(by:)`).
     /// A request without a status (its decisions could not be checked) grants nothing.
     package let statuses: [String: RequestStatus]
+    /// Standing grants taken away by their reviews (removed, or overdue when the settings
+    /// remove), by key, with why: they grant nothing until a reviewer confirms them.
+    package let suspended: [String: String]
 
-    package init(directory: Directory, statuses: [String: RequestStatus]) {
+    package init(directory: Directory, statuses: [String: RequestStatus], suspended: [String: String] = [:]) {
         self.directory = directory
         self.statuses = statuses
+        self.suspended = suspended
     }
 
     /// Every grant of one principal (or of all, principals in tree order), whenever in force:
@@ -21,11 +25,16 @@ package struct AccessEngine: Sendable {
     package func grants(of principalID: String? = nil) -> [Grant] {
         if let principalID {
             guard let principal = directory.principal(principalID) else { return [] }
-            return standing(principal) + requestGrants(of: principalID)
+            return standing(principal).filter { suspended[$0.key] == nil } + requestGrants(of: principalID)
         }
         var requests: [String: [Grant]] = [:]
         for grant in requestGrants(of: nil) { requests[grant.principal, default: []].append(grant) }
-        return directory.tree.principals.flatMap { standing($0) + (requests[$0.id] ?? []) }
+        return directory.tree.principals.flatMap { standing($0).filter { suspended[$0.key] == nil } + (requests[$0.id] ?? []) }
+    }
+
+    /// Every standing grant with a review period, suspended or not: what reviews are about.
+    package func reviewedGrants() -> [Grant] {
+        directory.tree.principals.flatMap { standing($0).filter { $0.review != nil } }
     }
 
     /// The grants in force at `time`.
@@ -38,20 +47,27 @@ package struct AccessEngine: Sendable {
     func standing(_ principal: Principal) -> [Grant] {
         let id = principal.id
         var out: [Grant] = principal.roles.filter { directory.role($0.value) != nil }.map {
-            Grant(principal: id, source: .principalRole, role: $0.value, actions: [], scope: nil)
+            var grant = Grant(principal: id, source: .principalRole, role: $0.value, actions: [], scope: nil)
+            grant.review = principal.review
+            return grant
         }
         for team in principal.teams {
             let chain = directory.ancestors(ofTeam: team.value)
             for (depth, ancestor) in chain.enumerated() {
-                out += (directory.team(ancestor)?.roles ?? []).filter { directory.role($0.value) != nil }.map {
-                    Grant(principal: id, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
+                let team = directory.team(ancestor)
+                out += (team?.roles ?? []).filter { directory.role($0.value) != nil }.map {
+                    var grant = Grant(principal: id, source: .teamRole(teams: Array(chain[...depth])), role: $0.value, actions: [], scope: nil)
+                    grant.review = team?.review
+                    return grant
                 }
             }
         }
         for binding in directory.bindings(naming: id) where directory.role(binding.role.value) != nil {
-            out.append(Grant(
+            var grant = Grant(
                 principal: id, source: .binding(binding.id), role: binding.role.value, actions: [], scope: binding.resources.map(\.value),
-                validFrom: binding.validFrom?.value, validTo: binding.validTo?.value))
+                validFrom: binding.validFrom?.value, validTo: binding.validTo?.value)
+            grant.review = binding.review
+            out.append(grant)
         }
         return out
     }
@@ -82,6 +98,13 @@ package struct AccessEngine: Sendable {
 
     /// An evaluator over these grants.
     package var evaluator: AccessEvaluator { AccessEvaluator(directory: directory, grants: grants()) }
+
+    /// This engine with the suspensions of `reviews` under `settings`.
+    package func suspending(_ reviews: [String: AccessReview], _ settings: ReviewSettings) -> AccessEngine {
+        var suspended: [String: String] = [:]
+        for (key, review) in reviews where review.suspends(settings) { suspended[key] = review.why }
+        return AccessEngine(directory: directory, statuses: statuses, suspended: suspended)
+    }
 
     /// An evaluator over one principal's grants only (`check`, `access`).
     package func evaluator(of principalID: String) -> AccessEvaluator {

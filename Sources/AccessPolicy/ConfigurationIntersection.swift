@@ -27,12 +27,14 @@ package enum ConfigurationIntersection {
             // `!has(...)` can turn true when one is removed) waits for signatures.
             p.attributes = old.attributes
             if old.owner?.value != new.owner?.value { p.owner = nil }
+            p.review = ReviewPolicy.stricter(old.review, new.review)
             return p
         }
         out.teams = both(trusted.teams, current.teams, \.id) { old, new in
             var t = new
             t.roles = common(old.roles, new.roles)
             if old.parent?.value != new.parent?.value { t.parent = nil }
+            t.review = ReviewPolicy.stricter(old.review, new.review)
             return t
         }
         out.roles = both(trusted.roles, current.roles, \.id) { old, new in
@@ -83,6 +85,7 @@ package enum ConfigurationIntersection {
         out.bindings = both(trusted.bindings, current.bindings, \.id) { old, new in
             guard old.role.value == new.role.value else { return nil }
             var b = new
+            b.review = ReviewPolicy.stricter(old.review, new.review)
             b.subjects = common(old.subjects, new.subjects)
             b.resources = common(old.resources, new.resources)
             if let from = old.validFrom, from.value > (b.validFrom?.value ?? from.value) || b.validFrom == nil { b.validFrom = from }

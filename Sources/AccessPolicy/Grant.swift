@@ -35,6 +35,8 @@ package struct Grant: Sendable {
     package var policy: String?
     /// Granted by break-glass: marked as emergency in the plan, the log, the hook and the report.
     package var emergency = false
+    /// Standing access that must be reviewed: the source's `review`.
+    package var review: ReviewPolicy?
 
     package init(
         principal: String, source: Source, role: String?, actions: [String], scope: [ResourcePattern]?, validFrom: Timestamp? = nil,

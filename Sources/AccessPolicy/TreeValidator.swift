@@ -53,11 +53,13 @@ package enum TreeValidator {
             p.teams.forEach { check($0, in: teamIDs, "team", p.header.file) }
             if let by = p.assignedBy { check(by, in: principals, "principal", p.header.file) }
             if let owner = p.owner { check(owner, in: teamIDs, "owner team", p.header.file) }
+            if let review = p.review { check(review.by, in: teamIDs, "reviewing team", p.header.file) }
         }
         for t in tree.teams {
             if let parent = t.parent { check(parent, in: teamIDs, "parent team", t.header.file) }
             t.roles.forEach { check($0, in: roles, "role", t.header.file) }
             if let by = t.assignedBy { check(by, in: principals, "principal", t.header.file) }
+            if let review = t.review { check(review.by, in: teamIDs, "reviewing team", t.header.file) }
         }
         /// A condition's types, against the attributes the settings declare.
         func checkCondition(_ when: Condition?, _ place: ConditionScope.Place, _ field: String, _ file: String) {
@@ -96,6 +98,7 @@ package enum TreeValidator {
             check(b.role, in: roles, "role", b.header.file)
             if let by = b.assignedBy { check(by, in: principals, "principal", b.header.file) }
             b.resources.forEach { checkPattern($0, b.header.file) }
+            if let review = b.review { check(review.by, in: teamIDs, "reviewing team", b.header.file) }
         }
         for r in tree.requests {
             let file = r.header.file

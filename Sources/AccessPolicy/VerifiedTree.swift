@@ -11,6 +11,16 @@ package struct VerifiedTree: Sendable {
     /// The state of each request by id; a request whose decisions could not be checked
     /// (ssh-keygen missing or failing) has none, and so grants nothing.
     package var statuses: [String: RequestStatus]
+    /// Reviews of standing access by grant key (see `AccessReviews`); empty until the ledger
+    /// works them out from the audit log.
+    package var reviews: [String: AccessReview] = [:]
+
+    /// The one engine over this tree: request statuses, and standing grants less those
+    /// their reviews take away.
+    package func engine(_ directory: Directory) -> AccessEngine {
+        let engine = AccessEngine(directory: directory, statuses: statuses)
+        return reviews.isEmpty ? engine : engine.suspending(reviews, tree.settings?.reviews ?? ReviewSettings())
+    }
 
     package init(tree: AccessTree, diagnostics: [Diagnostic], statuses: [String: RequestStatus]) {
         self.tree = tree

@@ -110,7 +110,7 @@ package struct ReportSite: Sendable {
             if let parent = resource.parent?.value { children[parent, default: []].append(i) }
         }
         childrenByResource = children
-        let index = AccessIndex(AccessEngine(directory: directory, statuses: input.verified.statuses).evaluator, at: input.now)
+        let index = AccessIndex(input.verified.engine(directory).evaluator, at: input.now)
         let holdings = resources.map { index.holdings($0.ref) }
         self.holdings = holdings
 

@@ -68,7 +68,10 @@ extension AccessCLI {
         for request in relevant {
             if let status = try? verifier.status(request) { statuses[request.id] = status.closed(by: history) }
         }
-        return AccessEngine(directory: directory, statuses: statuses)
+        // Standing access its reviews take away, as reconcile takes it away.
+        var verified = VerifiedTree(tree: tree, diagnostics: [], statuses: statuses)
+        verified.review(by: history, now: now, keygen: keygen, displayRoot: "", directory: directory)
+        return verified.engine(directory)
     }
 
     func check(_ command: CheckCommand) throws -> CommandResult {

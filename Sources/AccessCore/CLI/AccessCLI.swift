@@ -48,7 +48,7 @@ public struct AccessCLI: Sendable {
     static let commandTypes: [any Command.Type] = [
         ValidateCommand.self, ParseCommand.self, InitCommand.self, CompletionCommand.self,
         RequestNewCommand.self, RequestExtendCommand.self,
-        ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, ReviewCommand.self, PayloadCommand.self, AttachCommand.self,
+        ApproveCommand.self, DenyCommand.self, RevokeCommand.self, RelinquishCommand.self, ReviewCommand.self, AccessReviewCommand.self, PayloadCommand.self, AttachCommand.self,
         StatusCommand.self, InboxCommand.self, PlanCommand.self, NotifyCommand.self, ReconcileCommand.self, ReportCommand.self, AuditVerifyCommand.self, AuditShowCommand.self,
         ConfigDigestCommand.self, ConfigInitCommand.self, ConfigStatementCommand.self, ConfigPayloadCommand.self, ConfigAttachCommand.self,
         CheckCommand.self, WhoCanCommand.self, AccessCommand.self,

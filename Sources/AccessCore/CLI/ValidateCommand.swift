@@ -40,7 +40,10 @@ struct ValidateCommand: Command {
 
     func runPlain(_ cli: AccessCLI) -> CommandResult {
         let root = cli.root(root)
-        let result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: cli.history(self.root).firstSeen)
+        let history = cli.history(self.root)
+        var result = VerifiedTree.load(root: root.path, displayRoot: root.display, now: cli.now(now), keygen: cli.signatures, observed: history.firstSeen)
+        // Reviews of standing access: bad statements are errors, overdue reviews warnings.
+        result.review(by: history, now: cli.now(now), keygen: cli.signatures, displayRoot: root.display)
         let problems = result.diagnostics
         let errors = problems.filter { $0.severity == .error }.count
         let warnings = problems.count - errors
