@@ -21,6 +21,20 @@ extension ReportTemplates {
 {{^hasAdministrators}}
 <p class="empty">No administrators.</p>
 {{/hasAdministrators}}
+{{#hasReviews}}
+<h2>Reviews of standing access</h2>
+<p>Standing access with a review period must be confirmed by a member of the reviewing team at least that often; overdue access is taken away (or flagged, as the organization chose).</p>
+<div class="scroll">
+<table class="reviews">
+<thead><tr><th scope="col">Grant</th><th scope="col">Holder</th><th scope="col">Review</th><th scope="col">Next due</th><th scope="col">Last</th></tr></thead>
+<tbody>
+{{#reviews}}
+<tr><td data-label="Grant"><code>{{key}}</code></td><td data-label="Holder">{{#person}}{{> person}}{{/person}}</td><td data-label="Review"><span class="state review-{{state}}">{{label}}</span><br /><span class="note">every {{every}} by team {{by}}</span></td><td data-label="Next due">{{due}}<br /><span class="note">overdue at {{overdueAt}}</span></td><td data-label="Last">{{#last}}{{last}}{{/last}}{{^last}}<span class="none">—</span>{{/last}}</td></tr>
+{{/reviews}}
+</tbody>
+</table>
+</div>
+{{/hasReviews}}
 {{#trust}}
 <h2>Trusted configuration</h2>
 <p>Who may do what is decided by the configuration (people, teams, roles, resources, policies, bindings). A change to it takes effect only when enough administrators sign it with their SSH keys; until then, anything it would add waits.</p>
@@ -458,6 +472,8 @@ td.reason, .reason { overflow-wrap: anywhere; }
 .state-active { color: var(--ok); border-color: var(--ok); }
 .state-approved, .state-pending { color: var(--warn); border-color: var(--warn); }
 .state-denied, .state-revoked, .state-voided { color: var(--bad); border-color: var(--bad); }
+.review-due { color: var(--warn); border-color: var(--warn); }
+.review-overdue, .review-removed { color: var(--bad); border-color: var(--bad); }
 .state-emergency, .state-overdue { color: var(--bad); border-color: var(--bad); font-weight: bold; }
 .emergency { border-left: 4px solid var(--bad); padding-left: 0.6em; }
 .badge { font-size: 0.75em; padding: 0 0.35rem; border: 1px solid var(--line); border-radius: 0.5rem; color: var(--muted); }

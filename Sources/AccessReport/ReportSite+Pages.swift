@@ -33,7 +33,10 @@ extension ReportSite {
         case .people: return ("people", "People", "people", ["people": .list(people.map { personRow($0, base: base) })])
         case .person(let i): return ("principal", people[i].displayName, "people", person(i, base: base))
         case .administrators:
-            return ("administrators", "Administrators", "administrators", ["administrators": .list(administrators.map { adminRow($0, base: base) }), "trust": trust(base: base)])
+            return ("administrators", "Administrators", "administrators", [
+                "administrators": .list(administrators.map { adminRow($0, base: base) }), "trust": trust(base: base),
+                "reviews": .list(shownReviews.map { reviewRow($0, base: base) }),
+            ])
         case .audit(let page): return ("audit", "Audit log", "audit", audit(page, base: base))
         }
     }
@@ -389,6 +392,32 @@ extension ReportSite {
         .object([
             "person": personLink(admin.principal.id, base: base), "email": .text(admin.principal.email),
             "role": .text(admin.grant.role), "via": .text(Self.via(admin.grant)),
+        ])
+    }
+
+    /// The reviews of standing access this report shows: all of them in the full report, the
+    /// administrators' (whose access reaches every customer) in a scoped one.
+    var shownReviews: [AccessReview] {
+        let admins = Set(administrators.map(\.grant.key))
+        return input.verified.reviews.values.filter { input.scope.team == nil || admins.contains($0.key) }.sorted { $0.key < $1.key }
+    }
+
+    private func reviewRow(_ review: AccessReview, base: String) -> MustacheValue {
+        let label = switch review.state {
+        case .current: "done"
+        case .due: "due"
+        case .overdue: "overdue"
+        case .removed: "removed"
+        }
+        var last: String?
+        if let by = review.record.confirmedBy, let at = review.record.confirmedAt { last = "confirmed by \(by), \(Self.human(at))" }
+        if review.state == .removed, let by = review.record.removedBy, let at = review.record.removedAt {
+            last = "removed by \(by), \(Self.human(at))" + (review.record.removedReason.map { ": \($0)" } ?? "")
+        }
+        return .object([
+            "key": .text(review.key), "person": personLink(review.principal, base: base), "state": .text(review.state.rawValue), "label": .text(label),
+            "due": .text(Self.human(review.due)), "overdueAt": .text(Self.human(review.overdueAt)), "by": .text(review.policy.by.value),
+            "every": .text(review.policy.every.text), "last": .text(last),
         ])
     }
 

@@ -70,6 +70,13 @@ final class AccessReviewTests: ReconcileTestCase {
             """), overdue.standardOutput)
         XCTAssertFalse(allowed(at: "2027-01-29T01:00:00Z"))
         XCTAssertEqual(try grantKeys().filter { $0.hasPrefix("role/sam") }, [])
+        // The report lists the review as overdue, with the last confirm.
+        XCTAssertEqual(tree.run(["report", "--root", "tree", "--out", "site", "--now", "2027-01-29T01:00:00Z"], at: "2027-01-29T01:00:00Z").exitCode, 0)
+        let admins = try String(contentsOf: tree.root.deletingLastPathComponent().appendingPathComponent("site/administrators.html"), encoding: .utf8)
+        XCTAssertTrue(admins.contains(
+            #"<tr><td data-label="Grant"><code>role/sam/reader</code></td><td data-label="Holder"><a href="people/sam.html">Sam Support</a> <span class="id">sam</span></td><td data-label="Review"><span class="state review-overdue">overdue</span>"#),
+            admins)
+        XCTAssertTrue(admins.contains("confirmed by ann, 2026-12-22 12:00 UTC"), admins)
 
         // A confirm brings it back (adding access: signed, in the plan, in the log).
         XCTAssertEqual(review("confirm", by: "olga", at: "2027-01-29T02:00:00Z").exitCode, 0)

@@ -51,6 +51,7 @@ struct ReportCommand: Command {
             errors += error.rendered + "\n"
         }
         verified.close(by: history)
+        verified.review(by: history, now: now, keygen: cli.signatures, displayRoot: root.display)
         if let problem { errors += problem + "\n" }
         var notifications: [NotificationItem] = []
         do throws(Diagnostic) { notifications = try cli.store(self.root).readOutbox().items } catch { errors += error.rendered + "\n" }
