@@ -325,7 +325,7 @@ extension DocumentationExampleTests {
             }
         }
         let examples = blocks.filter { $0.hasPrefix("$ accessctl ") }
-        XCTAssertEqual(examples.count, 4)
+        XCTAssertEqual(examples.count, 5)
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
         let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
