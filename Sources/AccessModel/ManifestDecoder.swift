@@ -365,7 +365,11 @@ package enum ManifestDecoder {
             spec.log.add(spec.file, ttl.location, "spec.requestTTL cannot be permanent")
         }
         var approvers = ApproverSet(subjects: SubjectSet(), owner: false)
-        if let approversReader = spec.object("approvers", required: true) {
+        // Acting as someone: by default the person to be impersonated or their owner team approves.
+        let impersonation = !resources.isEmpty && resources.allSatisfy { $0.value.type == ResourcePattern.principalType }
+        if impersonation, spec.node("approvers") == nil {
+            approvers = ApproverSet(subjects: SubjectSet(), owner: true, impersonated: true)
+        } else if let approversReader = spec.object("approvers", required: true) {
             approvers = ApproverSet(
                 subjects: subjects(approversReader, allowRoles: true, alsoAllowed: ["owner", "impersonated"]), owner: approversReader.bool("owner") ?? false,
                 impersonated: approversReader.bool("impersonated") ?? false)

@@ -68,7 +68,12 @@ package struct DecisionVerifier: Sendable {
         // A possible break-glass request stays open: its review is signed after the access
         // ended, and whether it is there must rest on a verified signature.
         let requester = request.spec.requester.value
-        if request.decisions.contains(where: { $0.kind.value == .review || ($0.kind.value == .approve && $0.by.value == requester) }) { return false }
+        if request.decisions.contains(where: { $0.kind.value == .review }) { return false }
+        if request.decisions.contains(where: { $0.kind.value == .approve && $0.by.value == requester }),
+            (policies ?? matchingPolicies(request)).contains(where: \.breakGlass)
+        {
+            return false
+        }
         // Fixed windows first: most requests are decided by them without the policies.
         var durations: [AccessDuration] = []
         let live = request.decisions.contains { d in

@@ -25,7 +25,9 @@ package struct Directory: Sendable {
         teams = Dictionary(tree.teams.indices.map { (tree.teams[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         roles = Dictionary(tree.roles.indices.map { (tree.roles[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         resources = Dictionary(tree.resources.indices.map { (tree.resources[$0].ref, $0) }, uniquingKeysWith: { a, _ in a })
-        requests = Dictionary(tree.requests.indices.map { (tree.requests[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only conditions read a grant's request: a tree without them does not index 100k requests.
+        let conditional = tree.roles.contains { $0.rules.contains { $0.when != nil } }
+        requests = conditional ? Dictionary(tree.requests.indices.map { (tree.requests[$0].header.name.value, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
         var byPrincipal: [String: [Int]] = [:], byTeam: [String: [Int]] = [:]
         for (index, binding) in tree.bindings.enumerated() {
             for id in Set(binding.subjects.principals.map(\.value)) { byPrincipal[id, default: []].append(index) }
@@ -47,6 +49,7 @@ package struct Directory: Sendable {
     package func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
     package func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
     package func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }
+    /// A request by id; indexed only when some role rule has a condition (the only reader).
     package func request(_ id: String) -> AccessRequest? { requests[id].map { tree.requests[$0] } }
 
     /// Bindings that name the principal, directly or through one of its teams.

@@ -98,4 +98,14 @@ final class ImpersonationTests: ReconcileTestCase {
         let events = try events().filter { $0.hasSuffix("sam-as-olga") }
         XCTAssertEqual(events, ["request.submitted sam-as-olga", "decision.seen sam-as-olga", "request.approved sam-as-olga", "request.expiring sam-as-olga", "grant.activated sam-as-olga", "request.expired sam-as-olga", "grant.expired sam-as-olga"])
     }
+
+    /// A policy over principals that names no approvers: the impersonated person (or their
+    /// owner team) approves by default.
+    func testByDefaultThePersonToBeActedAsApproves() throws {
+        try write("policies/act-as.yaml", try read("policies/act-as.yaml").replacingOccurrences(of: "  approvers:\n    impersonated: true\n", with: ""))
+        XCTAssertEqual(tree.run(["validate", "--root", "tree", "--now", "2026-11-22T09:05:00Z"], at: "2026-11-22T09:05:00Z").exitCode, 0)
+        let approved = tree.run(["approve", "sam-as-olga", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-22T09:10:00Z"], at: "2026-11-22T09:10:00Z")
+        XCTAssertEqual(approved.exitCode, 0, approved.standardError)
+        XCTAssertTrue(approved.standardOutput.contains("sam-as-olga is active: 1 of 1 under policy act-as (olga)"), approved.standardOutput)
+    }
 }
