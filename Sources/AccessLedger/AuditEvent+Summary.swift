@@ -40,7 +40,20 @@ extension AuditEvent {
             if case .array(let changes)? = detail("modifications"), !changes.isEmpty {
                 out += "; modified: " + changes.compactMap(\.stringValue).joined(separator: "; ")
             }
+            if detail("emergency") == .bool(true) {
+                out += "; BREAK-GLASS, self-approved" + (text("reason").map { ": \($0)" } ?? "") + (text("reviewDue").map { "; review due by \($0)" } ?? "")
+            }
             return out
+        case Name.reviewed:
+            return "break-glass access reviewed by \(actor ?? "?") at \(text("at") ?? "?")" + (text("reason").map { ": \($0)" } ?? "")
+        case Name.reviewOverdue:
+            return "break-glass access: its signed review was due at \(text("reviewDue") ?? "?") and is missing"
+        case Name.reviewStarted:
+            return "\(key) is reviewed every \(text("every") ?? "?") by team \(text("team") ?? "?"); first review due at \(text("due") ?? "?")"
+        case Name.reviewOpened:
+            return "\(key) is due for review by team \(text("team") ?? "?") (due \(text("due") ?? "?"), overdue at \(text("overdueAt") ?? "?"))"
+        case Name.reviewConfirmed, Name.reviewRemoved:
+            return "\(key) \(event == Name.reviewConfirmed ? "confirmed" : "removed") in review by \(actor ?? "?") (signed at \(text("at") ?? "?"))" + (text("reason").map { ": \($0)" } ?? "")
         case Name.denied, Name.revoked, Name.relinquished:
             return "\(event.dropFirst("request.".count)) by \(actor ?? "?") at \(text("at") ?? "?")" + (text("reason").map { ": \($0)" } ?? "")
         case Name.expired:

@@ -23,6 +23,8 @@ package struct AuditEvent: Sendable, Equatable {
         package static let activated = "grant.activated"
         package static let changed = "grant.changed"
         package static let drift = "grant.drift"
+        /// Standing access came under a review period: its first period starts now.
+        package static let reviewStarted = "review.started"
         /// Standing access's review is due: its reviewers are asked (once per due time).
         package static let reviewOpened = "review.opened"
         /// A reviewer's signed confirm of standing access, first seen: its next period starts.

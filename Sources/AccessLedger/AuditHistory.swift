@@ -38,10 +38,9 @@ package struct AuditHistory: Sendable {
         switch event.event {
         case AuditEvent.Name.activated, AuditEvent.Name.changed:
             if let key, let grant = event.detail("grant").flatMap(GrantRecord.init(json:)) { grants[key] = grant }
-            // A standing grant's first review period starts when a run first granted it.
-            if event.event == AuditEvent.Name.activated, let key, !key.hasPrefix("request/"), reviews[key]?.anchor == nil {
-                reviews[key, default: ReviewRecord()].anchor = event.time
-            }
+        case AuditEvent.Name.reviewStarted:
+            // A grant's first review period starts when a run first saw it under a review period.
+            if let key, reviews[key]?.anchor == nil { reviews[key, default: ReviewRecord()].anchor = event.time }
         case AuditEvent.Name.reviewConfirmed:
             if let key {
                 var record = reviews[key] ?? ReviewRecord()
@@ -98,6 +97,8 @@ package struct AuditHistory: Sendable {
             return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "")"
         case AuditEvent.Name.reviewOpened:
             return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.detail("due")?.stringValue ?? "")"
+        case AuditEvent.Name.reviewStarted:
+            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.time)"
         case AuditEvent.Name.updated:
             return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "")"
         case AuditEvent.Name.approved:

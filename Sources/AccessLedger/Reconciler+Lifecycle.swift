@@ -18,6 +18,11 @@ extension Reconciler {
             func reviewEvent(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
                 AuditEvent(time: now, event: name, principal: review.principal, actor: actor, details: [("key", .string(review.key))] + details)
             }
+            if review.starts, review.state != .removed {
+                add(reviewEvent(AuditEvent.Name.reviewStarted, actor: nil, [
+                    ("every", .string(review.policy.every.text)), ("team", .string(review.policy.by.value)), ("due", .string(review.due.description)),
+                ]))
+            }
             for statement in review.newStatements {
                 let name = statement.decision == .confirm ? AuditEvent.Name.reviewConfirmed : AuditEvent.Name.reviewRemoved
                 add(reviewEvent(name, actor: statement.by, [("at", .string(statement.at.description)), ("team", .string(review.policy.by.value))]

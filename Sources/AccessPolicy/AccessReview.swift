@@ -53,7 +53,9 @@ package struct AccessReview: Sendable {
     /// How the grant is held, as `check` says it.
     package var path: String
     package var policy: ReviewPolicy
-    /// When the current period started.
+    /// When the current period started: the run that first saw the grant under a review
+    /// period (not its activation: adding a review to old access does not make it overdue at
+    /// once), or the last confirm a run saw.
     package var anchor: Timestamp
     package var due: Timestamp
     package var overdueAt: Timestamp
@@ -61,6 +63,8 @@ package struct AccessReview: Sendable {
     package var record: ReviewRecord
     /// Statements this run sees for the first time (the reconciler logs them).
     package var newStatements: [AccessReviewStatement] = []
+    /// The log has no period for this grant yet: it starts with this run (logged as `review.started`).
+    package var starts = false
 
     /// Whether the grant is taken away now.
     package func suspends(_ settings: ReviewSettings) -> Bool {
@@ -149,6 +153,8 @@ package enum AccessReviews {
         for grant in grants {
             guard let policy = grant.review, out[grant.key] == nil else { continue }
             var record = records[grant.key] ?? ReviewRecord()
+            let starts = record.anchor == nil
+            if starts { record.anchor = now }
             var fresh: [AccessReviewStatement] = []
             for statement in (byGrant[grant.key] ?? []).sorted(by: { $0.at < $1.at }) where !isLogged(statement) {
                 fresh.append(statement)
@@ -169,6 +175,7 @@ package enum AccessReviews {
                 key: grant.key, principal: grant.principal, path: grant.path, policy: policy, anchor: anchor, due: due, overdueAt: overdueAt, state: state,
                 record: record)
             review.newStatements = fresh
+            review.starts = starts
             out[grant.key] = review
         }
         return out

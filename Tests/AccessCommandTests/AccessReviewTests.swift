@@ -107,4 +107,23 @@ final class AccessReviewTests: ReconcileTestCase {
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.standardError.hasPrefix("tree/trust/reviews.jsonl:1:1: error: confirm of role/sam/reader by olga: bad signature"), result.standardError)
     }
+
+    /// A review period added to access held for a while starts when a run first sees it, so
+    /// the access is not overdue at once.
+    func testAReviewAddedLaterStartsWhenFirstSeen() throws {
+        let withReview = try read("principals/sam.yaml")
+        try write("principals/sam.yaml", withReview.replacingOccurrences(of: "  review:\n    every: 30d\n    by: owners\n", with: ""))
+        XCTAssertEqual(reconcile("2026-11-22T09:00:00Z").exitCode, 0)
+        XCTAssertEqual(try grantKeys().filter { $0.hasPrefix("role/sam") }, ["role/sam/reader"])
+        try write("principals/sam.yaml", withReview)
+        signConfiguration(by: "ann", at: "2027-03-01T00:00:00Z")
+        XCTAssertEqual(reconcile("2027-03-01T01:00:00Z").exitCode, 0)
+        XCTAssertTrue(try events().contains("review.started sam"))
+        assertText(tree.run(["access-review", "--root", "tree"], at: "2027-03-01T02:00:00Z").standardOutput, """
+            role/sam/reader  current  reviewed; next review due at 2027-03-31T01:00:00Z
+            1 reviewed grant: 1 current, 0 due, 0 overdue, 0 removed.
+
+            """)
+        XCTAssertEqual(try grantKeys().filter { $0.hasPrefix("role/sam") }, ["role/sam/reader"])
+    }
 }

@@ -38,7 +38,7 @@ final class BundledTreeReconcileTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.standardError, line: line)
         let head = try XCTUnwrap(try LedgerStore(root: replay.appendingPathComponent("access").path, displayRoot: "").readState()).auditHash
         XCTAssertTrue(
-            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 15 granted, 0 changed, 0 removed; 55 audit events appended (head \(head)).\n"),
+            result.standardOutput.hasSuffix("Applied at \(TestSupport.bundledRunTime): 15 granted, 0 changed, 0 removed; 57 audit events appended (head \(head)).\n"),
             result.standardOutput, line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/state/grants.json"), encoding: .utf8), try golden("grants.json"), message + ": state", line: line)
         assertText(try String(contentsOf: replay.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8), try golden("log.jsonl"), message + ": audit", line: line)
@@ -173,30 +173,30 @@ final class BundledTreeReconcileTests: XCTestCase {
     func testAuditShowFilters() throws {
         try TestSupport.copyBundledTree(to: work)
         assertText(run(["audit", "show", "--root", "access", "--request", "acme-backup-debug-2026-11-22"]).standardOutput, """
-            #2 \(TestSupport.bundledRunTime) request.submitted request acme-backup-debug-2026-11-22
+            #4 \(TestSupport.bundledRunTime) request.submitted request acme-backup-debug-2026-11-22
                 requested by jane.doe: site:acme-prod ("Nightly backups fail on the production site, ticket 4521")
-            #3 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
+            #5 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
                 approve by bob.owens signed at 2026-11-22T09:30:00Z first seen; it counts from the later of the two
-            #4 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
+            #6 \(TestSupport.bundledRunTime) decision.seen request acme-backup-debug-2026-11-22
                 approve by alice.nguyen signed at 2026-11-22T09:41:00Z first seen; it counts from the later of the two
-            #5 \(TestSupport.bundledRunTime) request.approved request acme-backup-debug-2026-11-22
+            #7 \(TestSupport.bundledRunTime) request.approved request acme-backup-debug-2026-11-22
                 approved by bob.owens, alice.nguyen under policy support-production: role support-readonly and actions console, 2026-11-22T09:30:00Z to 2026-11-22T13:30:00Z
-            #6 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
+            #8 \(TestSupport.bundledRunTime) request.expired request acme-backup-debug-2026-11-22
                 approved window ended at 2026-11-22T13:30:00Z
-            5 events of 55.
+            5 events of 57.
 
             """)
         XCTAssertEqual(run(["reconcile", "--root", "access", "--now", "2026-12-02T04:00:00Z"]).exitCode, 0)
         assertText(run(["audit", "show", "--root", "access", "--principal", "raj.patel", "--since", "2026-12-01T12:00:00Z"]).standardOutput, """
-            #57 2026-12-02T04:00:00Z request.expired request globex-gina-invoices-2026-12-01
+            #59 2026-12-02T04:00:00Z request.expired request globex-gina-invoices-2026-12-01
                 approved window ended at 2026-12-01T06:00:00Z
-            #58 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
+            #60 2026-12-02T04:00:00Z request.expired request initech-staging-logs-2026-11-30
                 approved window ended at 2026-12-01T16:00:00Z
-            #60 2026-12-02T04:00:00Z grant.expired request globex-gina-invoices-2026-12-01
+            #62 2026-12-02T04:00:00Z grant.expired request globex-gina-invoices-2026-12-01
                 request/globex-gina-invoices-2026-12-01 removed: expired at 2026-12-01T06:00:00Z
-            #61 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
+            #63 2026-12-02T04:00:00Z grant.expired request initech-staging-logs-2026-11-30
                 request/initech-staging-logs-2026-11-30 removed: expired at 2026-12-01T16:00:00Z
-            4 events of 61.
+            4 events of 63.
 
             """)
         XCTAssertEqual(run(["audit", "show", "--root", "access", "--since", "yesterday"]).exitCode, 64)

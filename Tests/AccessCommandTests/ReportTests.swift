@@ -128,8 +128,8 @@ final class ReportTests: XCTestCase {
             digest, "2026-12-01 04:00 UTC", "signed by 2 of 2 administrator signatures", "Maria Lopez maria.lopezTom Becker tom.becker",
         ])
         let audit = try page("site", "audit.html")
-        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 55 events carries the hash of the one before."])
-        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "55", "newest first")
+        XCTAssertEqual(try texts(audit, "//p[@class='chain ok']"), ["✔ The audit log's hash chain verifies: each of its 57 events carries the hash of the one before."])
+        XCTAssertEqual(try texts(audit, "//table[@class='events']/tbody/tr/td[1]").first, "57", "newest first")
     }
 
     /// A resource page lists only actions the resource's type has, and says "through" a
@@ -257,7 +257,7 @@ final class ReportTests: XCTestCase {
                        ["acme-prod-outage-2026-12-01", "acme-staging-retainer-2027", "acme-backup-debug-2026-11-22", "acme-sso-2026-11", "acme-reporting-2026-11", "acme-staging-restart-2026-11-10"])
         XCTAssertEqual(try texts(page("acme", "resources/index.html"), "//tbody/tr/td[1]"), ["account:acme", "company:acme-eu", "principal:alice.nguyen", "principal:bob.owens", "site:acme-prod", "site:acme-staging"])
         XCTAssertEqual(try texts(page("acme", "administrators.html"), "//table[@class='administrators']/tbody/tr/td[1]"), ["Maria Lopez maria.lopez", "Tom Becker tom.becker"])
-        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["28 of 55 events: those that concern the resources in this report."])
+        XCTAssertEqual(try texts(page("acme", "audit.html"), "//dl/dd[2]"), ["28 of 57 events: those that concern the resources in this report."])
     }
 
     /// Hardening finding 9: a request may not span two owner teams, so no reason is shown to a
