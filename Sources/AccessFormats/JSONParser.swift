@@ -9,6 +9,22 @@ package struct JSONParser {
     private var depth = 0
 
     /// Parses `text` as one JSON value.
+    /// Each non-blank line of a JSON Lines text, parsed, with its 1-based line number; an
+    /// error names the line it is on.
+    package static func lines(_ text: String, file: String) throws(Diagnostic) -> [(line: Int, node: Node)] {
+        var out: [(line: Int, node: Node)] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !raw.allSatisfy(\.isWhitespace) {
+            do {
+                out.append((index + 1, try parse(String(raw), file: file)))
+            } catch {
+                var moved = error
+                moved.location = SourceLocation(line: index + 1, column: error.location.column)
+                throw moved
+            }
+        }
+        return out
+    }
+
     package static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
         try parse(bytes: Array(text.utf8), file: file)
     }

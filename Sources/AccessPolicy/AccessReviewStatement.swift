@@ -53,16 +53,7 @@ package struct AccessReviewStatement: Sendable, Equatable {
     /// Reads the file's text; each bad line is an error at its line and column.
     package static func parse(_ text: String, file: String) throws(Diagnostic) -> [AccessReviewStatement] {
         var out: [AccessReviewStatement] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !raw.allSatisfy(\.isWhitespace) {
-            let number = index + 1
-            let node: Node
-            do {
-                node = try JSONParser.parse(String(raw), file: file)
-            } catch {
-                var moved = error
-                moved.location = SourceLocation(line: number, column: error.location.column)
-                throw moved
-            }
+        for (number, node) in try JSONParser.lines(text, file: file) {
             func at(_ key: String) -> SourceLocation { SourceLocation(line: number, column: node[key]?.location.column ?? 1) }
             func field(_ key: String) throws(Diagnostic) -> String {
                 guard case .string(let value)? = node[key]?.value else {

@@ -49,16 +49,7 @@ package struct ConfigurationStatement: Sendable, Equatable {
     /// Reads the trust file's text; each bad line is an error at its line and column.
     package static func parse(_ text: String, file: String) throws(Diagnostic) -> [ConfigurationStatement] {
         var out: [ConfigurationStatement] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            let number = index + 1
-            let node: Node
-            do {
-                node = try JSONParser.parse(String(raw), file: file)
-            } catch {
-                var moved = error
-                moved.location = SourceLocation(line: number, column: error.location.column)
-                throw moved
-            }
+        for (number, node) in try JSONParser.lines(text, file: file) {
             func field(_ key: String) throws(Diagnostic) -> String {
                 guard case .string(let value)? = node[key]?.value else {
                     throw Diagnostic(file: file, location: SourceLocation(line: number, column: (node[key]?.location.column) ?? 1), message: "'\(key)' must be a string in a configuration statement")

@@ -127,11 +127,15 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertEqual(examples.count, 3)
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
-        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        Self.runExamples(examples, AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock))
+    }
+
+    /// Runs each `$ accessctl ARGS` block and compares its standard output with the rest of the block.
+    static func runExamples(_ examples: [String], _ cli: AccessCLI, file: StaticString = #filePath, line: UInt = #line) {
         for block in examples {
             var lines = block.components(separatedBy: "\n")
             let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
-            assertText(cli.run(command).standardOutput, lines.joined(separator: "\n"), command.joined(separator: " "))
+            assertText(cli.run(command).standardOutput, lines.joined(separator: "\n"), command.joined(separator: " "), file: file, line: line)
         }
     }
 }
@@ -329,11 +333,7 @@ extension DocumentationExampleTests {
         let folder = try TestSupport.temporaryDirectory(self)
         try TestSupport.copyBundledTree(to: folder)
         let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
-        for block in examples {
-            var lines = block.components(separatedBy: "\n")
-            let command = lines.removeFirst().dropFirst("$ accessctl ".count).split(separator: " ").map(String.init)
-            assertText(cli.run(command).standardOutput, lines.joined(separator: "\n"), command.joined(separator: " "))
-        }
+        Self.runExamples(examples, cli)
         // The diagnostics quoted: the break-glass review a day later, the retainer its condition refuses.
         let diagnostics = blocks.filter { $0.hasPrefix("access/") }
         XCTAssertEqual(diagnostics.count, 3)
