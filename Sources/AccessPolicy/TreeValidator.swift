@@ -10,7 +10,10 @@ package enum TreeValidator {
         tree.policies = unique(tree.policies, \.header, "policy", log)
         tree.bindings = unique(tree.bindings, \.header, "binding", log)
         tree.requests = unique(tree.requests, \.header, "request", log)
-        tree.resources = uniqueResources(tree.resources + principalResources(tree, log), log)
+        let derived = principalResources(tree, log)
+        // A written `principal` resource is an error (logged above) and never shadows the principal.
+        if tree.settings?.resourceType(principalType) != nil { tree.resources.removeAll { $0.type.value == principalType } }
+        tree.resources = uniqueResources(tree.resources + derived, log)
 
         let principals = Set(tree.principals.map(\.id))
         let teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
