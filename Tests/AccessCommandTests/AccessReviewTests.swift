@@ -125,5 +125,13 @@ final class AccessReviewTests: ReconcileTestCase {
 
             """)
         XCTAssertEqual(try grantKeys().filter { $0.hasPrefix("role/sam") }, ["role/sam/reader"])
+        // The same listing for scripts.
+        let json = tree.run(["access-review", "--root", "tree", "--format", "json"], at: "2027-03-01T02:00:00Z").standardOutput
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]], json)
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows[0]["key"] as? String, "role/sam/reader")
+        XCTAssertEqual(rows[0]["state"] as? String, "current")
+        XCTAssertEqual(rows[0]["due"] as? String, "2027-03-31T01:00:00Z")
+        XCTAssertTrue(rows[0]["confirmedBy"] is NSNull)
     }
 }

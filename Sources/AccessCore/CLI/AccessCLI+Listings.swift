@@ -115,6 +115,7 @@ extension AccessCLI {
     static func pathJSON(_ path: AccessEvaluator.Path) -> JSONValue {
         .object([
             ("grant", .string(path.grant)), ("rule", .string(path.rule)), ("through", path.through.map { .string($0.description) } ?? .null),
+            ("condition", .text(path.condition)),
             ("until", path.until.map { .string($0.description) } ?? .null), ("text", .string(path.description)),
         ])
     }

@@ -10,11 +10,12 @@ struct AccessReviewCommand: Command {
 
     static let spec = CommandSpec(
         name: "access-review", summary: "List reviews of standing access, or sign one (confirm or remove) into trust/reviews.jsonl.", arguments: ["[KEY]"],
-        options: CommandSpec.list([Options.root, Options.now, Options.by, Options.key, Options.decisionAt, decision, Options.decisionReason]),
+        options: CommandSpec.list([Options.root, Options.now, Options.by, Options.key, Options.decisionAt, decision, Options.decisionReason, Options.textOrJSON]),
         example: "accessctl access-review\n  accessctl access-review role/maria.lopez/org-admin --decision confirm --as tom.becker --key ~/.ssh/id_ed25519",
         details: "Standing access (a binding, a principal's or a team's roles) with review: {every, by}\nmust be confirmed by a member of team `by` at least every `every`. Without KEY this lists\neach reviewed grant: current, due, overdue or removed. With KEY it signs your decision with\nssh-keygen and appends it; reconcile counts it from the run that first sees it. Overdue\naccess is removed after the settings' reviews.grace (or only flagged with\nreviews.overdue: flag); a remove takes it away until a reviewer confirms it again.")
 
     var root: String?, now: Timestamp?, key: String?, by: String?, sshKey: String?, at: Timestamp?, decision: String?, reason: String?
+    var json = false
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         root = try arguments.get(Options.root)
@@ -25,6 +26,7 @@ struct AccessReviewCommand: Command {
         at = try arguments.get(Options.decisionAt)
         decision = try arguments.get(Self.decision)
         reason = try arguments.get(Options.decisionReason)
+        json = try arguments.get(Options.textOrJSON) == "json"
         if key != nil {
             for (value, name) in [(by, "--as"), (sshKey, "--key"), (decision, "--decision")] where value == nil {
                 throw UsageError(message: "missing option \(name): signing a review needs --decision, --as and --key", command: arguments.command)
@@ -43,8 +45,20 @@ struct AccessReviewCommand: Command {
         let grants = AccessEngine(directory: Directory(loaded.tree), statuses: [:]).reviewedGrants()
         guard let key, let by, let sshKey, let decisionText = decision, let decision = AccessReviewStatement.Decision(rawValue: decisionText) else {
             // The list.
+            let sorted = verified.reviews.values.sorted(by: { $0.key < $1.key })
+            if json {
+                let rows: [JSONValue] = sorted.map { r in
+                    .object([
+                        ("key", .string(r.key)), ("principal", .string(r.principal)), ("state", .string(r.state.rawValue)), ("every", .string(r.policy.every.text)),
+                        ("team", .string(r.policy.by.value)), ("due", .string(r.due.description)), ("overdueAt", .string(r.overdueAt.description)),
+                        ("confirmedBy", .text(r.record.confirmedBy)), ("confirmedAt", .text(r.record.confirmedAt?.description)),
+                        ("removedBy", .text(r.record.removedBy)), ("removedAt", .text(r.record.removedAt?.description)), ("why", .string(r.why)),
+                    ])
+                }
+                return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(.array(rows), sortKeys: false), standardError: cli.render(verified.diagnostics))
+            }
             var out = ""
-            for review in verified.reviews.values.sorted(by: { $0.key < $1.key }) {
+            for review in sorted {
                 out += "\(review.key)  \(review.state.rawValue)  \(review.why)\n"
             }
             let counts = Dictionary(grouping: verified.reviews.values, by: \.state)
