@@ -100,6 +100,9 @@ final class BreakGlassTests: ReconcileTestCase {
         XCTAssertTrue(late.standardError.contains(
             "tree/requests/sam-outage.yaml:14:7: warning: break-glass access: its signed review by an approver was due at 2026-11-22T14:05:00Z and is missing; an approver runs 'accessctl review sam-outage'\n"),
             late.standardError)
+        let status = tree.run(["status", "sam-outage", "--root", "tree", "--now", "2026-11-22T14:10:00Z"], at: "2026-11-22T14:10:00Z").standardOutput
+        XCTAssertTrue(status.contains("  policies:     emergency (break-glass), support (threshold 1)\n"), status)
+        XCTAssertTrue(status.contains("  break-glass:  self-approved; OVERDUE: its review was due at 2026-11-22T14:05:00Z and is missing\n"), status)
         let overdue = reconcile("2026-11-22T14:10:00Z")
         XCTAssertTrue(overdue.standardOutput.contains(
             "  ! break-glass request sam-outage of sam: its signed review was due at 2026-11-22T14:05:00Z and is missing (an approver runs: accessctl review sam-outage)\n"),

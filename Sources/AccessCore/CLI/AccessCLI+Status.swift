@@ -114,11 +114,16 @@ extension AccessCLI {
         if let from = spec.validFrom, let to = spec.validTo { lines.append(("window", "\(from.value) to \(to.value)")) }
         if let renews = spec.renews { lines.append(("renews", renews.value)) }
         let policies = verifier.matchingPolicies(s.request)
-        lines.append(("policies", policies.isEmpty ? "none matches" : policies.map { "\($0.id) (threshold \($0.threshold.value))" }.joined(separator: ", ")))
+        lines.append(("policies", policies.isEmpty ? "none matches" : policies.map { "\($0.id) (" + ($0.breakGlass ? "break-glass" : "threshold \($0.threshold.value)") + ")" }.joined(separator: ", ")))
         if s.state == .pending {
             lines.append(("waiting", verifier.progress(s).map(Self.progressText) ?? (verifier.noPolicyCanApprove(s.request) ?? "no policy can approve it")))
         }
         if let terms = s.terms { lines.append(("granted", termsText(terms))) }
+        if s.emergency {
+            let review = s.review.map { "reviewed by \($0.by) at \($0.at)" + ($0.decision == .revoke ? " (revoked)" : "") }
+                ?? (s.reviewOverdue(at: verifier.now) ? "OVERDUE: its review was due at \(s.reviewDue?.description ?? "?") and is missing" : "an approver must sign its review by \(s.reviewDue?.description ?? "?")")
+            lines.append(("break-glass", "self-approved; " + review))
+        }
         for left in s.leftOut { lines.append(("not reached", left.why)) }
         for (label, value) in lines { out += "  " + (label + ":").padding(toLength: 14, withPad: " ", startingAt: 0) + value + "\n" }
         out += s.checks.isEmpty ? "No decisions yet.\n" : "Decisions:\n"
