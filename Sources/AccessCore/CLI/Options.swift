@@ -75,7 +75,7 @@ enum Options {
     }
     static let approveRole = Option<String>("--role", "ID", "approve: the role granted (default: the requested one)")
     static let approveAction = Option<String>("--action", "A", "approve: grant only these of the requested actions", repeatable: true)
-    static let decisionReason = Option<String>("--reason", "TEXT", "deny, revoke: why (required for revoke)")
+    static let decisionReason = Option<String>("--reason", "TEXT", "why: required for revoke and for a break-glass approve; optional for deny, review and access-review")
     static let key = Option<String>("--key", "PATH", "the SSH key to sign with (a public key works if ssh-agent holds its private half)")
     static let decision = Option<Decision.Kind>(
         CommandSpec.Option(name: "--decision", value: "D", help: "approve, deny, revoke, relinquish or review (required)", choices: Decision.Kind.allCases.map(\.rawValue))
