@@ -17,7 +17,7 @@ import AccessTestSupport
 
     static let signatures = FakeSignatures((0..<6).map { "p\($0)" })
 
-    /// A tree of six principals, four teams in a hierarchy, three roles, accounts and sites,
+    /// A tree of six principals, four teams in a hierarchy, three roles (one with a condition), accounts and sites,
     /// bindings with and without windows, and requests approved by owners with fake signatures.
     static func tree(seed: UInt64) throws -> [String: String] {
         var r = Random(state: seed)
@@ -28,7 +28,9 @@ import AccessTestSupport
         let roles = ["site-reader", "account-admin", "console"]
         files["roles/site-reader.yaml"] = manifest("Role", "site-reader", "  rules:\n    - resources: [\"site:*\"]\n      actions: [read]\n")
         files["roles/account-admin.yaml"] = manifest("Role", "account-admin", "  rules:\n    - resources: [\"account:*\"]\n      actions: [read, admin]\n")
-        files["roles/console.yaml"] = manifest("Role", "console", "  rules:\n    - resources: [\"*\"]\n      actions: [console]\n")
+        // A condition on the time and on the request, so the views must also agree on conditions.
+        files["roles/console.yaml"] = manifest(
+            "Role", "console", "  rules:\n    - resources: [\"*\"]\n      actions: [console]\n      when: 'localTime(\"UTC\") < \"10:00\" || request.duration <= 2h'\n")
         let teams = (0..<4).map { "t\($0)" }
         for (i, team) in teams.enumerated() {
             var spec = ""
