@@ -154,22 +154,4 @@ extension Condition {
         guard u.count == 5, u[2] == UInt8(ascii: ":"), u.enumerated().allSatisfy({ $0.offset == 2 || ($0.element >= 48 && $0.element <= 57) }) else { return false }
         return Int(text.prefix(2))! < 24 && Int(text.suffix(2))! < 60
     }
-
-    /// Every attribute the condition reads, as `principal.attributes.NAME`.
-    package var paths: [String] {
-        var out: [String] = []
-        func walk(_ node: ConditionNode) {
-            switch node.kind {
-            case .path(let parts): out.append(parts.joined(separator: "."))
-            case .list(let items): items.forEach(walk)
-            case .call(_, let args): args.forEach(walk)
-            case .method(let target, _, let args): walk(target); args.forEach(walk)
-            case .not(let a): walk(a)
-            case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .isIn(let a, let b): walk(a); walk(b)
-            case .string, .bool, .duration: break
-            }
-        }
-        walk(root)
-        return out
-    }
 }

@@ -50,8 +50,6 @@ package struct AccessReview: Sendable {
 
     package var key: String
     package var principal: String
-    /// How the grant is held, as `check` says it.
-    package var path: String
     package var policy: ReviewPolicy
     /// When the current period started: the run that first saw the grant under a review
     /// period (not its activation: adding a review to old access does not make it overdue at
@@ -172,7 +170,7 @@ package enum AccessReviews {
             let overdueAt = due.adding(settings.grace.seconds ?? 0)
             let state: AccessReview.State = record.removedAt != nil ? .removed : now > overdueAt ? .overdue : now >= due ? .due : .current
             var review = AccessReview(
-                key: grant.key, principal: grant.principal, path: grant.path, policy: policy, anchor: anchor, due: due, overdueAt: overdueAt, state: state,
+                key: grant.key, principal: grant.principal, policy: policy, anchor: anchor, due: due, overdueAt: overdueAt, state: state,
                 record: record)
             review.newStatements = fresh
             review.starts = starts

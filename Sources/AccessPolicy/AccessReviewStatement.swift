@@ -77,7 +77,4 @@ package struct AccessReviewStatement: Sendable, Equatable {
         }
         return out
     }
-
-    /// Identifies the statement across runs (the audit log records each once).
-    package var identity: String { "\(grant) \(decision.rawValue) \(by) \(at)" }
 }
