@@ -52,11 +52,15 @@ package struct ConditionResult: Sendable, Equatable {
     package var values: [String]
     /// Why it could not be worked out (an attribute not set, no request), if so: it then fails.
     package var missing: String?
+    /// It failed only because it read the request, and there is none (standing access, or
+    /// a request not written yet).
+    package var needsRequest = false
 
-    package init(holds: Bool, values: [String], missing: String?) {
+    package init(holds: Bool, values: [String], missing: String?, needsRequest: Bool = false) {
         self.holds = holds
         self.values = values
         self.missing = missing
+        self.needsRequest = needsRequest
     }
 
     /// `when EXPR held (a = "x")`, `did not hold`, or `could not be checked: why`.
@@ -81,6 +85,7 @@ extension Condition {
 
     private struct Missing: Error {
         var why: String
+        var needsRequest = false
     }
 
     /// Evaluates the condition. An attribute that is not set, or a request field of standing
@@ -149,7 +154,7 @@ extension Condition {
             guard case .bool(let holds) = try eval(root) else { return ConditionResult(holds: false, values: values, missing: "not true or false") }
             return ConditionResult(holds: holds, values: values, missing: nil)
         } catch {
-            return ConditionResult(holds: false, values: values, missing: error.why)
+            return ConditionResult(holds: false, values: values, missing: error.why, needsRequest: error.needsRequest)
         }
     }
 
@@ -172,7 +177,7 @@ extension Condition {
         case "resource.owner": return .string(c.owner)
         default: break
         }
-        guard let request = c.request else { throw Missing(why: "\(name): this access does not come from a request") }
+        guard let request = c.request else { throw Missing(why: "\(name): this access does not come from a request", needsRequest: true) }
         switch name {
         case "request.name": return .string(request.name)
         case "request.reason": return .string(request.reason)

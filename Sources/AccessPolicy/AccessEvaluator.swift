@@ -163,6 +163,8 @@ package struct AccessEvaluator: Sendable {
         var out: [(rule: String?, actions: [String], through: ResourceRef?, condition: String?, held: Bool)] = []
         if !grant.actions.isEmpty { out.append((nil, grant.actions, reached == resource ? nil : reached, nil, true)) }
         guard let roleID = grant.role, let role = directory.role(roleID) else { return out }
+        // What conditions read, worked out once for all of the role's conditional rules.
+        var context: ConditionContext??
         for (index, rule) in role.rules.enumerated() {
             guard let matched = chain.first(where: { r in rule.resources.contains { $0.value.matches(r) } }) else { continue }
             let actions = rule.actions.map(\.value)
@@ -171,8 +173,9 @@ package struct AccessEvaluator: Sendable {
             // only a grant without a scope (a role held outright) reaches through its rule's match.
             let through = grant.scope != nil ? (reached != resource ? reached : nil) : (matched != resource ? matched : nil)
             if let when = rule.when {
-                guard let context = conditionContext(grant, chain, at: time) else { continue }
-                let result = when.evaluate(context)
+                if context == nil { context = .some(conditionContext(grant, chain, at: time)) }
+                guard let facts = context ?? nil else { continue }
+                let result = when.evaluate(facts)
                 out.append((text, actions, through, result.explanation(when), result.holds))
             } else {
                 out.append((text, actions, through, nil, true))
@@ -200,7 +203,7 @@ package struct AccessEvaluator: Sendable {
         guard let when = policy.when else { return true }
         guard let context = directory.conditionContext(principalID, resource, request: nil, time: nil) else { return false }
         let result = when.evaluate(context)
-        return result.holds || result.missing?.hasPrefix("request.") == true
+        return result.holds || result.needsRequest
     }
 
     /// For a denial: roles that would allow it, and policies that would let the principal request it.

@@ -158,11 +158,11 @@ package struct DecisionVerifier: Sendable {
                     continue
                 }
                 let counts = policies.map { policy in
-                    // A break-glass policy is satisfied by its requester's own approval.
-                    policy.breakGlass && approvers.contains(requester) ? (policy, policy.threshold.value)
-                        : (policy, approvers.filter { isApprover($0, policy, [child]) && ($0 != requester || policy.allowSelfApproval) }.count)
+                    (policy, approvers.filter { isApprover($0, policy, [child]) && ($0 != requester || policy.allowSelfApproval) }.count)
                 }
-                guard !counts.contains(where: { $0.1 >= $0.0.threshold.value }) else { continue }
+                // A break-glass policy is satisfied by its requester's own approval.
+                let satisfied = policies.contains { $0.breakGlass && approvers.contains(requester) } || counts.contains { $0.1 >= $0.0.threshold.value }
+                guard !satisfied else { continue }
                 let closest = counts.min { ($0.0.threshold.value - $0.1) < ($1.0.threshold.value - $1.1) }!
                 out.append((child, "\(child) left out: policy \(closest.0.id) needs \(closest.0.threshold.value) approval\(closest.0.threshold.value == 1 ? "" : "s"), \(closest.1) given"))
             }

@@ -136,6 +136,13 @@ final class BreakGlassTests: ReconcileTestCase {
         XCTAssertEqual(verify().exitCode, 0)
     }
 
+    func testOnlyABreakGlassGrantTakesAReview() throws {
+        // sam-debug falls under the break-glass policy too, but was not approved through it.
+        let result = tree.run(["review", "sam-debug", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-22T09:10:00Z"], at: "2026-11-22T09:10:00Z")
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertEqual(result.standardError, "error: sam-debug was not approved by break-glass: a review is the after-the-fact check of break-glass access; nothing was written\n")
+    }
+
     func testABreakGlassPolicyMustBeShort() throws {
         try write("policies/emergency.yaml", try read("policies/emergency.yaml").replacingOccurrences(of: "maxDuration: 2h", with: "maxDuration: 3d"))
         let result = tree.run(["validate", "--root", "tree"])

@@ -48,6 +48,26 @@ final class ControlsValidationTests: XCTestCase {
         XCTAssertFalse(result.standardError.contains("tree/principals/ann.yaml"), result.standardError)
     }
 
+    func testMoreRefusalsOfTheNewFields() throws {
+        let tree = try TreeFixture(self, changes: [
+            "accessctl.yaml": TreeFixture.files["accessctl.yaml"]! + "  attributes:\n    resource: [region, region]\n  reviews:\n    grace: permanent\n",
+            "policies/support.yaml": TreeFixture.files["policies/support.yaml"]!.replacingOccurrences(of: "maxDuration: 1d", with: "maxDuration: 4h\n  breakGlass: true\n  reviewWithin: permanent"),
+            "roles/reader.yaml": TreeFixture.files["roles/reader.yaml"]! + "      when: [a, b]\n",
+            "roles/writer.yaml": TreeFixture.files["roles/reader.yaml"]!.replacingOccurrences(of: "name: reader", with: "name: writer") + "      when: \"  \"\n",
+        ])
+        let result = tree.validate()
+        XCTAssertEqual(result.exitCode, 1)
+        for expected in [
+            "tree/accessctl.yaml:14:24: error: attribute 'region' is listed twice\n",
+            "tree/accessctl.yaml:16:12: error: reviews.grace must be a length, not permanent\n",
+            "tree/policies/support.yaml:12:17: error: spec.reviewWithin cannot be permanent: a break-glass grant must be reviewed\n",
+            "tree/roles/reader.yaml:9:13: error: in spec.rules[0].when: when must be a string\n",
+            "tree/roles/writer.yaml:9:14: error: in spec.rules[0].when: when must not be empty\n",
+        ] {
+            XCTAssertTrue(result.standardError.contains(expected), "missing: \(expected)\nin:\n\(result.standardError)")
+        }
+    }
+
     func testAccessReviewNeedsItsOptionsAndAKnownGrant() throws {
         let tree = try TreeFixture(self, changes: ["principals/sam.yaml": TreeFixture.files["principals/sam.yaml"]! + "  roles: [reader]\n  review:\n    every: 30d\n    by: owners\n"])
         let missing = tree.run(["access-review", "role/sam/reader", "--root", "tree", "--as", "ann"])

@@ -108,4 +108,11 @@ final class ImpersonationTests: ReconcileTestCase {
         XCTAssertEqual(approved.exitCode, 0, approved.standardError)
         XCTAssertTrue(approved.standardOutput.contains("sam-as-olga is active: 1 of 1 under policy act-as (olga)"), approved.standardOutput)
     }
+
+    /// No break-glass policy judges the request: its approvers have nothing to review.
+    func testAReviewNeedsABreakGlassPolicy() throws {
+        let result = tree.run(["review", "sam-as-olga", "--root", "tree", "--as", "olga", "--key", keys["olga"]!, "--at", "2026-11-22T09:10:00Z"], at: "2026-11-22T09:10:00Z")
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertEqual(result.standardError, "error: olga cannot review sam-as-olga: only a break-glass grant takes a review; none of the policies olga approves under (act-as) is break-glass\n")
+    }
 }

@@ -174,6 +174,9 @@ extension AccessCLI {
         if let problem = verifier.authorityProblem(request, decision) {
             throw CommandFailure("\(by) cannot \(kind.rawValue) \(request.id): \(problem)")
         }
+        if kind == .review, !before.emergency {
+            throw CommandFailure("\(request.id) was not approved by break-glass: a review is the after-the-fact check of break-glass access; nothing was written")
+        }
         // As of the decision's own time: a deny signed while the request is approved changes nothing.
         if kind == .deny, [.approved, .active].contains(before.state) {
             throw CommandFailure(
