@@ -15,6 +15,21 @@ package struct MustacheLibrary: Sendable {
         self.listFlags = listFlags
     }
 
+    /// SHA-256 of every template's name and source and of the options: two libraries with
+    /// the same fingerprint render any data to the same bytes.
+    package var fingerprint: [UInt8] {
+        var out: [UInt8] = [rawNeedsTrustedHTML ? 1 : 0, listFlags ? 1 : 0]
+        for name in templates.keys.sorted() {
+            MustacheValue.append(name, to: &out)
+            let source = templates[name]!.source.bytes
+            MustacheValue.append(UInt64(source.count), to: &out)
+            out += source
+        }
+        var hasher = SHA256()
+        hasher.update(out)
+        return hasher.finalize()
+    }
+
     /// Partials nest at most this deep, so a template that includes itself forever fails cleanly.
     static let maximumDepth = 64
 

@@ -75,3 +75,49 @@ package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 }
+
+extension MustacheValue {
+    /// Appends an unambiguous encoding of the value (kind, length, content) to `out`: two
+    /// values encode alike only when they are equal, so a digest of it stands for the value.
+    package func encode(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(0)
+        case .bool(let b): out.append(b ? 2 : 1)
+        case .number(let n):
+            out.append(3)
+            Self.append(n.bitPattern, to: &out)
+        case .text(let s):
+            out.append(4)
+            Self.append(s, to: &out)
+        case .html(let s):
+            out.append(5)
+            Self.append(s, to: &out)
+        case .list(let items):
+            out.append(6)
+            Self.append(UInt64(items.count), to: &out)
+            for item in items { item.encode(into: &out) }
+        case .object(let object): object.encode(into: &out)
+        }
+    }
+
+    package static func append(_ number: UInt64, to out: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+    }
+
+    package static func append(_ text: String, to out: inout [UInt8]) {
+        append(UInt64(text.utf8.count), to: &out)
+        out.append(contentsOf: text.utf8)
+    }
+}
+
+extension MustacheObject {
+    /// Appends an unambiguous encoding of the members, in their order (see `MustacheValue.encode`).
+    package func encode(into out: inout [UInt8]) {
+        out.append(7)
+        MustacheValue.append(UInt64(keys.count), to: &out)
+        for (key, value) in zip(keys, values) {
+            MustacheValue.append(key, to: &out)
+            value.encode(into: &out)
+        }
+    }
+}

@@ -26,6 +26,25 @@ package enum Platform {
         }
     }
 
+    /// The size of `path` when it is a regular file itself (not a symlink); nil otherwise.
+    package static func regularFileSize(ofLink path: String) -> Int? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// A second name `to` for the file `from` (a hard link, never following a symlink);
+    /// false on failure, for example on a file system without hard links.
+    package static func link(_ from: String, _ to: String) -> Bool {
+        #if canImport(Darwin)
+        Darwin.linkat(AT_FDCWD, from, AT_FDCWD, to, 0) == 0
+        #elseif canImport(Musl)
+        Musl.linkat(AT_FDCWD, from, AT_FDCWD, to, 0) == 0
+        #else
+        Glibc.linkat(AT_FDCWD, from, AT_FDCWD, to, 0) == 0
+        #endif
+    }
+
     /// The entries of a folder with their kinds, from `readdir`'s `d_type` (no `lstat` per
     /// entry, which listing a large tree was mostly made of); an entry whose file system
     /// does not say is asked with `lstat`. Nil when the folder cannot be read. `.` and `..`

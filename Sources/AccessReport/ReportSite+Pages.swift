@@ -9,19 +9,57 @@ import AccessLedger
 extension ReportSite {
     typealias Context = MustacheObject
 
-    /// Renders one page into the layout.
+    /// A page worked out but not yet rendered: its template's data, and a digest of
+    /// everything its bytes are made from except the time it last changed.
+    package struct Prepared: Sendable {
+        package var path: String
+        let template: String
+        let content: Context
+        let layout: Context
+        /// SHA-256 of the templates, the renderer, and the page's data: two pages with the
+        /// same digest render to the same bytes for the same change time.
+        package var digest: [UInt8]
+    }
+
+    /// Renders one page into the layout, as changed now.
     package func render(_ job: Job) throws(Diagnostic) -> Page {
+        try render(prepare(job), changedAt: input.now)
+    }
+
+    /// Works out one page's data and its digest, without rendering it.
+    package func prepare(_ job: Job) -> Prepared {
         let path = path(job)
         let base = String(repeating: "../", count: path.count { $0 == "/" })
         let (template, heading, section, context) = page(job, base: base)
         var data = context
         data["base"] = .text(base)
-        let content = try library.renderBytes(template, .object(data))
         var layout = common(base: base, section: section)
         layout["pageTitle"] = .text(heading)
+        // The report's own times, which change on every run, only where readers start: other
+        // pages stay the same bytes while what they show does not change.
+        if job == .requests(nil, page: 1) || job == .administrators {
+            layout["generatedAt"] = .text(Self.human(input.now))
+            layout["generatedAtISO"] = .text(input.now.description)
+            if let state = input.state { layout["lastRun"] = .text(Self.human(state.lastRun)) }
+        }
+        var bytes = fingerprint
+        MustacheValue.append(template, to: &bytes)
+        data.encode(into: &bytes)
+        layout.encode(into: &bytes)
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return Prepared(path: path, template: template, content: data, layout: layout, digest: hasher.finalize())
+    }
+
+    /// Renders a prepared page, saying it last changed at `changedAt`.
+    package func render(_ page: Prepared, changedAt: Timestamp) throws(Diagnostic) -> Page {
+        let content = try library.renderBytes(page.template, .object(page.content))
+        var layout = page.layout
+        layout["changedAt"] = .text(Self.human(changedAt))
+        layout["changedAtISO"] = .text(changedAt.description)
         layout["content"] = .html(String(decoding: content, as: UTF8.self))
         layout["script"] = .html(Self.script)
-        return Page(path: path, bytes: try Self.withPolicy(try library.renderBytes("layout", .object(layout)), template: "layout"))
+        return Page(path: page.path, bytes: try Self.withPolicy(try library.renderBytes("layout", .object(layout)), template: "layout"))
     }
 
     private func page(_ job: Job, base: String) -> (template: String, heading: String, section: String, context: Context) {
@@ -41,15 +79,13 @@ extension ReportSite {
         }
     }
 
-    /// What the layout shows on every page: title, navigation, scope and generation time.
+    /// What the layout shows on every page: title, navigation and scope.
     private func common(base: String, section: String) -> Context {
         let tree = input.verified.tree
         var out: Context = [
             "title": .text(title),
             "organization": .text(tree.settings?.displayName ?? ""),
             "base": .text(base),
-            "generatedAt": .text(Self.human(input.now)),
-            "generatedAtISO": .text(input.now.description),
             "nav": .list([("requests", "Requests", "index.html"), ("resources", "Resources", "resources/index.html"), ("people", "People", "people/index.html"),
                           ("administrators", "Administrators", "administrators.html"), ("audit", "Audit log", "audit.html")].map { key, label, href in
                 .object(["label": .text(label), "href": .text(base + href), "current": .bool(key == section)])
@@ -57,9 +93,6 @@ extension ReportSite {
         ]
         if let team = input.scope.team {
             out["scope"] = .text(directory.team(team)?.displayName ?? team)
-        }
-        if let state = input.state {
-            out["lastRun"] = .text(Self.human(state.lastRun))
         }
         return out
     }

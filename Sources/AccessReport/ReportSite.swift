@@ -61,6 +61,11 @@ package struct ReportSite: Sendable {
 
     let input: Input
     let library: MustacheLibrary
+    /// What every page's digest starts with: the templates and the renderer's own version.
+    let fingerprint: [UInt8]
+    /// Changes whenever the code that turns a page's data into bytes changes in a way the
+    /// templates do not show (the layout's script and policy are added to it here).
+    static let rendererVersion = "accessctl-report-renderer 1"
     let directory: Directory
     let title: String
     /// Requests in scope, last updated first.
@@ -87,6 +92,10 @@ package struct ReportSite: Sendable {
     package init(_ input: Input, library: MustacheLibrary) {
         self.input = input
         self.library = library
+        var seed = library.fingerprint
+        MustacheValue.append(Self.rendererVersion, to: &seed)
+        MustacheValue.append(Self.policy, to: &seed)
+        fingerprint = seed
         let tree = input.verified.tree
         let scope = input.scope
         directory = Directory(tree)

@@ -5,14 +5,27 @@ import AccessPolicy
 import AccessLedger
 
 /// Writes a report folder whole: pages go to a new folder beside the target, which then
-/// replaces the old report in two renames, so readers never see half a report.
+/// replaces the old report in two renames, so readers never see half a report. A page whose
+/// digest is the one the earlier report's index lists is not rendered again: the new folder
+/// gets a hard link to the earlier file, which has exactly the bytes a render would give.
 package enum ReportWriter {
+    /// What a write did.
+    package struct Outcome: Sendable, Equatable {
+        /// Pages in the report.
+        package var pages: Int
+        /// Pages rendered and written by this run (the rest are unchanged files of the earlier report).
+        package var written: Int
+    }
+
     /// The file that marks a folder as a report accessctl may replace.
     package static let marker = ".accessctl-report"
 
     /// Renders every page of `site` (up to `parallel` at once) and installs the folder at
-    /// `out`; `assets` (the stylesheet) are copied as they are. Returns the number of pages.
-    package static func write(_ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int) throws(Diagnostic) -> Int {
+    /// `out`; `assets` (the stylesheet) are copied as they are. Unless `full`, a page whose
+    /// data did not change since the report at `out` was written is kept from it.
+    package static func write(
+        _ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int, full: Bool = false
+    ) throws(Diagnostic) -> Outcome {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         let exists = fm.fileExists(atPath: out, isDirectory: &isFolder)
@@ -35,6 +48,10 @@ package enum ReportWriter {
             try? fm.removeItem(atPath: staging)
             return Diagnostic(file: display, message: message)
         }
+        // The earlier report's index, for the pages' change times (also on a full render) and
+        // for the pages that can be kept. A missing or damaged index means every page is new.
+        let previous = exists ? ManifestReader.readBytes(path: TreeLoader.join(out, ReportIndex.fileName), limit: 1 << 30).flatMap(ReportIndex.parse) ?? ReportIndex() : ReportIndex()
+        let now = site.input.now
         let jobs = site.jobs
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
@@ -44,21 +61,44 @@ package enum ReportWriter {
         } catch {
             throw fail("cannot create the report folder: \(error.localizedDescription)")
         }
-        let results = Parallel.map(jobs, workers: parallel) { job -> Diagnostic? in
+        let results = Parallel.map(jobs, workers: parallel) { job -> Result<(entry: ReportIndex.Entry, written: Bool), Diagnostic> in
+            let prepared = site.prepare(job)
+            var changedAt = now
+            if let earlier = previous.entries[prepared.path], earlier.digest == prepared.digest, earlier.changedAt <= now {
+                changedAt = earlier.changedAt
+                // Only a regular file of the size the index gives is kept; anything else
+                // (a page edited or replaced by hand, a symlink) is rendered again.
+                let old = TreeLoader.join(out, prepared.path)
+                if !full, Platform.regularFileSize(ofLink: old) == earlier.size, Platform.link(old, TreeLoader.join(staging, prepared.path)) {
+                    return .success((earlier, false))
+                }
+            }
             do throws(Diagnostic) {
-                let page = try site.render(job)
-                return writeFile(TreeLoader.join(staging, page.path), page.bytes) ? nil : Diagnostic(file: TreeLoader.join(display, page.path), message: "cannot write this page")
+                let page = try site.render(prepared, changedAt: changedAt)
+                guard writeFile(TreeLoader.join(staging, page.path), page.bytes) else {
+                    return .failure(Diagnostic(file: TreeLoader.join(display, page.path), message: "cannot write this page"))
+                }
+                return .success((ReportIndex.Entry(digest: prepared.digest, changedAt: changedAt, size: page.bytes.count), true))
             } catch {
-                return error
+                return .failure(error)
             }
         }
-        if let problem = results.compactMap({ $0 }).first {
-            try? fm.removeItem(atPath: staging)
-            throw problem
+        var index = ReportIndex()
+        var written = 0
+        for (job, result) in zip(jobs, results) {
+            switch result {
+            case .failure(let problem):
+                try? fm.removeItem(atPath: staging)
+                throw problem
+            case .success(let page):
+                index.add(site.path(job), page.entry)
+                if page.written { written += 1 }
+            }
         }
         for asset in assets where !writeFile(TreeLoader.join(staging, asset.name), asset.bytes) {
             throw fail("cannot write \(asset.name)")
         }
+        guard writeFile(TreeLoader.join(staging, ReportIndex.fileName), Array(index.text.utf8)) else { throw fail("cannot write \(ReportIndex.fileName)") }
         guard writeFile(TreeLoader.join(staging, marker), Array("Written by accessctl report. The whole folder is replaced on each run.\n".utf8)) else {
             throw fail("cannot write \(marker)")
         }
@@ -68,7 +108,7 @@ package enum ReportWriter {
             throw fail("cannot move the new report into place")
         }
         if exists { try? fm.removeItem(atPath: old) }
-        return jobs.count
+        return Outcome(pages: jobs.count, written: written)
     }
 
     /// Writes bytes to a new file with plain system calls: the report writes many small files.

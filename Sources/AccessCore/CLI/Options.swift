@@ -42,6 +42,7 @@ enum Options {
 
     // report
     static let reportOut = Option<String>("--out", "DIR", "the folder to write (required); replaced whole on each run")
+    static let fullReport = Option<Bool>.flag("--full", "render and write every page; by default a page whose data did not change is kept from the earlier report in the folder")
     static let forTeam = Option<String>("--for", "TEAM", "only what concerns the resources TEAM and its child teams own (one customer's report)")
 
     // audit show

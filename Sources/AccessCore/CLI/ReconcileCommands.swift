@@ -66,7 +66,7 @@ struct PlanCommand: Command {
 struct ReconcileCommand: Command {
     static let spec = CommandSpec(
         name: "reconcile", summary: "Apply the plan: run the hook, append the audit log, write the state.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.templates, Options.trustRoot, Options.requireTrusted, Options.anchor, Options.replayInto]),
+        options: CommandSpec.list([Options.root, Options.now, Options.hook, Options.lockTimeout, Options.reportInto, Options.fullReport, Options.templates, Options.trustRoot, Options.requireTrusted, Options.anchor, Options.replayInto]),
         example: "accessctl reconcile --root access --hook ./scripts/apply-grant.sh\n  accessctl reconcile --now 2027-01-01T00:00:00Z --replay-into /tmp/replay   # what would happen then, in a copy",
         details: "Removals (expiry, revocation) are applied even when some manifests have errors; those\nmanifests grant nothing and the run exits 1. A change whose hook fails is not recorded\nand is tried again on the next run. A second run at the same --now changes nothing.\nA --now more than 5 minutes ahead of the clock is refused: its last-run time would\nrefuse every real run until then. Use plan --now, or --replay-into DIR, which plays the\nrun into a copy of state/ and audit/ in DIR (no hook, no anchor).")
 
@@ -75,6 +75,7 @@ struct ReconcileCommand: Command {
     var hook: String?
     var lockTimeout: Double
     var report: String?
+    var fullReport: Bool
     var templates: String?
     var trustRoot: String?
     var requireTrusted: Bool
@@ -91,6 +92,7 @@ struct ReconcileCommand: Command {
         hook = try arguments.get(Options.hook)
         lockTimeout = try arguments.get(Options.lockTimeout) ?? 120
         report = try arguments.get(Options.reportInto)
+        fullReport = arguments.isSet(Options.fullReport)
         templates = try arguments.get(Options.templates)
         if replayInto != nil, hook != nil || anchor != nil {
             throw UsageError(message: "a replay (--replay-into) runs no hook and keeps no anchor: it changes nothing outside DIR", command: arguments.command)
@@ -160,7 +162,7 @@ struct ReconcileCommand: Command {
                 verified: input.verified, state: outcome.state, events: reportedEvents(input, outcome, reconciler.store), chainProblem: nil, now: plan.now, scope: .everything,
                 displayRoot: root.display, notifications: queued)
             do {
-                out += try cli.writeReport(reportInput, out: report, templates: templates)
+                out += try cli.writeReport(reportInput, out: report, templates: templates, full: fullReport)
             } catch {
                 // The run is applied and recorded; only the report is missing, and
                 // `accessctl report` writes it again from the same state and log.

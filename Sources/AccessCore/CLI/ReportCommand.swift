@@ -10,7 +10,7 @@ import AccessBench
 struct ReportCommand: Command {
     static let spec = CommandSpec(
         name: "report", summary: "Render the static HTML report: requests, resources, people, administrators, audit log.", arguments: [],
-        options: CommandSpec.list([Options.root, Options.reportOut, Options.now, Options.forTeam, Options.templates]),
+        options: CommandSpec.list([Options.root, Options.reportOut, Options.now, Options.forTeam, Options.templates, Options.fullReport]),
         example: "accessctl report --root access --out public --for acme-admins",
         details: "Every value from the access tree is HTML-escaped; the same tree, state, audit log and\n--now give the same bytes. The folder is written beside --out and then renamed into\nplace; a non-empty --out that holds no earlier report is refused. Exits 1 when the tree\nhas errors or the audit log does not verify (the report is still written and says so).")
 
@@ -19,6 +19,7 @@ struct ReportCommand: Command {
     var now: Timestamp?
     var team: String?
     var templates: String?
+    var full: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         guard let out = try arguments.get(Options.reportOut) else { throw UsageError(message: "report needs --out DIR, the folder to write", command: arguments.command) }
@@ -27,6 +28,7 @@ struct ReportCommand: Command {
         now = try arguments.get(Options.now)
         team = try arguments.get(Options.forTeam)
         templates = try arguments.get(Options.templates)
+        full = arguments.isSet(Options.fullReport)
     }
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
@@ -58,7 +60,7 @@ struct ReportCommand: Command {
         let input = ReportSite.Input(
             verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display, notifications: notifications)
         do {
-            let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display))
+            let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display), full: full)
             let failed = verified.hasErrors || problem != nil
             return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors)
         } catch {
@@ -93,11 +95,13 @@ extension AccessCLI {
     }
 
     /// Renders the report with `loaded` templates and installs it at `out`; returns the line to print.
-    func writeReport(_ input: ReportSite.Input, out: String, templates loaded: ReportTemplates) throws -> String {
+    func writeReport(_ input: ReportSite.Input, out: String, templates loaded: ReportTemplates, full: Bool = false) throws -> String {
         let site = ReportSite(input, library: loaded.library)
-        let pages = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism)
+        let outcome = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism, full: full)
         let scope = input.scope.team.map { " for team \($0)" } ?? ""
-        return "Report\(scope) written to \(out): \(Self.count(pages, "page")), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n"
+        let kept = outcome.pages - outcome.written
+        let pages = Self.count(outcome.pages, "page") + (kept > 0 ? " (\(kept) unchanged)" : "")
+        return "Report\(scope) written to \(out): \(pages), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n"
     }
 
     /// The audit log's events, or why it does not verify.

@@ -1,0 +1,108 @@
+import AccessFormats
+import AccessModel
+
+/// The list of a report's pages that the next run reads to leave unchanged pages alone:
+/// each page's digest (`ReportSite.Prepared.digest`), when its content last changed, and its
+/// size. Kept in the report folder as `.accessctl-pages`, written last.
+package struct ReportIndex: Sendable, Equatable {
+    /// One page as the run that wrote it saw it.
+    package struct Entry: Sendable, Equatable {
+        package var digest: [UInt8]
+        package var changedAt: Timestamp
+        package var size: Int
+
+        package init(digest: [UInt8], changedAt: Timestamp, size: Int) {
+            self.digest = digest
+            self.changedAt = changedAt
+            self.size = size
+        }
+    }
+
+    /// The file's name inside the report folder.
+    package static let fileName = ".accessctl-pages"
+    static let header = "accessctl-report-pages 1"
+
+    package var entries: [String: Entry]
+    /// The pages' paths in the order they were written, so the file is the same bytes for the same report.
+    package var order: [String]
+
+    package init() {
+        entries = [:]
+        order = []
+    }
+
+    /// Adds a page (the last entry for a path wins).
+    package mutating func add(_ path: String, _ entry: Entry) {
+        if entries.updateValue(entry, forKey: path) == nil { order.append(path) }
+    }
+
+    /// The file's text: a header line, then `DIGEST CHANGED-AT SIZE PATH` per page.
+    package var text: String {
+        var out = Self.header + "\n"
+        for path in order {
+            let entry = entries[path]!
+            out += "\(Self.hex(entry.digest)) \(entry.changedAt) \(entry.size) \(path)\n"
+        }
+        return out
+    }
+
+    /// Reads an index written by `text`; nil when anything in it is not as written (the
+    /// report is then rendered whole, as if there were no index).
+    package static func parse(_ bytes: [UInt8]) -> ReportIndex? {
+        guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else { return nil }
+        var lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(header) else { return nil }
+        lines.removeFirst()
+        var index = ReportIndex()
+        for line in lines {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 4, let digest = Self.bytes(hex: fields[0]), let changedAt = Timestamp(rfc3339: String(fields[1])), changedAt.description == fields[1],
+                let size = Int(fields[2]), size >= 0, Self.isPagePath(fields[3]), index.entries[String(fields[3])] == nil
+            else { return nil }
+            index.add(String(fields[3]), Entry(digest: digest, changedAt: changedAt, size: size))
+        }
+        return index
+    }
+
+    /// A relative path of the kind the report writes: `.html` names made of safe bytes, no
+    /// `..` and no leading dot or slash, so a planted index cannot point outside the folder.
+    static func isPagePath(_ path: Substring) -> Bool {
+        guard path.hasSuffix(".html"), !path.hasPrefix("/") else { return false }
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            guard let first = part.utf8.first, first != UInt8(ascii: ".") else { return false }
+            guard part.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }) else { return false }
+        }
+        return true
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func bytes(hex: Substring) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count == 64 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+        }
+        return out
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit - 0x30
+        case 0x61...0x66: digit - 0x61 + 10
+        default: nil
+        }
+    }
+}
