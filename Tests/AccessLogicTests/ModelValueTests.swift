@@ -20,6 +20,20 @@ import AccessTestSupport
         #expect(Timestamp(seconds: seconds).description == text)
     }
 
+    /// Every second from year 0 to 9999 prints as the parser reads it back (the printer has a
+    /// fast path for these years), checked on seeded random times and the edges.
+    @Test func timestampsPrintAsTheyParseAcrossFourDigitYears() {
+        let first = Timestamp(rfc3339: "0000-01-01T00:00:00Z")!.seconds, last = Timestamp(rfc3339: "9999-12-31T23:59:59Z")!.seconds
+        var random = SeededRandom(state: 20261202)
+        var samples = [first, last, 0, -1, 951_868_799, 951_868_800]
+        for _ in 0..<20_000 { samples.append(first + Int64(random.next() % UInt64(last - first + 1))) }
+        for seconds in samples {
+            let text = Timestamp(seconds: seconds).description
+            #expect(text.utf8.count == 20, "\(seconds)")
+            #expect(Timestamp(rfc3339: text)?.seconds == seconds, "\(seconds) printed as \(text)")
+        }
+    }
+
     @Test(arguments: ["2026-02-29T00:00:00Z", "2026-11-22T09:00:00", "2026-11-22 09:00:00Z", "2026-11-22T09:00:00+01:00", "2026-11-22T24:00:00Z", "2026-11-22T09:00:00.5Z", "2026-13-01T00:00:00Z"])
     func timestampsOutsideTheOneSpellingAreRefused(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)

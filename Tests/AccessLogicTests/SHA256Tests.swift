@@ -37,4 +37,21 @@ final class SHA256Tests: XCTestCase {
             XCTAssertEqual(hasher.finalize().map { String(format: "%02x", $0) }.joined(), SHA256.hex(message), "split at \(split)")
         }
     }
+
+    /// Many small pieces, and bytes that are not contiguous (a lazy sequence), hash as the whole.
+    func testSmallPiecesAndNonContiguousBytes() {
+        let message = [UInt8]((0..<1000).map { UInt8($0 % 253) })
+        var hasher = SHA256()
+        var offset = 0
+        for size in [1, 2, 61, 3, 64, 0, 127, 5, 200] + Array(repeating: 7, count: 77) where offset < message.count {
+            let end = min(message.count, offset + size)
+            hasher.update(message[offset..<end])
+            offset = end
+        }
+        hasher.update(message[offset...])
+        XCTAssertEqual(hasher.finalize(), { var h = SHA256(); h.update(message); return h.finalize() }())
+        var lazy = SHA256()
+        lazy.update(message.lazy.map { $0 })
+        XCTAssertEqual(SHA256.hex(message), lazy.finalize().map { String(format: "%02x", $0) }.joined())
+    }
 }

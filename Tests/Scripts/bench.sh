@@ -81,6 +81,9 @@ last="$work/tree-${sizes[-1]}"
 cache="$work/cache"
 rm -rf "$cache" "$last/state" "$last/audit"
 ACCESSCTL_CACHE="$cache" "$bin" reconcile --root "$last" --now "$now" > /dev/null
+# The report as it stood before the change, so the one after it can keep unchanged pages.
+rm -rf "$work/report-i"
+ACCESSCTL_CACHE="$cache" "$bin" report --root "$last" --out "$work/report-i" --now "$now" > /dev/null
 changed=$(grep -rL "decisions:" "$last/requests" | head -1 || true)
 name=$(basename "$changed" .yaml)
 cp "$changed" "$work/changed.orig"
@@ -93,16 +96,16 @@ validate_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" validate --root "$last" --n
 check_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" check "$requester" read "$resource" --root "$last" --at "$now")
 status_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" status "$name" --root "$last" --now "$now")
 reconcile_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" reconcile --root "$last" --now "$now")
-rm -rf "$work/report-i"
 report_i=$(ACCESSCTL_CACHE="$cache" seconds "$bin" report --root "$last" --out "$work/report-i" --now "$now")
+report_full=$(ACCESSCTL_CACHE="$cache" seconds "$bin" report --root "$last" --out "$work/report-i" --now "$now" --full)
 cp "$work/changed.orig" "$changed"
 rm -rf "$last/state" "$last/audit" "$work/report-i" "$cache"
 echo
 echo "After one changed request ($name), ${sizes[-1]} requests, whole commands, seconds:"
 echo
-echo "| plan, no cache | plan | validate | check | status NAME | reconcile | report |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
-echo "| $plan_nc | $plan_i | $validate_i | $check_i | $status_i | $reconcile_i | $report_i |"
+echo "| plan, no cache | plan | validate | check | status NAME | reconcile | report | report --full |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| $plan_nc | $plan_i | $validate_i | $check_i | $status_i | $reconcile_i | $report_i | $report_full |"
 
 echo
 echo "Phases of one run in-process (accessctl bench run), largest tree:"
