@@ -26,6 +26,9 @@ package struct SSHKeygen: SignatureTool {
         self.executable = executable
     }
 
+    /// The program's path: a verdict cached from one ssh-keygen never answers for another.
+    package var identity: String? { "ssh-keygen " + executable }
+
     /// Whether the program is there at all.
     package var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 

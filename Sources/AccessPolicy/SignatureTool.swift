@@ -6,6 +6,9 @@ import AccessModel
 package protocol SignatureTool: Sendable {
     /// Whether the tool can work at all (ssh-keygen is installed).
     var isAvailable: Bool { get }
+    /// What names this tool's verdicts in a `SignatureCache` (for ssh-keygen, its path); nil:
+    /// its verdicts are never cached.
+    var identity: String? { get }
     /// Signs `message` with the key at `keyPath` and returns the armored signature.
     func sign(_ message: [UInt8], keyPath: String, namespace: String, environment: [String: String]?) throws -> String
     /// Whether `armor` is `signer`'s signature of `message` with one of `publicKeys`, as of `time`.
@@ -59,6 +62,8 @@ package struct SignatureJob: Sendable {
 }
 
 extension SignatureTool {
+    package var identity: String? { nil }
+
     /// Signs with the process's own environment (ssh-agent and all).
     package func sign(_ message: [UInt8], keyPath: String, namespace: String) throws -> String {
         try sign(message, keyPath: keyPath, namespace: namespace, environment: nil)

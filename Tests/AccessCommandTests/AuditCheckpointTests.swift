@@ -234,3 +234,49 @@ final class AuditCheckpointTests: ReconcileTestCase {
         }
     }
 }
+
+/// The cache of verified signatures, with the real ssh-keygen: a run after one with the same
+/// bytes does not ask ssh-keygen again, a changed signature is checked again, and a cache
+/// made by another ssh-keygen is not used.
+final class SignatureCacheCommandTests: ReconcileTestCase {
+    func testIdenticalSignaturesAreNotCheckedAgainAndChangedOnesAre() throws {
+        let bin = tree.root.deletingLastPathComponent().appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let program = bin.appendingPathComponent("ssh-keygen")
+        try FileManager.default.copyItem(atPath: SSHKeygen().executable, toPath: program.path)
+        decide("approve", by: "ann", at: "2026-11-22T09:30:00Z", ["--duration", "2h"])
+        let cacheFile = tree.root.deletingLastPathComponent().appendingPathComponent("cache/\(AccessCLI.signatureCacheName)")
+        func validate() -> CommandResult { tree.run(["--ssh-keygen", program.path, "validate", "--root", "tree", "--now", "2026-11-22T10:00:00Z"]) }
+
+        let first = validate()
+        XCTAssertEqual(first.exitCode, 0, first.standardError)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cacheFile.path), "a good signature is remembered")
+
+        // The same path now holds a program that calls every signature bad: the approval
+        // still verifies, from the cache, with the same output.
+        try FileManager.default.removeItem(at: program)
+        try Data("#!/bin/sh\necho 'Signature verification failed: always' >&2\nexit 255\n".utf8).write(to: program)
+        XCTAssertEqual(chmod(program.path, 0o755), 0)
+        let cached = validate()
+        XCTAssertEqual(cached.exitCode, 0, cached.standardError)
+        XCTAssertEqual(cached.standardOutput, first.standardOutput)
+        XCTAssertEqual(cached.standardError, first.standardError)
+
+        // A changed signature (another approval, of other terms) is new bytes: checked again.
+        decide("approve", by: "ann", at: "2026-11-22T09:40:00Z", ["--duration", "1h"])
+        let changed = validate()
+        XCTAssertEqual(changed.exitCode, 1)
+        XCTAssertTrue(changed.standardError.contains("bad signature: Signature verification failed: always"), changed.standardError)
+
+        // Without the cache, even the first approval is checked, and fails with this program.
+        try FileManager.default.removeItem(at: cacheFile)
+        decide("approve", by: "ann", at: "2026-11-22T09:50:00Z", ["--duration", "2h"])
+        try FileManager.default.removeItem(at: cacheFile)
+        let uncached = validate()
+        XCTAssertEqual(uncached.exitCode, 1)
+        XCTAssertEqual(uncached.standardError.components(separatedBy: "bad signature: Signature verification failed: always").count - 1, 3, uncached.standardError)
+        // The real ssh-keygen at another path does not read verdicts cached for this one.
+        XCTAssertNotEqual(SignatureCache.key(tool: SSHKeygen(executable: program.path).identity, namespace: "n", signer: "ann", publicKeys: ["ssh-ed25519 AAAA"], message: [], armor: ""),
+                          SignatureCache.key(tool: SSHKeygen().identity, namespace: "n", signer: "ann", publicKeys: ["ssh-ed25519 AAAA"], message: [], armor: ""))
+    }
+}

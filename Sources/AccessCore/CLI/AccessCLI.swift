@@ -69,10 +69,24 @@ public struct AccessCLI: Sendable {
         if arguments == ["--version"] {
             return CommandResult(exitCode: ExitCode.success, standardOutput: "accessctl \(Self.version)\n")
         }
+        var cache: (file: String, signatures: SignatureCache)?
+        // Signatures seen to verify are remembered for the next run, whatever this one's outcome.
+        defer {
+            if let cache, cache.signatures.changed {
+                try? FileManager.default.createDirectory(atPath: (cache.file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? AtomicFile.write(cache.signatures.encoded, to: cache.file)
+            }
+        }
         do {
             var words = arguments
             var cli = self
             if let chosen = try Self.sshKeygenOption(&words) { cli.signatures = SSHKeygen(executable: chosen) }
+            if let folder = cacheFolder {
+                let file = Paths.join(folder, Self.signatureCacheName)
+                let signatures = ManifestReader.readBytes(path: file, limit: 64 << 20).map(SignatureCache.decode) ?? SignatureCache()
+                cache = (file, signatures)
+                cli.signatures = CachingSignatureTool(cli.signatures, cache: signatures)
+            }
             if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
             let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
             if rest.contains("--help") || rest.contains("-h") {
@@ -200,6 +214,9 @@ public struct AccessCLI: Sendable {
         let root = root(given)
         return LedgerStore(root: root.path, displayRoot: root.display).caching(in: cacheFolder)
     }
+
+    /// The file in the cache folder that remembers signatures seen to verify (see `SignatureCache`).
+    static let signatureCacheName = "verified-signatures"
 
     /// Where the audit checkpoint is cached: `$ACCESSCTL_CACHE` (`off` for none), else
     /// `$XDG_CACHE_HOME/accessctl` or `~/.cache/accessctl`. Outside the repository, so no pull

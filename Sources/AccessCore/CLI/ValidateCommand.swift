@@ -32,8 +32,11 @@ struct ValidateCommand: Command {
         var result = trusted.map { runTrusted(cli, base: $0) } ?? runPlain(cli)
         if verbose {
             // Which program decides what verifies: never one found through PATH.
-            let tool = (cli.signatures as? SSHKeygen)?.executable ?? "\(type(of: cli.signatures))"
-            result.standardOutput = "ssh-keygen: \(tool)\n" + result.standardOutput
+            let cached = cli.signatures as? CachingSignatureTool
+            let base = cached?.inner ?? cli.signatures
+            let tool = (base as? SSHKeygen)?.executable ?? "\(type(of: base))"
+            let cache = cached != nil ? cli.cacheFolder.map { "signatures seen to verify are cached in \(Paths.join($0, AccessCLI.signatureCacheName))\n" } ?? "" : ""
+            result.standardOutput = "ssh-keygen: \(tool)\n" + cache + result.standardOutput
         }
         return result
     }
