@@ -121,14 +121,7 @@ package struct SHA256: Sendable {
     package static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data)
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return Hex.encode(hasher.finalize())
     }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.

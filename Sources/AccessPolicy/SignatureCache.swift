@@ -79,7 +79,7 @@ package final class SignatureCache: @unchecked Sendable {
         let keys = order.suffix(capacity)
         lock.unlock()
         var text = Self.header + "\n"
-        for key in keys { text += Self.hex(key) + "\n" }
+        for key in keys { text += Hex.encode(key) + "\n" }
         return Array((text + "end " + SHA256.hex(Array(text.utf8)) + "\n").utf8)
     }
 
@@ -93,39 +93,10 @@ package final class SignatureCache: @unchecked Sendable {
         guard SHA256.hex(Array(body)) == last.dropFirst(4) else { return SignatureCache() }
         var keys: [[UInt8]] = []
         for line in lines.dropFirst().dropLast() {
-            guard let key = Self.bytes(hex: line) else { return SignatureCache() }
+            guard let key = Hex.digest(line) else { return SignatureCache() }
             keys.append(key)
         }
         return SignatureCache(keys: keys)
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func bytes(hex: Substring) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count == 64 else { return nil }
-        var out: [UInt8] = []
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-        }
-        return out
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case 0x30...0x39: digit - 0x30
-        case 0x61...0x66: digit - 0x61 + 10
-        default: nil
-        }
     }
 }
 

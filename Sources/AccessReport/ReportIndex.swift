@@ -41,7 +41,7 @@ package struct ReportIndex: Sendable, Equatable {
         var out = Self.header + "\n"
         for path in order {
             let entry = entries[path]!
-            out += "\(Self.hex(entry.digest)) \(entry.changedAt) \(entry.size) \(path)\n"
+            out += "\(Hex.encode(entry.digest)) \(entry.changedAt) \(entry.size) \(path)\n"
         }
         return out
     }
@@ -56,7 +56,7 @@ package struct ReportIndex: Sendable, Equatable {
         var index = ReportIndex()
         for line in lines {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count == 4, let digest = Self.bytes(hex: fields[0]), let changedAt = Timestamp(rfc3339: String(fields[1])), changedAt.description == fields[1],
+            guard fields.count == 4, let digest = Hex.digest(fields[0]), let changedAt = Timestamp(rfc3339: String(fields[1])), changedAt.description == fields[1],
                 let size = Int(fields[2]), size >= 0, Self.isPagePath(fields[3]), index.entries[String(fields[3])] == nil
             else { return nil }
             index.add(String(fields[3]), Entry(digest: digest, changedAt: changedAt, size: size))
@@ -73,36 +73,5 @@ package struct ReportIndex: Sendable, Equatable {
             guard part.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }) else { return false }
         }
         return true
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func bytes(hex: Substring) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count == 64 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-        }
-        return out
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case 0x30...0x39: digit - 0x30
-        case 0x61...0x66: digit - 0x61 + 10
-        default: nil
-        }
     }
 }
