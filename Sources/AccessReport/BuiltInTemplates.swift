@@ -48,6 +48,7 @@ extension ReportTemplates {
 
 """#),
         ("audit.mustache", #"""
+{{#newest}}
 {{#verifies}}
 <p class="chain ok">✔ The audit log's hash chain verifies: each of its {{total}} events carries the hash of the one before.</p>
 {{/verifies}}
@@ -60,12 +61,18 @@ extension ReportTemplates {
 </dl>
 <p>Compare the head with <code>accessctl audit verify</code> on the repository: the same head means the same history.</p>
 {{#hasEvents}}
+<p>The newest events{{#archive}}; older ones are in the archive, {{pages}} pages of 200 from the <a href="{{oldest}}">oldest</a> to the <a href="{{latest}}">latest</a>{{/archive}}.</p>
 {{> event-table}}
-{{> pagination}}
 {{/hasEvents}}
 {{^hasEvents}}
 <p class="empty">No events.</p>
 {{/hasEvents}}
+{{/newest}}
+{{#range}}
+<p>Events {{from}} to {{to}} {{#scoped}}of those this report shows{{/scoped}}{{^scoped}}of the log{{/scoped}}, counted from the oldest, newest first. The <a href="{{newestHref}}">audit log page</a> shows the newest events and whether the chain verifies.</p>
+{{> event-table}}
+{{/range}}
+{{> pagination}}
 
 """#),
         ("event-table.mustache", #"""
@@ -153,7 +160,7 @@ extension ReportTemplates {
         ("pagination.mustache", #"""
 {{#pagination}}
 <nav class="pages" aria-label="Pages">
-<p>Page {{page}} of {{count}}:
+<p>Page {{page}}{{#count}} of {{count}}{{/count}}:
 {{#previous}}<a href="{{previous}}" rel="prev">previous</a>{{/previous}}
 {{#pages}}{{#gap}}… {{/gap}}{{^gap}}{{#current}}<strong aria-current="page">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}">{{number}}</a>{{/current}} {{/gap}}{{/pages}}
 {{#next}}<a href="{{next}}" rel="next">next</a>{{/next}}</p>

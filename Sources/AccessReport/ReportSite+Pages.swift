@@ -457,17 +457,47 @@ extension ReportSite {
     // MARK: - Audit
 
     private func audit(_ page: Int, base: String) -> Context {
-        let rows = events.dropFirst((page - 1) * Self.eventsPerPage).prefix(Self.eventsPerPage)
-        var out: Context = [
+        let archive = archivePages
+        guard page > 0 else {
+            // The newest events, the chain's state, and the way into the archive.
+            let rows = events.prefix(Self.eventsPerPage)
+            var out: Context = [
+                "events": .list(rows.map { eventRow($0, base: base) }),
+                "shown": .number(Double(events.count)),
+                "total": .number(Double(input.events.count)),
+                "scoped": .bool(input.scope.team != nil),
+                "head": .text(input.events.last?.hash ?? AuditEvent.genesis),
+                "newest": .bool(true),
+                "archive": archive == 0 ? .null : .object([
+                    "pages": .number(Double(archive)), "latest": .text(base + "audit-\(archive).html"), "oldest": .text(base + "audit-1.html"),
+                ]),
+            ]
+            if let problem = input.chainProblem { out["broken"] = .text(problem) } else { out["verifies"] = .bool(true) }
+            return out
+        }
+        // An archive page: events newest first within it, and nothing that changes as the
+        // log grows (no head, no count of pages), so the page is written once.
+        let first = (page - 1) * Self.eventsPerPage
+        let rows = events.reversed().dropFirst(first).prefix(Self.eventsPerPage).reversed()
+        func href(_ p: Int) -> MustacheValue { .text(base + "audit-\(p).html") }
+        let near = Array(max(1, page - 4)...min(archive, page + 4))
+        var links: [MustacheValue] = []
+        for (i, p) in ([1] + near.filter { $0 != 1 }).enumerated() {
+            if i == 1, p > 2 { links.append(.object(["gap": .bool(true)])) }
+            links.append(.object(["number": .number(Double(p)), "href": href(p), "current": .bool(p == page)]))
+        }
+        return [
             "events": .list(rows.map { eventRow($0, base: base) }),
-            "shown": .number(Double(events.count)),
-            "total": .number(Double(input.events.count)),
-            "scoped": .bool(input.scope.team != nil),
-            "head": .text(input.events.last?.hash ?? AuditEvent.genesis),
-            "pagination": pagination(page, Self.pageCount(events.count, Self.eventsPerPage), base: base, prefix: "audit"),
+            "range": .object([
+                "from": .number(Double(first + 1)), "to": .number(Double(first + rows.count)), "newestHref": .text(base + "audit.html"),
+                "scoped": .bool(input.scope.team != nil),
+            ]),
+            "pagination": .object([
+                "pages": .list(links), "page": .number(Double(page)),
+                "previous": page > 1 ? href(page - 1) : .null,
+                "next": page < archive ? href(page + 1) : .text(base + "audit.html"),
+            ]),
         ]
-        if let problem = input.chainProblem { out["broken"] = .text(problem) } else { out["verifies"] = .bool(true) }
-        return out
     }
 
     func eventRow(_ event: AuditEvent, base: String) -> MustacheValue {

@@ -52,6 +52,7 @@ package struct ReportSite: Sendable {
         case people
         case person(Int)
         case administrators
+        /// Page 0 is `audit.html`, the newest events; pages 1... are the archive, oldest first.
         case audit(page: Int)
     }
 
@@ -123,7 +124,8 @@ package struct ReportSite: Sendable {
         let holdings = resources.map { index.holdings($0.ref) }
         self.holdings = holdings
 
-        let events = input.events.reversed().filter { event in
+        // The organization's report shows every event; a customer's, those that concern it.
+        let events = scope.team == nil ? Array(input.events.reversed()) : input.events.reversed().filter { event in
             event.resources.contains(where: scope.concerns) || (event.request.map { requestIndex[$0] != nil } ?? false)
         }
         self.events = events
@@ -195,11 +197,17 @@ package struct ReportSite: Sendable {
         out.append(.people)
         out += people.indices.map { .person($0) }
         out.append(.administrators)
-        out += (1...Self.pageCount(events.count, Self.eventsPerPage)).map { .audit(page: $0) }
+        out.append(.audit(page: 0))
+        out += (0..<archivePages).map { .audit(page: $0 + 1) }
         return out
     }
 
     static func pageCount(_ items: Int, _ perPage: Int) -> Int { max(1, (items + perPage - 1) / perPage) }
+
+    /// The audit log's archive pages: every whole run of `eventsPerPage` events counted from
+    /// the oldest, so a page once full never changes as the log grows (`audit.html` shows
+    /// the newest events and the chain's state).
+    var archivePages: Int { events.count / Self.eventsPerPage }
 
     /// A safe file name for an id: ids are already `[a-z0-9][a-z0-9._-]*`; anything else
     /// (and a leading dot) is spelled `_XX` in hex, which no id can contain, so names never collide.
@@ -228,7 +236,7 @@ package struct ReportSite: Sendable {
         case .people: return "people/index.html"
         case .person(let i): return Self.personPath(people[i].id)
         case .administrators: return "administrators.html"
-        case .audit(let page): return page == 1 ? "audit.html" : "audit-\(page).html"
+        case .audit(let page): return page == 0 ? "audit.html" : "audit-\(page).html"
         }
     }
 

@@ -532,6 +532,42 @@ final class ReportTests: XCTestCase {
         XCTAssertNil(try self.files("site")["index-4.html"])
     }
 
+    /// The audit log's archive pages hold whole runs of 200 events counted from the oldest,
+    /// so a later run that logs more events keeps them as they were.
+    func testAuditArchivePagesStayTheSameAsTheLogGrows() throws {
+        func requests(_ range: Range<Int>) -> [String: String] {
+            var files: [String: String] = [:]
+            for i in range {
+                let id = String(format: "bulk-%03d", i)
+                files["access/requests/bulk/\(id).yaml"] = requestYAML(id, requester: "raj.patel", at: "2026-11-30T03:00:00Z", resources: "site:acme-staging", reason: "Bulk test \(i)")
+            }
+            return files
+        }
+        try TestSupport.write(requests(0..<400), under: work)
+        XCTAssertEqual(run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"]).exitCode, 0)
+        let events = try String(contentsOf: work.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8).split(separator: "\n").count
+        XCTAssertGreaterThan(events, 400)
+        XCTAssertLessThan(events, 600)
+        let archive = events / 200
+        let front = try page("site", "audit.html")
+        XCTAssertEqual(try front.nodes(forXPath: "//table[@class='events']/tbody/tr").count, 200)
+        XCTAssertEqual(try texts(front, "//table[@class='events']/tbody/tr[1]/td[1]"), ["\(events)"])
+        let oldest = try page("site", "audit-1.html")
+        XCTAssertEqual(try texts(oldest, "//table[@class='events']/tbody/tr/td[1]"), (1...200).reversed().map(String.init))
+        XCTAssertEqual(try texts(oldest, "//nav[@class='pages']/p"), ["Page 1:\n\n1 \(archive == 2 ? "2 " : "")\nnext"])
+        XCTAssertEqual(try texts(page("site", "audit-\(archive).html"), "//table[@class='events']/tbody/tr[200]/td[1]"), ["\((archive - 1) * 200 + 1)"])
+        XCTAssertNil(try files("site")["audit-\(archive + 1).html"])
+        let before = try inode("site", "audit-1.html")
+
+        // More requests, more events: the full archive pages are kept, the front page is new.
+        try TestSupport.write(requests(400..<420), under: work)
+        let again = run(["reconcile", "--root", "access", "--now", Self.now, "--report", "site"])
+        XCTAssertEqual(again.exitCode, 0, again.standardError)
+        XCTAssertEqual(try inode("site", "audit-1.html"), before)
+        XCTAssertEqual(try texts(page("site", "audit.html"), "//table[@class='events']/tbody/tr[1]/td[1]"),
+                       [String(try String(contentsOf: work.appendingPathComponent("access/audit/log.jsonl"), encoding: .utf8).split(separator: "\n").count)])
+    }
+
     func testFileNamesAreSafe() {
         XCTAssertEqual(ReportSite.fileName("acme-prod.v2_x"), "acme-prod.v2_5Fx")
         XCTAssertEqual(ReportSite.fileName("../etc/passwd"), "_2E._2Fetc_2Fpasswd")
