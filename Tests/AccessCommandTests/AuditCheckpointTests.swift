@@ -261,6 +261,13 @@ final class SignatureCacheCommandTests: ReconcileTestCase {
         XCTAssertEqual(cached.exitCode, 0, cached.standardError)
         XCTAssertEqual(cached.standardOutput, first.standardOutput)
         XCTAssertEqual(cached.standardError, first.standardError)
+        // reconcile, which applies access, never takes a verdict from the cache.
+        let reconcile = tree.run(["--ssh-keygen", program.path, "reconcile", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertTrue(reconcile.standardError.contains("bad signature: Signature verification failed: always"), reconcile.standardError)
+        XCTAssertFalse(reconcile.standardOutput.contains("+ request/sam-debug"), reconcile.standardOutput)
+        // With the real program, the same approval is granted (so the line above can fail).
+        let granted = tree.run(["plan", "--root", "tree", "--now", "2026-11-22T10:00:00Z"])
+        XCTAssertTrue(granted.standardOutput.contains("+ request/sam-debug"), granted.standardOutput)
 
         // A changed signature (another approval, of other terms) is new bytes: checked again.
         decide("approve", by: "ann", at: "2026-11-22T09:40:00Z", ["--duration", "1h"])

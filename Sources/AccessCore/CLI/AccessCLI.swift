@@ -81,14 +81,15 @@ public struct AccessCLI: Sendable {
             var words = arguments
             var cli = self
             if let chosen = try Self.sshKeygenOption(&words) { cli.signatures = SSHKeygen(executable: chosen) }
-            if let folder = cacheFolder {
+            if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
+            let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
+            // reconcile, which applies access, asks ssh-keygen about every signature itself.
+            if spec.name != "reconcile", let folder = cacheFolder {
                 let file = Paths.join(folder, Self.signatureCacheName)
                 let signatures = ManifestReader.readBytes(path: file, limit: 64 << 20).map(SignatureCache.decode) ?? SignatureCache()
                 cache = (file, signatures)
                 cli.signatures = CachingSignatureTool(cli.signatures, cache: signatures)
             }
-            if words.first == "help" { words = Array(words.dropFirst()) + ["--help"] }
-            let (spec, rest) = try ArgumentParser.command(for: words, in: Self.commands)
             if rest.contains("--help") || rest.contains("-h") {
                 return CommandResult(exitCode: ExitCode.success, standardOutput: spec.help + cli.presetsHelp(spec, rest))
             }
