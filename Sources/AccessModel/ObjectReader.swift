@@ -67,9 +67,10 @@ struct ObjectReader {
         return scalarString(node, name(key))
     }
 
-    func scalarString(_ node: Node, _ what: String) -> Located<String>? {
+    /// `what` names the field in a message; worked out only when there is one to print.
+    func scalarString(_ node: Node, _ what: @autoclosure () -> String) -> Located<String>? {
         guard case .string(let s) = node.value else {
-            log.add(file, node.location, "\(what) must be a string, found \(node.typeName)")
+            log.add(file, node.location, "\(what()) must be a string, found \(node.typeName)")
             return nil
         }
         return Located(s, at: node.location)
@@ -154,9 +155,9 @@ struct ObjectReader {
     }
 
     /// Converts a string with `parse`, or logs "invalid WHAT 'text' in FIELD: HINT".
-    func convert<T>(_ s: Located<String>, _ what: String, in field: String, hint: String, _ parse: (String) -> T?) -> Located<T>? {
+    func convert<T>(_ s: Located<String>, _ what: String, in field: @autoclosure () -> String, hint: String, _ parse: (String) -> T?) -> Located<T>? {
         guard let value = parse(s.value) else {
-            log.add(file, s.location, "invalid \(what) '\(s.value)' in \(field): \(hint)")
+            log.add(file, s.location, "invalid \(what) '\(s.value)' in \(field()): \(hint)")
             return nil
         }
         return Located(value, at: s.location)

@@ -50,6 +50,18 @@ final class CanonicalJSONTests: XCTestCase {
                 + "\"דּ\":\"Hebrew Letter Dalet With Dagesh\"}")
     }
 
+    /// The key order's fast path (bytes, while they are ASCII) agrees with UTF-16 order on
+    /// seeded random keys mixing ASCII, two-, three- and four-byte characters.
+    func testKeyOrderAgreesWithUTF16() {
+        let alphabet: [Character] = ["a", "b", "A", "1", "\u{7f}", "\u{80}", "ö", "€", "\u{e000}", "\u{fb33}", "\u{ffff}", "😀", "\u{10000}"]
+        var random = SeededRandom(state: 8785)
+        func key() -> String { String((0..<Int(random.next() % 4)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }) }
+        for _ in 0..<5000 {
+            let a = key(), b = key()
+            XCTAssertEqual(CanonicalJSON.utf16Less(a, b), a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.unicodeScalars.map(\.value)) \(b.unicodeScalars.map(\.value))")
+        }
+    }
+
     /// testdata/structures.json: nested objects and arrays.
     func testStructures() throws {
         let input = #"{"1": {"f": {"f": "hi","F": 5} ,"\n": 56.0}, "10": { }, "": "empty", "a": { }, "111": [ { } ], "A": { }}"#
