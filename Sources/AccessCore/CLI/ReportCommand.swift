@@ -12,7 +12,7 @@ struct ReportCommand: Command {
         name: "report", summary: "Render the static HTML report: requests, resources, people, administrators, audit log.", arguments: [],
         options: CommandSpec.list([Options.root, Options.reportOut, Options.now, Options.forTeam, Options.templates, Options.fullReport]),
         example: "accessctl report --root access --out public --for acme-admins",
-        details: "Every value from the access tree is HTML-escaped; the same tree, state, audit log and\n--now give the same bytes. The folder is written beside --out and then renamed into\nplace; a non-empty --out that holds no earlier report is refused. Exits 1 when the tree\nhas errors or the audit log does not verify (the report is still written and says so).")
+        details: "Every value from the access tree is HTML-escaped; the same tree, state, audit log and\n--now give the same bytes. The folder is written beside --out and then renamed into\nplace; a non-empty --out that holds no earlier report is refused. Pages whose data did\nnot change are kept from the earlier report (--full renders every page). Exits 1 when the tree\nhas errors or the audit log does not verify (the report is still written and says so).")
 
     var root: String?
     var out: String
