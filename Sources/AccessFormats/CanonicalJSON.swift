@@ -3,16 +3,24 @@ package enum CanonicalJSON {
     /// The RFC 8785 canonical form: no white space, members sorted by UTF-16 code units,
     /// ECMAScript number formatting, minimal string escapes.
     package static func encode(_ value: JSONValue) -> String {
-        var out = ""
+        String(decoding: encodeBytes(value), as: UTF8.self)
+    }
+
+    /// The canonical form as UTF-8 bytes, what is hashed and signed. Written as bytes, not
+    /// through `String` appends: every audit event and every request's spec digest goes
+    /// through here.
+    package static func encodeBytes(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
         write(value, to: &out, indent: nil, sortKeys: true, level: 0)
         return out
     }
 
     /// Indented JSON (two spaces) with a final newline; members sorted or in source order.
     package static func pretty(_ value: JSONValue, sortKeys: Bool) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, to: &out, indent: "  ", sortKeys: sortKeys, level: 0)
-        return out + "\n"
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Orders keys by their UTF-16 code units, as RFC 8785 section 3.2.3 requires.
@@ -33,48 +41,48 @@ package enum CanonicalJSON {
         }
     }
 
-    private static func write(_ value: JSONValue, to out: inout String, indent: String?, sortKeys: Bool, level: Int) {
+    private static func write(_ value: JSONValue, to out: inout [UInt8], indent: String?, sortKeys: Bool, level: Int) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let d): out += formatNumber(d)
+        case .null: out += Array("null".utf8)
+        case .bool(let b): out += b ? Array("true".utf8) : Array("false".utf8)
+        case .number(let d): out += formatNumber(d).utf8
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
             if items.isEmpty {
-                out += "[]"
+                out += [0x5B, 0x5D]
                 return
             }
-            out += "["
+            out.append(0x5B)
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(0x2C) }
                 newline(&out, indent, level + 1)
                 write(item, to: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "]"
+            out.append(0x5D)
         case .object(let members):
             if members.isEmpty {
-                out += "{}"
+                out += [0x7B, 0x7D]
                 return
             }
             let ordered = sortKeys ? members.sorted { utf16Less($0.0, $1.0) } : members
-            out += "{"
+            out.append(0x7B)
             for (i, (key, member)) in ordered.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(0x2C) }
                 newline(&out, indent, level + 1)
                 writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
+                if indent == nil { out.append(0x3A) } else { out += [0x3A, 0x20] }
                 write(member, to: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "}"
+            out.append(0x7D)
         }
     }
 
-    private static func newline(_ out: inout String, _ indent: String?, _ level: Int) {
+    private static func newline(_ out: inout [UInt8], _ indent: String?, _ level: Int) {
         guard let indent else { return }
-        out += "\n"
-        out += String(repeating: indent, count: level)
+        out.append(0x0A)
+        for _ in 0..<level { out += indent.utf8 }
     }
 
     /// `s` as a JSON string literal, which is also a YAML double-quoted scalar with the same value.
@@ -86,31 +94,36 @@ package enum CanonicalJSON {
 
     /// Escapes only what RFC 8785 section 3.2.2.2 requires.
     package static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+        var bytes: [UInt8] = []
+        writeString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Escapes only what RFC 8785 section 3.2.2.2 requires, appending UTF-8 bytes.
+    package static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
         // Most strings need no escape at all: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += s.utf8
+            out.append(0x22)
             return
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{09}": out += "\\t"
-            case "\u{0A}": out += "\\n"
-            case "\u{0C}": out += "\\f"
-            case "\u{0D}": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + hex2(UInt8(scalar.value)).lowercased()
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        // Escapes are ASCII and every other byte is copied: walking bytes keeps the text's
+        // UTF-8 as it is.
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x08: out += [0x5C, 0x62]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0C: out += [0x5C, 0x66]
+            case 0x0D: out += [0x5C, 0x72]
+            case ..<0x20: out += Array("\\u00".utf8) + Array(hex2(byte).lowercased().utf8)
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 
     /// ECMAScript `Number.prototype.toString` for a finite double (RFC 8785 section 3.2.2.3).

@@ -96,7 +96,7 @@ package struct AuditEvent: Sendable, Equatable {
     }
 
     /// `sha256:` + hex SHA-256 of the canonical JSON without `hash`.
-    package var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encode(unhashed)) }
+    package var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encodeBytes(unhashed)) }
 
     /// The line as written: RFC 8785 canonical JSON, so each event has exactly one spelling.
     package var line: String {

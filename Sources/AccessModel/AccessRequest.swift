@@ -70,7 +70,7 @@ package struct RequestSpec: Sendable {
 
     /// `sha256:` and the hex SHA-256 of the spec's RFC 8785 canonical JSON.
     package var digest: String {
-        "sha256:" + SHA256.hex(CanonicalJSON.encode(json))
+        "sha256:" + SHA256.hex(CanonicalJSON.encodeBytes(json))
     }
 }
 

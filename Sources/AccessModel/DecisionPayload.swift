@@ -23,7 +23,7 @@ package enum DecisionPayload {
         let value = json(
             organization: organization, request: request.id, specDigest: decision.specDigest.value, decision: decision.kind.value,
             by: decision.by.value, at: decision.at.value, terms: decision.terms, reason: decision.reason)
-        return Array(CanonicalJSON.encode(value).utf8)
+        return CanonicalJSON.encodeBytes(value)
     }
 
     /// Terms as they appear in payloads and manifests.

@@ -87,7 +87,7 @@ extension Grant {
             ("key", .string(key)), ("role", .text(role)), ("actions", .array(actions.map { .string($0) })),
             ("resources", .array((scope ?? []).map { .string($0.text) })),
         ])
-        return "sha256:" + SHA256.hex(CanonicalJSON.encode(value))
+        return "sha256:" + SHA256.hex(CanonicalJSON.encodeBytes(value))
     }
 }
 
