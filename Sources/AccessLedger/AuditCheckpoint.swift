@@ -67,7 +67,7 @@ package struct AuditCheckpoint: Sendable {
         let last: AuditEvent
         do {
             guard case .success(let event) = AuditEvent.decode(try JSONParser.parse(bytes: Array(lines[1]), file: "checkpoint").json),
-                event.line.utf8.elementsEqual(lines[1]), event.hash == event.computedHash
+                event.lineBytes.elementsEqual(lines[1]), event.hash == event.computedHash
             else { return nil }
             last = event
         } catch {

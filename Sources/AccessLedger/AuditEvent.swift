@@ -99,10 +99,13 @@ package struct AuditEvent: Sendable, Equatable {
     package var computedHash: String { "sha256:" + SHA256.hex(CanonicalJSON.encodeBytes(unhashed)) }
 
     /// The line as written: RFC 8785 canonical JSON, so each event has exactly one spelling.
-    package var line: String {
-        guard case .object(var members) = unhashed else { return "" }
+    package var line: String { String(decoding: lineBytes, as: UTF8.self) }
+
+    /// The line's UTF-8 bytes, what the log holds.
+    package var lineBytes: [UInt8] {
+        guard case .object(var members) = unhashed else { return [] }
         members.append(("hash", .string(hash)))
-        return CanonicalJSON.encode(.object(members))
+        return CanonicalJSON.encodeBytes(.object(members))
     }
 
     /// Sets `seq`, `prev` and `hash` to follow `previous` (nil for the first line).

@@ -160,7 +160,7 @@ package struct AuditLog: Sendable {
         case .success(let e): event = e
         case .failure(let problem): throw Problem(problem.message, line: number)
         }
-        guard !content || event.line.utf8.elementsEqual(bytes) else {
+        guard !content || event.lineBytes.elementsEqual(bytes) else {
             throw Problem("the line is not in canonical form (edited by hand?)", line: number)
         }
         let expectedSeq = (previous?.seq ?? 0) + 1

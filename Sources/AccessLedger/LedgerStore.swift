@@ -141,7 +141,7 @@ package struct LedgerStore: Sendable {
             buffer.removeAll(keepingCapacity: true)
         }
         for event in events where written < limit {
-            buffer += event.line.utf8
+            buffer += event.lineBytes
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= Self.appendChunk { try flush() }
         }
