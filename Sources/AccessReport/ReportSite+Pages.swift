@@ -547,9 +547,20 @@ extension ReportSite {
 
     /// `2026-11-22 13:30 UTC` (seconds shown only when not zero).
     static func human(_ time: Timestamp) -> String {
-        let text = time.description
-        let date = text.prefix(10), clock = text.dropFirst(11).prefix(8)
-        return "\(date) \(clock.hasSuffix(":00") ? String(clock.prefix(5)) : String(clock)) UTC"
+        // From the RFC 3339 bytes: every row of every page prints times.
+        var bytes = Array(time.description.utf8)
+        guard bytes.count == 20 else {
+            // A year of more than four digits: the same, split at the `T`.
+            let parts = time.description.dropLast().split(separator: "T")
+            guard parts.count == 2 else { return time.description }
+            let clock = parts[1]
+            return "\(parts[0]) \(clock.hasSuffix(":00") ? String(clock.prefix(5)) : String(clock)) UTC"
+        }
+        bytes[10] = 0x20
+        let seconds = bytes[17] != 0x30 || bytes[18] != 0x30
+        bytes.removeLast(seconds ? 1 : 4)
+        bytes += Array(" UTC".utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Time left in at most two units: `2d 3h left`, `3h 20m left`, `5m left`.
