@@ -14,16 +14,38 @@ package final class SignatureCache: @unchecked Sendable {
     let capacity: Int
 
     private let lock = NSLock()
-    private var known: Set<[UInt8]>
-    private var order: [[UInt8]]
+    private var known: Set<[UInt8]> = []
+    private var order: [[UInt8]] = []
     private var added = 0
+    /// Where the keys come from, read on first use: a command that checks no signature never
+    /// reads or decodes the file.
+    private var source: (@Sendable () -> [UInt8]?)?
 
     /// A cache holding `keys`, oldest first, that writes at most `capacity` of them.
     package init(keys: [[UInt8]] = [], capacity: Int = SignatureCache.defaultCapacity) {
         self.capacity = capacity
-        order = []
-        known = []
+        add(keys)
+    }
+
+    /// A cache of the keys in the file `source` returns (see `encoded`), read when first asked.
+    package init(reading source: @escaping @Sendable () -> [UInt8]?) {
+        capacity = Self.defaultCapacity
+        self.source = source
+    }
+
+    private func add(_ keys: [[UInt8]]) {
         for key in keys where known.insert(key).inserted { order.append(key) }
+    }
+
+    /// Reads the source once; call with the lock held.
+    private func load() {
+        guard let read = source else { return }
+        source = nil
+        let earlier = order
+        known = []
+        order = []
+        add(read().map(Self.keys) ?? [])
+        add(earlier)
     }
 
     /// The key of one check. Nil when the verdict could depend on the time of the check (a
@@ -52,6 +74,7 @@ package final class SignatureCache: @unchecked Sendable {
     package func contains(_ key: [UInt8]) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        load()
         return known.contains(key)
     }
 
@@ -59,6 +82,7 @@ package final class SignatureCache: @unchecked Sendable {
     package func insert(_ key: [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
+        load()
         if known.insert(key).inserted {
             order.append(key)
             added += 1
@@ -76,6 +100,7 @@ package final class SignatureCache: @unchecked Sendable {
     /// last line with the SHA-256 of everything before it.
     package var encoded: [UInt8] {
         lock.lock()
+        load()
         let keys = order.suffix(capacity)
         lock.unlock()
         var text = Self.header + "\n"
@@ -86,17 +111,22 @@ package final class SignatureCache: @unchecked Sendable {
     /// A cache read back from `encoded`; an empty one when anything in the file is not as
     /// written (a damaged file only costs the checks again).
     package static func decode(_ bytes: [UInt8]) -> SignatureCache {
-        guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else { return SignatureCache() }
+        SignatureCache(keys: keys(bytes))
+    }
+
+    /// The keys of a file written by `encoded`, oldest first; none when anything in it is not as written.
+    static func keys(_ bytes: [UInt8]) -> [[UInt8]] {
+        guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else { return [] }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 2, lines.first == Substring(header), let last = lines.last, last.hasPrefix("end ") else { return SignatureCache() }
+        guard lines.count >= 2, lines.first == Substring(header), let last = lines.last, last.hasPrefix("end ") else { return [] }
         let body = text.utf8.dropLast(last.utf8.count + 1)
-        guard SHA256.hex(Array(body)) == last.dropFirst(4) else { return SignatureCache() }
+        guard SHA256.hex(Array(body)) == last.dropFirst(4) else { return [] }
         var keys: [[UInt8]] = []
         for line in lines.dropFirst().dropLast() {
-            guard let key = Hex.digest(line) else { return SignatureCache() }
+            guard let key = Hex.digest(line) else { return [] }
             keys.append(key)
         }
-        return SignatureCache(keys: keys)
+        return keys
     }
 }
 

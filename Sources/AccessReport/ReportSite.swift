@@ -212,15 +212,14 @@ package struct ReportSite: Sendable {
     /// A safe file name for an id: ids are already `[a-z0-9][a-z0-9._-]*`; anything else
     /// (and a leading dot) is spelled `_XX` in hex, which no id can contain, so names never collide.
     package static func fileName(_ id: String) -> String {
-        // Almost every id is already safe: keep it as it is, without building a new string.
-        if let first = id.utf8.first, first != 0x2E,
-            id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }) {
-            return id
+        func safe(_ byte: UInt8, first: Bool) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || (byte == 0x2E && !first)
         }
+        // Almost every id is already safe: keep it as it is, without building a new string.
+        if !id.isEmpty, id.utf8.enumerated().allSatisfy({ safe($1, first: $0 == 0) }) { return id }
         var out = ""
         for (i, byte) in id.utf8.enumerated() {
-            let safe = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || (byte == 0x2E && i > 0)
-            if safe {
+            if safe(byte, first: i == 0) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "_" + String(byte, radix: 16, uppercase: true).leftPadded(2)

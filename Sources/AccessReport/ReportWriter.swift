@@ -61,7 +61,7 @@ package enum ReportWriter {
         } catch {
             throw fail("cannot create the report folder: \(error.localizedDescription)")
         }
-        let results = Parallel.map(jobs, workers: parallel) { job -> Result<(entry: ReportIndex.Entry, written: Bool), Diagnostic> in
+        let results = Parallel.map(jobs, workers: parallel) { job -> Result<(path: String, entry: ReportIndex.Entry, written: Bool), Diagnostic> in
             let prepared = site.prepare(job)
             var changedAt = now
             if let earlier = previous.entries[prepared.path], earlier.digest == prepared.digest, earlier.changedAt <= now {
@@ -70,7 +70,7 @@ package enum ReportWriter {
                 // (a page edited or replaced by hand, a symlink) is rendered again.
                 let old = TreeLoader.join(out, prepared.path)
                 if !full, Platform.regularFileSize(ofLink: old) == earlier.size, Platform.link(old, TreeLoader.join(staging, prepared.path)) {
-                    return .success((earlier, false))
+                    return .success((prepared.path, earlier, false))
                 }
             }
             do throws(Diagnostic) {
@@ -78,20 +78,20 @@ package enum ReportWriter {
                 guard writeFile(TreeLoader.join(staging, page.path), page.bytes) else {
                     return .failure(Diagnostic(file: TreeLoader.join(display, page.path), message: "cannot write this page"))
                 }
-                return .success((ReportIndex.Entry(digest: prepared.digest, changedAt: changedAt, size: page.bytes.count), true))
+                return .success((page.path, ReportIndex.Entry(digest: prepared.digest, changedAt: changedAt, size: page.bytes.count), true))
             } catch {
                 return .failure(error)
             }
         }
         var index = ReportIndex()
         var written = 0
-        for (job, result) in zip(jobs, results) {
+        for result in results {
             switch result {
             case .failure(let problem):
                 try? fm.removeItem(atPath: staging)
                 throw problem
             case .success(let page):
-                index.add(site.path(job), page.entry)
+                index.add(page.path, page.entry)
                 if page.written { written += 1 }
             }
         }

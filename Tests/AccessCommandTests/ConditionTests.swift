@@ -21,15 +21,7 @@ final class ConditionTests: ReconcileTestCase {
                     region: eu
 
                 """,
-            "roles/reader.yaml": """
-                apiVersion: accessctl/v1
-                kind: Role
-                metadata:
-                  name: reader
-                spec:
-                  rules:
-                    - resources: ["site:*"]
-                      actions: [read]
+            "roles/reader.yaml": TreeFixture.files["roles/reader.yaml"]! + """
                       when: localTime("Europe/Berlin") < "12:00" && request.duration <= 4h
 
                 """,
@@ -104,15 +96,7 @@ final class ConditionTests: ReconcileTestCase {
     }
 
     func testATypeErrorInWhenNamesItsLineAndColumn() throws {
-        try write("roles/reader.yaml", """
-            apiVersion: accessctl/v1
-            kind: Role
-            metadata:
-              name: reader
-            spec:
-              rules:
-                - resources: ["site:*"]
-                  actions: [read]
+        try write("roles/reader.yaml", TreeFixture.files["roles/reader.yaml"]! + """
                   when: |
                     principal.attributes.region == "eu"
                       && resource.attributes.regoin in ["eu", "us"]

@@ -115,6 +115,32 @@ final class SignatureCacheTests: XCTestCase {
         }
     }
 
+    /// The file is read only when a check asks, and once: commands that verify nothing
+    /// never read it.
+    func testTheFileIsReadOnFirstUseOnly() {
+        final class Reads: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+        }
+        let reads = Reads()
+        let key = [UInt8](repeating: 7, count: 32)
+        let file = SignatureCache(keys: [key]).encoded
+        let cache = SignatureCache(reading: {
+            reads.lock.lock()
+            reads.count += 1
+            reads.lock.unlock()
+            return file
+        })
+        XCTAssertFalse(cache.changed)
+        XCTAssertEqual(reads.count, 0)
+        XCTAssertTrue(cache.contains(key))
+        XCTAssertFalse(cache.contains([UInt8](repeating: 8, count: 32)))
+        cache.insert([UInt8](repeating: 8, count: 32))
+        XCTAssertEqual(reads.count, 1)
+        XCTAssertTrue(SignatureCache.decode(cache.encoded).contains(key), "the keys read are written back with the new one")
+        XCTAssertTrue(SignatureCache(reading: { nil }).encoded.count > 0, "no file is an empty cache")
+    }
+
     func testOnlyTheNewestKeysAreKeptPastTheCapacity() {
         let count = 13
         let keys = (0..<count).map { i -> [UInt8] in

@@ -86,7 +86,7 @@ public struct AccessCLI: Sendable {
             // reconcile, which applies access, asks ssh-keygen about every signature itself.
             if spec.name != "reconcile", let folder = cacheFolder {
                 let file = Paths.join(folder, Self.signatureCacheName)
-                let signatures = ManifestReader.readBytes(path: file, limit: 64 << 20).map(SignatureCache.decode) ?? SignatureCache()
+                let signatures = SignatureCache(reading: { ManifestReader.readBytes(path: file, limit: 64 << 20) })
                 cache = (file, signatures)
                 cli.signatures = CachingSignatureTool(cli.signatures, cache: signatures)
             }
