@@ -56,7 +56,7 @@ package enum ManifestReader {
         guard let info = Platform.describe(open: fd) else { return .unreadable }
         guard info.regular else { return .notRegular }
         guard info.size <= limit else { return .tooLarge(info.size) }
-        guard let bytes = readBytes(fd, limit: limit + 1) else { return .unreadable }
+        guard let bytes = readBytes(fd, limit: limit + 1, expected: info.size) else { return .unreadable }
         return bytes.count > limit ? .tooLarge(bytes.count) : .bytes(bytes)
     }
 
@@ -67,8 +67,28 @@ package enum ManifestReader {
         return nil
     }
 
-    static func readBytes(_ fd: Int32, limit: Int) -> [UInt8]? {
-        var bytes: [UInt8] = []
+    /// Reads into one buffer of the size `fstat` gave plus one byte, so a file costs no
+    /// zeroed scratch buffer and no copy; a file that grew meanwhile is read on in chunks up
+    /// to `limit`.
+    static func readBytes(_ fd: Int32, limit: Int, expected: Int = 0) -> [UInt8]? {
+        let capacity = max(1, min(expected + 1, limit))
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            while count < capacity {
+                let got = Platform.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]))
+                if got < 0 {
+                    if Platform.interrupted { continue }
+                    failed = true
+                    return
+                }
+                if got == 0 { return }
+                count += got
+            }
+        }
+        if failed { return nil }
+        guard bytes.count == capacity else { return bytes }
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while bytes.count < limit {
             let wanted = min(chunk.count, limit - bytes.count)

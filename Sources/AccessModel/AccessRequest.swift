@@ -1,23 +1,79 @@
 import AccessFormats
 
 /// One request for access, with the decisions signed on it.
+///
+/// A value type whose fields live in one shared box, copied on the first change: a run copies
+/// each of 100,000 requests several times (into fragments, sorted trees, states, plans), and
+/// a copy is then one reference count instead of one per string and array inside.
 package struct AccessRequest: Sendable {
-    package var header: ManifestHeader
-    package var spec: RequestSpec {
-        didSet { specDigest = spec.digest }
+    /// Shared between copies and changed only when this copy holds the only reference
+    /// (`makeUnique`), so no thread ever sees a change it shares: the same rule as `Array`.
+    private final class Storage: @unchecked Sendable {
+        var header: ManifestHeader
+        var spec: RequestSpec
+        var decisions: [Decision]
+        var statusLocation: SourceLocation?
+        var specDigest: String
+
+        init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?, specDigest: String) {
+            self.header = header
+            self.spec = spec
+            self.decisions = decisions
+            self.statusLocation = statusLocation
+            self.specDigest = specDigest
+        }
+
+        func copy() -> Storage {
+            Storage(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: specDigest)
+        }
     }
-    package var decisions: [Decision]
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    package var header: ManifestHeader {
+        get { storage.header }
+        _modify {
+            makeUnique()
+            yield &storage.header
+        }
+    }
+
+    /// Changing the spec works out `specDigest` again.
+    package var spec: RequestSpec {
+        get { storage.spec }
+        _modify {
+            makeUnique()
+            defer { storage.specDigest = storage.spec.digest }
+            yield &storage.spec
+        }
+    }
+
+    package var decisions: [Decision] {
+        get { storage.decisions }
+        _modify {
+            makeUnique()
+            yield &storage.decisions
+        }
+    }
+
     /// Where `status:` begins, if present (decisions are appended there).
-    package var statusLocation: SourceLocation?
+    package var statusLocation: SourceLocation? {
+        get { storage.statusLocation }
+        _modify {
+            makeUnique()
+            yield &storage.statusLocation
+        }
+    }
+
     /// `spec.digest`, worked out once: every run compares it with each decision.
-    package private(set) var specDigest: String
+    package var specDigest: String { storage.specDigest }
 
     package init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
-        self.header = header
-        self.spec = spec
-        self.decisions = decisions
-        self.statusLocation = statusLocation
-        specDigest = spec.digest
+        storage = Storage(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: spec.digest)
     }
 
     package var id: String { header.id }

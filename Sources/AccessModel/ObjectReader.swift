@@ -91,9 +91,10 @@ struct ObjectReader {
         return checkedID(s, name(key))
     }
 
-    func checkedID(_ s: Located<String>, _ what: String) -> Located<String>? {
+    /// `what` is worked out only for a message, as in `scalarString`.
+    func checkedID(_ s: Located<String>, _ what: @autoclosure () -> String) -> Located<String>? {
         if let problem = Identifier.problem(s.value) {
-            log.add(file, s.location, "invalid \(what) '\(s.value)': \(problem)")
+            log.add(file, s.location, "invalid \(what()) '\(s.value)': \(problem)")
             return nil
         }
         return s

@@ -94,9 +94,13 @@ package struct DecisionVerifier: Sendable {
     }
 
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
-    package func signatureJobs(_ requests: [AccessRequest]) -> [SignatureJob] {
+    /// Whether a request is open is worked out in parallel: it is asked of every request.
+    package func signatureJobs(_ requests: [AccessRequest], parallel: Int = 1) -> [SignatureJob] {
+        let open = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request in
+            !request.decisions.isEmpty && !isClosed(request)
+        }
         var jobs: [SignatureJob] = []
-        for request in requests where !request.decisions.isEmpty && !isClosed(request) {
+        for (i, request) in requests.enumerated() where open[i] {
             for (index, decision) in request.decisions.enumerated() {
                 let by = decision.by.value
                 jobs.append(SignatureJob(

@@ -17,6 +17,14 @@ package struct Directory: Sendable {
     private let children: [ResourceRef: [ResourceRef]]
     /// Resources by type, in tree order, for patterns such as `site:*`.
     private let resourcesByType: [String: [ResourceRef]]
+    /// Each principal's teams (with their ancestors) and roles (with its teams'), worked out
+    /// once: request states ask for them several times per request, 100,000 times a run.
+    private let memberships: [String: Membership]
+
+    private struct Membership: Sendable {
+        var teams: Set<String>
+        var roles: Set<String>
+    }
 
     package init(_ tree: AccessTree) {
         self.tree = tree
@@ -43,6 +51,17 @@ package struct Directory: Sendable {
         }
         self.children = children
         resourcesByType = byType
+        var memberships: [String: Membership] = [:]
+        memberships.reserveCapacity(principals.count)
+        let teamIndex = teams
+        for (id, index) in principals {
+            let principal = tree.principals[index]
+            let member = Set(principal.teams.flatMap { Self.ancestors(ofTeam: $0.value, tree, teamIndex) })
+            var roles = Set(principal.roles.map(\.value))
+            for team in member { roles.formUnion(teamIndex[team].map { tree.teams[$0].roles.map(\.value) } ?? []) }
+            memberships[id] = Membership(teams: member, roles: roles)
+        }
+        self.memberships = memberships
     }
 
     package func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
@@ -82,11 +101,15 @@ package struct Directory: Sendable {
 
     /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
     package func ancestors(ofTeam id: String) -> [String] {
+        Self.ancestors(ofTeam: id, tree, teams)
+    }
+
+    private static func ancestors(ofTeam id: String, _ tree: AccessTree, _ teams: [String: Int]) -> [String] {
         var chain: [String] = []
         var current: String? = id
-        while let team = current, teams[team] != nil, !chain.contains(team) {
+        while let team = current, let index = teams[team], !chain.contains(team) {
             chain.append(team)
-            current = self.team(team)?.parent?.value
+            current = tree.teams[index].parent?.value
         }
         return chain
     }
@@ -94,24 +117,20 @@ package struct Directory: Sendable {
     /// The teams a principal belongs to: those it names and all their ancestors, since a
     /// member of `support-eu` is also a member of its parent `support`.
     package func teams(of principalID: String) -> Set<String> {
-        Set(principal(principalID)?.teams.flatMap { ancestors(ofTeam: $0.value) } ?? [])
+        memberships[principalID]?.teams ?? []
     }
 
     /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
     package func roles(of principalID: String) -> Set<String> {
-        guard let principal = principal(principalID) else { return [] }
-        var held = Set(principal.roles.map(\.value))
-        for team in teams(of: principalID) { held.formUnion(self.team(team)?.roles.map(\.value) ?? []) }
-        return held
+        memberships[principalID]?.roles ?? []
     }
 
     /// Whether the principal is named by a subject set directly, by team, or by role.
     package func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
         if subjects.principals.contains(where: { $0.value == principalID }) { return true }
-        let teams = teams(of: principalID)
-        if subjects.teams.contains(where: { teams.contains($0.value) }) { return true }
-        let roles = roles(of: principalID)
-        return subjects.roles.contains { roles.contains($0.value) }
+        guard let membership = memberships[principalID] else { return false }
+        if subjects.teams.contains(where: { membership.teams.contains($0.value) }) { return true }
+        return subjects.roles.contains { membership.roles.contains($0.value) }
     }
 
     /// What a condition reads about `principalID` and `resource`: the resource's attributes
@@ -133,6 +152,6 @@ package struct Directory: Sendable {
     /// Whether the principal is a member of the owner team of every resource in `refs`.
     package func ownsAll(_ refs: [ResourceRef], _ principalID: String) -> Bool {
         let teams = teams(of: principalID)
-        return !refs.isEmpty && refs.allSatisfy { ref in resource(ref).map { teams.contains($0.owner.value) } ?? false }
+        return !refs.isEmpty && refs.allSatisfy { ref in resources[ref].map { teams.contains(tree.resources[$0].owner.value) } ?? false }
     }
 }

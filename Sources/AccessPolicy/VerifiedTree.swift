@@ -53,19 +53,21 @@ package struct VerifiedTree: Sendable {
     ) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }
-        if signed, !keygen.isAvailable {
+        // Asked once: each ask looks the program up on disk.
+        let available = keygen.isAvailable
+        if signed, !available {
             diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
         }
         var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         verifier.observed = observed
         if let verdicts {
             verifier.verdicts = verdicts
-        } else if keygen.isAvailable {
-            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests), namespace: settings.signatureNamespace, time: now, parallel: parallel)
+        } else if available {
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests, parallel: parallel), namespace: settings.signatureNamespace, time: now, parallel: parallel)
         }
         // Each request's state on its own, in parallel (the verifier's memo is locked), then
         // gathered in the tree's order, so the messages keep their order.
-        let requests = tree.requests.filter { $0.decisions.isEmpty || keygen.isAvailable }
+        let requests = available ? tree.requests : tree.requests.filter(\.decisions.isEmpty)
         let shared = verifier
         let results = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request -> (RequestStatus?, [Diagnostic]) in
             let status: RequestStatus
@@ -88,6 +90,7 @@ package struct VerifiedTree: Sendable {
             }
             return (status, problems)
         }
+        statuses.reserveCapacity(statuses.count + requests.count)
         for (request, (status, problems)) in zip(requests, results) {
             if let status { statuses[request.id] = status }
             diagnostics += problems

@@ -81,4 +81,30 @@ import AccessTestSupport
             for b in refs { #expect((a < b) == (a.description < b.description), "\(a) < \(b)") }
         }
     }
+
+    /// A request keeps its fields in a box shared by copies: a change to one copy (of each
+    /// field, in place) leaves the others as they were, and a changed spec has a new digest.
+    @Test func requestCopiesAreIndependentValues() {
+        let at = SourceLocation(line: 1, column: 1)
+        let spec = RequestSpec(
+            requester: Located("alice", at: at), requestedAt: Located(Timestamp(seconds: 0), at: at), resources: [Located(ResourceRef("site:a")!, at: at)],
+            role: Located("reader", at: at), actions: [], reason: Located("ticket 1", at: at), duration: Located(AccessDuration("4h")!, at: at))
+        let original = AccessRequest(header: ManifestHeader(file: "r1.yaml", kind: .accessRequest, name: Located("r1", at: at)), spec: spec, decisions: [], statusLocation: nil)
+        let digest = original.specDigest
+        var copy = original
+        copy.spec.reason = Located("ticket 2", at: at)
+        copy.header.name = Located("r2", at: at)
+        copy.statusLocation = at
+        copy.decisions.append(Decision(
+            kind: Located(.approve, at: at), by: Located("bob", at: at), at: Located(Timestamp(seconds: 60), at: at),
+            specDigest: Located(digest, at: at), signature: Located("sig", at: at), location: at))
+        #expect(original.spec.reason.value == "ticket 1" && original.id == "r1" && original.statusLocation == nil && original.decisions.isEmpty)
+        #expect(original.specDigest == digest && digest == spec.digest)
+        #expect(copy.spec.reason.value == "ticket 2" && copy.id == "r2" && copy.statusLocation == at && copy.decisions.count == 1)
+        #expect(copy.specDigest == copy.spec.digest && copy.specDigest != digest)
+        // A copy changed back has its first digest again: the digest follows the spec, not the box.
+        var back = copy
+        back.spec = spec
+        #expect(back.specDigest == digest && copy.specDigest != digest)
+    }
 }

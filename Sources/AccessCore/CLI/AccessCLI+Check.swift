@@ -59,7 +59,7 @@ extension AccessCLI {
         }
         if keygen.isAvailable {
             // The same parallel checks as validate and reconcile, not one process at a time.
-            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(relevant), namespace: settings.signatureNamespace, time: now, parallel: VerifiedTree.defaultParallelism)
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(relevant, parallel: VerifiedTree.defaultParallelism), namespace: settings.signatureNamespace, time: now, parallel: VerifiedTree.defaultParallelism)
         } else if relevant.contains(where: { !$0.decisions.isEmpty }) {
             // Unverifiable decisions grant nothing, as in reconcile.
             return AccessEngine(directory: directory, statuses: [:])
