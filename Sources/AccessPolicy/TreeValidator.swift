@@ -18,7 +18,8 @@ package enum TreeValidator {
         let principals = Set(tree.principals.map(\.id))
         let teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let roles = Set(tree.roles.map(\.id))
-        let resources = Dictionary(tree.resources.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        // Type and owner only: a lookup that returned the whole resource copied it each time.
+        let resources = Dictionary(tree.resources.map { ($0.ref, (type: $0.type.value, owner: $0.owner.value)) }, uniquingKeysWith: { a, _ in a })
         let settings = tree.settings
         let types = Set(settings?.resourceTypes.map(\.name) ?? [])
         let actions = settings?.allActions ?? []
@@ -108,10 +109,10 @@ package enum TreeValidator {
             check(r.spec.requester, in: principals, "requester", file)
             r.spec.resources.forEach { checkResource($0, file) }
             if let role = r.spec.role { check(role, in: roles, "role", file) }
-            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type.value })
+            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type })
             // One request, one customer: its reason is shown to the owners of what it asks
             // for, so it may not ask for resources of two owner teams.
-            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner.value) } }
+            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner) } }
             if let first = owners.first, let other = owners.first(where: { $0.1 != first.1 }) {
                 log.add(file, other.0.location, "resource '\(other.0.value)' is owned by team '\(other.1)' but '\(first.0.value)' by '\(first.1)': one request may ask only for resources of one owner team (its reason is shown to that team); make one request per owner")
             }
@@ -305,9 +306,9 @@ package enum TreeValidator {
 
     static func checkResourceCycles(_ resources: [Resource], _ log: DiagnosticCollector) {
         let parent = Dictionary(uniqueKeysWithValues: resources.compactMap { r in r.parent.map { (r.ref.description, $0.value.description) } })
-        let byID = Dictionary(resources.map { ($0.ref.description, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(resources.indices.map { (resources[$0].ref.description, $0) }, uniquingKeysWith: { a, _ in a })
         reportCycles(Array(parent.keys), parent: { parent[$0] }) { cycle in
-            let first = byID[cycle[0]]!
+            let first = resources[byID[cycle[0]]!]
             log.add(first.header.file, first.parent!.location, "resource parents form a cycle: " + (cycle + [cycle[0]]).joined(separator: " -> "))
         }
     }

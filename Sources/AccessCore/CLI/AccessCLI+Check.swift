@@ -105,7 +105,7 @@ extension AccessCLI {
         }
         var answer = checkAnswer(tree, principal, action, resource, at: at, clock: clock, history: history, json: command.json)
         answer.standardError = loaded.diagnostics.isEmpty ? "" : render(loaded.diagnostics)
-        return answer
+        return answer.keeping(raw, loaded, history)
     }
 
     /// What the tree's audit log says happened; empty when there is none or it cannot be read

@@ -69,9 +69,10 @@ extension AccessCLI {
         if command.json {
             let json = JSONValue.array(statuses.map { statusJSON($0, verifier) })
             return CommandResult(exitCode: ExitCode.success, standardOutput: CanonicalJSON.pretty(json, sortKeys: false), standardError: warning)
+                .keeping(loaded, history, statuses, verifier)
         }
         let text = command.name == nil ? statusTable(statuses) : statusDetail(statuses[0], verifier)
-        return CommandResult(exitCode: ExitCode.success, standardOutput: text, standardError: warning)
+        return CommandResult(exitCode: ExitCode.success, standardOutput: text, standardError: warning).keeping(loaded, history, statuses, verifier)
     }
 
     private func expiry(_ s: RequestStatus) -> String {

@@ -43,7 +43,7 @@ struct PlanCommand: Command {
         case "markdown": output = PlanText.markdown(plan, errors: errors)
         default: output = PlanText.text(plan)
         }
-        return CommandResult(exitCode: code, standardOutput: output, standardError: cli.render(input.diagnostics))
+        return CommandResult(exitCode: code, standardOutput: output, standardError: cli.render(input.diagnostics)).keeping(input, plan)
     }
 
     static func json(_ plan: Plan, errors: Int) -> JSONValue {
@@ -169,7 +169,7 @@ struct ReconcileCommand: Command {
                 errors += ErrorPresenter.line("the report was not written (\(cli.text(of: error).trimmingCharacters(in: .whitespacesAndNewlines))); the changes above were applied and recorded; run 'accessctl report' to write it", severity: "warning")
             }
         }
-        return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors)
+        return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors).keeping(input, plan, outcome)
     }
 }
 

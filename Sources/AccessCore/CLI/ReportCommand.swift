@@ -62,7 +62,7 @@ struct ReportCommand: Command {
         do {
             let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display), full: full)
             let failed = verified.hasErrors || problem != nil
-            return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors)
+            return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors).keeping(input, loaded, history, events)
         } catch {
             return CommandResult(exitCode: ExitCode.failure, standardError: errors + cli.text(of: error))
         }

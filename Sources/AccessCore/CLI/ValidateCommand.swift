@@ -57,8 +57,8 @@ struct ValidateCommand: Command {
             : "\(root.display): \(AccessCLI.count(errors, "error"))\(warningText) in \(AccessCLI.count(result.tree.fileCount, "file")).\n"
         let code = errors == 0 ? ExitCode.success : ExitCode.failure
         if format == "github" {
-            return CommandResult(exitCode: code, standardOutput: cli.render(problems, format: format) + summary)
+            return CommandResult(exitCode: code, standardOutput: cli.render(problems, format: format) + summary).keeping(result, history)
         }
-        return CommandResult(exitCode: code, standardOutput: summary, standardError: cli.render(problems))
+        return CommandResult(exitCode: code, standardOutput: summary, standardError: cli.render(problems)).keeping(result, history)
     }
 }
