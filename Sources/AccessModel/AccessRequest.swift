@@ -29,13 +29,15 @@ package struct AccessRequest: Sendable {
     }
 
     private var storage: Storage
+    // Fields are read with `_read` (a borrow), not `get`: a getter would copy the whole spec
+    // for each `request.spec.requester`.
 
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     package var header: ManifestHeader {
-        get { storage.header }
+        _read { yield storage.header }
         _modify {
             makeUnique()
             yield &storage.header
@@ -44,7 +46,7 @@ package struct AccessRequest: Sendable {
 
     /// Changing the spec works out `specDigest` again.
     package var spec: RequestSpec {
-        get { storage.spec }
+        _read { yield storage.spec }
         _modify {
             makeUnique()
             defer { storage.specDigest = storage.spec.digest }
@@ -53,7 +55,7 @@ package struct AccessRequest: Sendable {
     }
 
     package var decisions: [Decision] {
-        get { storage.decisions }
+        _read { yield storage.decisions }
         _modify {
             makeUnique()
             yield &storage.decisions
@@ -62,7 +64,7 @@ package struct AccessRequest: Sendable {
 
     /// Where `status:` begins, if present (decisions are appended there).
     package var statusLocation: SourceLocation? {
-        get { storage.statusLocation }
+        _read { yield storage.statusLocation }
         _modify {
             makeUnique()
             yield &storage.statusLocation
@@ -70,7 +72,7 @@ package struct AccessRequest: Sendable {
     }
 
     /// `spec.digest`, worked out once: every run compares it with each decision.
-    package var specDigest: String { storage.specDigest }
+    package var specDigest: String { _read { yield storage.specDigest } }
 
     package init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
         storage = Storage(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: spec.digest)
