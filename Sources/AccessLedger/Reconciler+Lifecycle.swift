@@ -34,7 +34,15 @@ extension Reconciler {
                 ]))
             }
         }
-        for request in input.verified.tree.requests {
+        // Each request's events are worked out on its own, in parallel (with each event's
+        // identity key, a SHA-256), then kept in the tree's order when not logged before.
+        let requests = input.verified.tree.requests
+        let perRequest = Parallel.map(requests, workers: requests.count >= 256 ? VerifiedTree.defaultParallelism : 1) { request -> [(AuditEvent, AuditHistory.LoggedKey)] in
+            var out: [(AuditEvent, AuditHistory.LoggedKey)] = []
+            func add(_ event: AuditEvent) {
+                guard let identity = AuditHistory.identity(of: event) else { return }
+                out.append((event, AuditHistory.LoggedKey(identity)))
+            }
             let spec = request.spec
             func event(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
                 AuditEvent(
@@ -47,10 +55,10 @@ extension Reconciler {
                     add(event(AuditEvent.Name.updated, actor: spec.requester.value, [("specDigest", .string(digest)), ("previousSpecDigest", .string(previous))]))
                 }
             } else {
-                guard case .object(let members) = spec.json else { continue }
+                guard case .object(let members) = spec.json else { return out }
                 add(event(AuditEvent.Name.submitted, actor: spec.requester.value, members.filter { $0.0 != "requester" && $0.0 != "resources" } + [("specDigest", .string(digest))]))
             }
-            guard let status = input.verified.statuses[request.id] else { continue }
+            guard let status = input.verified.statuses[request.id] else { return out }
             func decisionDetails(_ d: Decision) -> [(String, JSONValue)] {
                 [("decision", .string(d.kind.value.rawValue)), ("at", .string(d.at.value.description))] + (d.reason.map { [("reason", .string($0))] } ?? [])
             }
@@ -136,6 +144,10 @@ extension Reconciler {
             {
                 add(event(AuditEvent.Name.expiring, actor: nil, [("validTo", .string(to.description))]))
             }
+            return out
+        }
+        for candidates in perRequest {
+            for (event, key) in candidates where logged.insert(key).inserted { events.append(event) }
         }
         return events
     }

@@ -78,12 +78,12 @@ package struct AccessEngine: Sendable {
         var out: [Grant] = []
         for request in directory.tree.requests {
             let requester = request.spec.requester.value
-            guard principalID == nil || requester == principalID, directory.principal(requester) != nil,
+            guard principalID == nil || requester == principalID, directory.hasPrincipal(requester),
                 let status = statuses[request.id], let terms = status.terms
             else { continue }
             var grant = Grant(
                 principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
-                scope: terms.resources.map { ResourcePattern($0.description)! }, validFrom: terms.validFrom, validTo: terms.validTo)
+                scope: terms.resources.map(ResourcePattern.init(exactly:)), validFrom: terms.validFrom, validTo: terms.validTo)
             grant.leftOut = Set(status.leftOut.map(\.resource))
             grant.emergency = status.emergency
             grant.exceptions = status.leftOut.map(\.why)

@@ -65,6 +65,8 @@ package struct Directory: Sendable {
     }
 
     package func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
+    /// Whether the tree has the principal, without copying it.
+    package func hasPrincipal(_ id: String) -> Bool { principals[id] != nil }
     package func resource(_ ref: ResourceRef) -> Resource? { resources[ref].map { tree.resources[$0] } }
     package func team(_ id: String) -> Team? { teams[id].map { tree.teams[$0] } }
     package func role(_ id: String) -> Role? { roles[id].map { tree.roles[$0] } }

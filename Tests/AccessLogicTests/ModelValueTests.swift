@@ -82,6 +82,19 @@ import AccessTestSupport
         }
     }
 
+    /// The exact pattern of a ref, built without parsing, is the pattern its text parses to,
+    /// and matches the ref and no other of the list.
+    @Test func exactPatternsAreTheParsedText() {
+        let refs = ["site:a", "site-x:a", "site.x:b", "sitez:a", "site0:a", "sit:z", "site:a-b", "site:a.b", "site:ab", "s:a", "principal:alice", "site:9_x"]
+            .compactMap(ResourceRef.init)
+        #expect(refs.count == 12)
+        for ref in refs {
+            let exact = ResourcePattern(exactly: ref)
+            #expect(exact == ResourcePattern(ref.description), "\(ref)")
+            for other in refs { #expect(exact.matches(other) == (other == ref), "\(ref) against \(other)") }
+        }
+    }
+
     /// A request keeps its fields in a box shared by copies: a change to one copy (of each
     /// field, in place) leaves the others as they were, and a changed spec has a new digest.
     @Test func requestCopiesAreIndependentValues() {
