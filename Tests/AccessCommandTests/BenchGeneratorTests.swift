@@ -41,7 +41,7 @@ final class BenchGeneratorTests: XCTestCase {
         let before = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).sorted()
         let bench = cli.run(["bench", "run", "--root", "a", "--now", "2026-11-23T00:00:00Z"])
         XCTAssertEqual(bench.exitCode, 0, bench.standardError)
-        for phase in ["load and parse", "validate", "verify signatures", "request states", "config trust", "plan", "apply", "report", "total"] {
+        for phase in ["load and parse", "validate", "open requests", "verify signatures", "request states", "config trust", "plan", "apply", "report", "total"] {
             XCTAssertTrue(bench.standardOutput.contains("\n  \(phase) "), phase + ": " + bench.standardOutput)
         }
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("a").path).sorted(), before, "the tree is not written")

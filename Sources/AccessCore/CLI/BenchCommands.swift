@@ -43,7 +43,7 @@ struct BenchRunCommand: Command {
         name: "bench run", summary: "Time the phases of one reconcile run in-process, with the memory peak.", arguments: [],
         options: CommandSpec.list([Options.root, Options.now, Options.jobs, Options.templates]),
         example: "accessctl bench run --root /tmp/bench-10k --now 2026-11-23T00:00:00Z",
-        details: "Phases: load and parse, validate, verify signatures, request states, plan, apply, report.\nApply writes the state and audit log, and report the whole HTML report, to a temporary\nfolder, so the tree is never changed.")
+        details: "Phases: load and parse, validate, open requests, verify signatures, request states,\nconfig trust, plan, apply, report.\nApply writes the state and audit log, and report the whole HTML report, to a temporary\nfolder, so the tree is never changed.")
 
     var root: String?
     var now: Timestamp?
@@ -84,12 +84,11 @@ extension AccessCLI {
         guard let settings = tree.settings else { throw DiagnosticList(verified.diagnostics) }
         let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         let decisions = tree.requests.map(\.decisions.count).reduce(0, +)
-        // Finding the open requests' decisions is part of the phase: it asks every request.
-        var live = 0
-        let verdicts = timed("verify signatures", "\(live) live of \(decisions) decisions, \(jobs) at once") {
-            let signatureJobs = verifier.signatureJobs(tree.requests, parallel: jobs)
-            live = signatureJobs.count
-            return keygen.verifyAll(signatureJobs, namespace: settings.signatureNamespace, time: now, parallel: jobs)
+        // Its own phase: it asks every request whether it is open, and the checks' row is
+        // compared per signature with a bare ssh-keygen.
+        let signatureJobs = timed("open requests", "decisions whose signatures are checked") { verifier.signatureJobs(tree.requests, parallel: jobs) }
+        let verdicts = timed("verify signatures", "\(signatureJobs.count) live of \(decisions) decisions, \(jobs) at once") {
+            keygen.verifyAll(signatureJobs, namespace: settings.signatureNamespace, time: now, parallel: jobs)
         }
         timed("request states", "\(tree.requests.count) requests") { verified.verify(now: now, keygen: keygen, displayRoot: root.display, verdicts: verdicts) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accessctl-bench-\(UUID().uuidString)").path
