@@ -1,3 +1,4 @@
+import Foundation
 import AccessFormats
 import AccessModel
 
@@ -18,12 +19,32 @@ package struct Directory: Sendable {
     /// Resources by type, in tree order, for patterns such as `site:*`.
     private let resourcesByType: [String: [ResourceRef]]
     /// Each principal's teams (with their ancestors) and roles (with its teams'), worked out
-    /// once: request states ask for them several times per request, 100,000 times a run.
-    private let memberships: [String: Membership]
+    /// on first ask and kept: request states ask for them several times per request, 100,000
+    /// times a run, while `check` asks about one principal of 10,000.
+    private let memberships = MembershipMemo()
 
     private struct Membership: Sendable {
         var teams: Set<String>
         var roles: Set<String>
+    }
+
+    /// Shared by copies of the directory and filled under a lock, as request states are
+    /// worked out on several threads; a membership depends only on the immutable tree.
+    private final class MembershipMemo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var known: [String: Membership] = [:]
+
+        func get(_ id: String, _ compute: () -> Membership?) -> Membership? {
+            lock.lock()
+            let found = known[id]
+            lock.unlock()
+            if let found { return found }
+            guard let computed = compute() else { return nil }
+            lock.lock()
+            known[id] = computed
+            lock.unlock()
+            return computed
+        }
     }
 
     package init(_ tree: AccessTree) {
@@ -51,17 +72,17 @@ package struct Directory: Sendable {
         }
         self.children = children
         resourcesByType = byType
-        var memberships: [String: Membership] = [:]
-        memberships.reserveCapacity(principals.count)
-        let teamIndex = teams
-        for (id, index) in principals {
+    }
+
+    private func membership(_ id: String) -> Membership? {
+        memberships.get(id) {
+            guard let index = principals[id] else { return nil }
             let principal = tree.principals[index]
-            let member = Set(principal.teams.flatMap { Self.ancestors(ofTeam: $0.value, tree, teamIndex) })
+            let member = Set(principal.teams.flatMap { ancestors(ofTeam: $0.value) })
             var roles = Set(principal.roles.map(\.value))
-            for team in member { roles.formUnion(teamIndex[team].map { tree.teams[$0].roles.map(\.value) } ?? []) }
-            memberships[id] = Membership(teams: member, roles: roles)
+            for team in member { roles.formUnion(teams[team].map { tree.teams[$0].roles.map(\.value) } ?? []) }
+            return Membership(teams: member, roles: roles)
         }
-        self.memberships = memberships
     }
 
     package func principal(_ id: String) -> Principal? { principals[id].map { tree.principals[$0] } }
@@ -119,18 +140,18 @@ package struct Directory: Sendable {
     /// The teams a principal belongs to: those it names and all their ancestors, since a
     /// member of `support-eu` is also a member of its parent `support`.
     package func teams(of principalID: String) -> Set<String> {
-        memberships[principalID]?.teams ?? []
+        membership(principalID)?.teams ?? []
     }
 
     /// Roles a principal holds everywhere: its own, and those of its teams and their ancestors.
     package func roles(of principalID: String) -> Set<String> {
-        memberships[principalID]?.roles ?? []
+        membership(principalID)?.roles ?? []
     }
 
     /// Whether the principal is named by a subject set directly, by team, or by role.
     package func contains(_ subjects: SubjectSet, _ principalID: String) -> Bool {
         if subjects.principals.contains(where: { $0.value == principalID }) { return true }
-        guard let membership = memberships[principalID] else { return false }
+        guard let membership = membership(principalID) else { return false }
         if subjects.teams.contains(where: { membership.teams.contains($0.value) }) { return true }
         return subjects.roles.contains { membership.roles.contains($0.value) }
     }
