@@ -23,12 +23,18 @@ package struct AccessEngine: Sendable {
     /// Every grant of one principal (or of all, principals in tree order), whenever in force:
     /// ask `Grant.isActive(at:)` about a time.
     package func grants(of principalID: String? = nil) -> [Grant] {
+        grants(of: principalID, activeAt: nil)
+    }
+
+    /// `grants(of:)`, leaving out request grants not in force at `time` (when given) before
+    /// their scope and policy are worked out: most of 100,000 requests ended long ago.
+    private func grants(of principalID: String?, activeAt time: Timestamp?) -> [Grant] {
         if let principalID {
             guard let principal = directory.principal(principalID) else { return [] }
-            return standing(principal).filter { suspended[$0.key] == nil } + requestGrants(of: principalID)
+            return standing(principal).filter { suspended[$0.key] == nil } + requestGrants(of: principalID, activeAt: time)
         }
         var requests: [String: [Grant]] = [:]
-        for grant in requestGrants(of: nil) { requests[grant.principal, default: []].append(grant) }
+        for grant in requestGrants(of: nil, activeAt: time) { requests[grant.principal, default: []].append(grant) }
         return directory.tree.principals.flatMap { standing($0).filter { suspended[$0.key] == nil } + (requests[$0.id] ?? []) }
     }
 
@@ -39,7 +45,7 @@ package struct AccessEngine: Sendable {
 
     /// The grants in force at `time`.
     package func grants(at time: Timestamp, of principalID: String? = nil) -> [Grant] {
-        grants(of: principalID).filter { $0.isActive(at: time) }
+        grants(of: principalID, activeAt: time).filter { $0.isActive(at: time) }
     }
 
     /// Roles the principal names, roles of its teams and their parents, and bindings naming it
@@ -74,13 +80,15 @@ package struct AccessEngine: Sendable {
 
     /// Grants of approved requests: the approved terms, not before the approvals were
     /// observed, ended at a revoke or relinquish and at the end the audit log records.
-    func requestGrants(of principalID: String?) -> [Grant] {
+    func requestGrants(of principalID: String?, activeAt time: Timestamp? = nil) -> [Grant] {
         var out: [Grant] = []
         for request in directory.tree.requests {
             let requester = request.spec.requester.value
             guard principalID == nil || requester == principalID, directory.hasPrincipal(requester),
                 let status = statuses[request.id], let terms = status.terms
             else { continue }
+            let window = Self.window(terms, status)
+            if let time, !Grant.isActive(validFrom: window.validFrom, observedFrom: window.observedFrom, validTo: window.validTo, at: time) { continue }
             var grant = Grant(
                 principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
                 scope: terms.resources.map(ResourcePattern.init(exactly:)), validFrom: terms.validFrom, validTo: terms.validTo)
@@ -88,12 +96,20 @@ package struct AccessEngine: Sendable {
             grant.emergency = status.emergency
             grant.exceptions = status.leftOut.map(\.why)
             grant.policy = status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == terms }?.policy
-            if let approvedAt = status.approvedAt, approvedAt > terms.validFrom { grant.observedFrom = approvedAt }
-            let ends = status.checks.filter { $0.outcome == .valid && [.revoke, .relinquish].contains($0.decision.kind.value) }.map(\.decision.at.value)
-            for end in ends + [status.endedInLog].compactMap({ $0 }) { grant.validTo = min(grant.validTo ?? end, end) }
+            (grant.observedFrom, grant.validTo) = (window.observedFrom, window.validTo)
             out.append(grant)
         }
         return out
+    }
+
+    /// When a request grant is in force: its terms' window, from when its approvals were
+    /// observed, to the first revoke, relinquish or end the audit log records.
+    static func window(_ terms: Terms, _ status: RequestStatus) -> (validFrom: Timestamp, observedFrom: Timestamp?, validTo: Timestamp?) {
+        var validTo = terms.validTo
+        let observedFrom = status.approvedAt.flatMap { $0 > terms.validFrom ? $0 : nil }
+        let ends = status.checks.filter { $0.outcome == .valid && [.revoke, .relinquish].contains($0.decision.kind.value) }.map(\.decision.at.value)
+        for end in ends + [status.endedInLog].compactMap({ $0 }) { validTo = min(validTo ?? end, end) }
+        return (terms.validFrom, observedFrom, validTo)
     }
 
     /// An evaluator over these grants.

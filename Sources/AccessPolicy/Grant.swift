@@ -53,6 +53,11 @@ package struct Grant: Sendable {
 
     /// Whether the grant is in force at `time`.
     package func isActive(at time: Timestamp) -> Bool {
+        Self.isActive(validFrom: validFrom, observedFrom: observedFrom, validTo: validTo, at: time)
+    }
+
+    /// The rule of `isActive(at:)`, for a window not yet made into a grant.
+    package static func isActive(validFrom: Timestamp?, observedFrom: Timestamp?, validTo: Timestamp?, at time: Timestamp) -> Bool {
         let from = [validFrom, observedFrom].compactMap { $0 }.max()
         return (from.map { $0 <= time } ?? true) && (validTo.map { time < $0 } ?? true)
     }

@@ -149,6 +149,11 @@ import AccessTestSupport
             let verified = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: statuses)
             let input = Reconciler.Input(verified: verified, state: nil, log: AuditLog(), history: AuditHistory(), stateProblems: [])
             let state = Self.grants(from: Array(reconciler.desiredGrants(input).grants.values)).filter { $0.isActive(at: now) }
+            // The grants in force, which leave out ended requests early, are the whole list's in force.
+            let all = AccessEngine(directory: directory, statuses: statuses)
+            let inForce = all.grants(at: now), everything = all.grants()
+            #expect(inForce.map(\.key) == everything.filter { $0.isActive(at: now) }.map(\.key), "seed \(seed) at \(text)")
+            #expect(inForce.map(\.validTo) == everything.filter { $0.isActive(at: now) }.map(\.validTo), "seed \(seed) at \(text)")
             // The report: each resource page rendered from the real templates, its rows read back.
             let site = ReportSite(
                 ReportSite.Input(verified: verified, state: nil, events: [], chainProblem: nil, now: now, scope: .everything, displayRoot: "tree"),
