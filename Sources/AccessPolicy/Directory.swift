@@ -124,10 +124,6 @@ package struct Directory: Sendable {
 
     /// A team and its ancestors, nearest first; stops at a cycle (which validation reports).
     package func ancestors(ofTeam id: String) -> [String] {
-        Self.ancestors(ofTeam: id, tree, teams)
-    }
-
-    private static func ancestors(ofTeam id: String, _ tree: AccessTree, _ teams: [String: Int]) -> [String] {
         var chain: [String] = []
         var current: String? = id
         while let team = current, let index = teams[team], !chain.contains(team) {
