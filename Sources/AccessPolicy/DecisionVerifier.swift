@@ -347,7 +347,10 @@ package struct DecisionVerifier: Sendable {
         let owners = policy.approvers.owner ? Set(resources.map { directory.resource($0)?.owner.value ?? "" }).sorted().joined(separator: ",") : ""
         let impersonated = policy.approvers.impersonated ? Set(resources.map(\.description)).sorted().joined(separator: ",") : ""
         let key = "\(policy.id)|\(owners)|\(impersonated)"
-        if let known = approverCache.get(key) { return known }
+        return approverCache.lists.value(key) { approverList(policy, resources) } ?? []
+    }
+
+    private func approverList(_ policy: Policy, _ resources: [ResourceRef]) -> [String] {
         // The same set `isApprover` describes, from who is in which team and holds which
         // role (indexed once), not by asking every principal.
         let (members, holders) = approverCache.index(directory)
@@ -369,9 +372,7 @@ package struct DecisionVerifier: Sendable {
         if policy.approvers.impersonated, let first = resources.first, Self.impersonates(resources, first.name), directory.principal(first.name) != nil {
             found.insert(first.name)
         }
-        let sorted = found.sorted()
-        approverCache.set(key, sorted)
-        return sorted
+        return found.sorted()
     }
 
     /// Valid approvals grouped by policy and identical terms, each with its distinct approvers
@@ -403,12 +404,10 @@ package struct DecisionVerifier: Sendable {
 /// from the parallel loaders.
 final class ApproverCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var known: [String: [String]] = [:]
+    /// Approver lists by policy and owner teams.
+    let lists = LockedMemo<[String]>()
 
     private var indexed: (members: [String: Set<String>], holders: [String: Set<String>])?
-
-    func get(_ key: String) -> [String]? { lock.withLock { known[key] } }
-    func set(_ key: String, _ value: [String]) { lock.withLock { known[key] = value } }
 
     /// Members of each team (as `Directory.teams(of:)` counts them) and holders of each role.
     func index(_ directory: Directory) -> (members: [String: Set<String>], holders: [String: Set<String>]) {

@@ -1,4 +1,3 @@
-import Foundation
 import AccessFormats
 import AccessModel
 
@@ -21,30 +20,11 @@ package struct Directory: Sendable {
     /// Each principal's teams (with their ancestors) and roles (with its teams'), worked out
     /// on first ask and kept: request states ask for them several times per request, 100,000
     /// times a run, while `check` asks about one principal of 10,000.
-    private let memberships = MembershipMemo()
+    private let memberships = LockedMemo<Membership>()
 
     private struct Membership: Sendable {
         var teams: Set<String>
         var roles: Set<String>
-    }
-
-    /// Shared by copies of the directory and filled under a lock, as request states are
-    /// worked out on several threads; a membership depends only on the immutable tree.
-    private final class MembershipMemo: @unchecked Sendable {
-        private let lock = NSLock()
-        private var known: [String: Membership] = [:]
-
-        func get(_ id: String, _ compute: () -> Membership?) -> Membership? {
-            lock.lock()
-            let found = known[id]
-            lock.unlock()
-            if let found { return found }
-            guard let computed = compute() else { return nil }
-            lock.lock()
-            known[id] = computed
-            lock.unlock()
-            return computed
-        }
     }
 
     package init(_ tree: AccessTree) {
@@ -75,7 +55,7 @@ package struct Directory: Sendable {
     }
 
     private func membership(_ id: String) -> Membership? {
-        memberships.get(id) {
+        memberships.value(id) {
             guard let index = principals[id] else { return nil }
             let principal = tree.principals[index]
             let member = Set(principal.teams.flatMap { ancestors(ofTeam: $0.value) })
