@@ -15,13 +15,16 @@ package struct SourceText: Sendable {
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 24 + 1)
-        var ascii = true
-        for (i, b) in bytes.enumerated() {
-            if b == UInt8(ascii: "\n") { starts.append(i + 1) }
-            if b >= 0x80 { ascii = false }
+        var high: UInt8 = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                let b = buffer[i]
+                if b == UInt8(ascii: "\n") { starts.append(i + 1) }
+                high |= b
+            }
         }
         lineStarts = starts
-        if ascii {
+        if high < 0x80 {
             scalarsBefore = nil
         } else {
             var counts = [Int32](repeating: 0, count: bytes.count + 1)

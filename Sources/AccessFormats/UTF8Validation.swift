@@ -2,9 +2,20 @@
 enum UTF8Validation {
     /// The offset of the first invalid byte, or nil if all of `bytes` is valid UTF-8.
     static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer(firstInvalidOffset)
+    }
+
+    static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Manifests are nearly all ASCII: eight bytes at a time while no high bit is set.
+            if i + 8 <= n, let base = bytes.baseAddress,
+                UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                i += 8
+                continue
+            }
             let b0 = bytes[i]
             if b0 < 0x80 {
                 i += 1

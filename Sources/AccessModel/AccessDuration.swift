@@ -10,6 +10,9 @@ package struct AccessDuration: Sendable, Hashable, CustomStringConvertible {
     package var isPermanent: Bool { seconds == nil }
     package var description: String { text }
 
+    /// Seconds in a week, day, hour and minute: the units in the order they must be written.
+    private static let unitSeconds: [Int64] = [604_800, 86_400, 3_600, 60]
+
     /// Parses units in decreasing order (w, d, h, m), each at most once, total above zero.
     package init?(_ text: String) {
         self.text = text
@@ -17,19 +20,28 @@ package struct AccessDuration: Sendable, Hashable, CustomStringConvertible {
             seconds = nil
             return
         }
-        let units: [(Character, Int64)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)]
+        // Bytes, not characters: every request has a duration, and anything outside ASCII
+        // digits and the four units is refused either way.
         var total: Int64 = 0
         var number: Int64?
         var nextUnit = 0
-        for ch in text {
-            if let digit = ch.wholeNumberValue, ch.isASCII {
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
                 let current = number ?? 0
                 guard current < 1_000_000 else { return nil }
-                number = current * 10 + Int64(digit)
+                number = current * 10 + Int64(byte - UInt8(ascii: "0"))
                 continue
             }
-            guard let n = number, let index = units.firstIndex(where: { $0.0 == ch }), index >= nextUnit else { return nil }
-            total += n * units[index].1
+            let index: Int
+            switch byte {
+            case UInt8(ascii: "w"): index = 0
+            case UInt8(ascii: "d"): index = 1
+            case UInt8(ascii: "h"): index = 2
+            case UInt8(ascii: "m"): index = 3
+            default: return nil
+            }
+            guard let n = number, index >= nextUnit else { return nil }
+            total += n * Self.unitSeconds[index]
             number = nil
             nextUnit = index + 1
         }

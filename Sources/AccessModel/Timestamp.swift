@@ -14,7 +14,13 @@ package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Parses the one form accessctl writes, `YYYY-MM-DDTHH:MM:SSZ`, so each instant has one spelling.
     package init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        // Read where the bytes lie (every request has times; an array per time showed in profiles).
+        var text = text
+        guard let seconds = text.withUTF8({ Timestamp.seconds(rfc3339: $0) }) else { return nil }
+        self.seconds = seconds
+    }
+
+    private static func seconds(rfc3339 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z")
         else { return nil }
@@ -32,7 +38,7 @@ package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertibl
             hour < 24, minute < 60, second < 60
         else { return nil }
         let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
-        seconds = Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+        return Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.

@@ -42,10 +42,10 @@ package enum TreeLoader {
             var fragment = AccessTree(root: "")
             do throws(Diagnostic) {
                 let node = try source.parse(relative, display: display)
-                let fileName = (relative as NSString).lastPathComponent
+                let fileName = Paths.lastComponent(relative)
                 ManifestDecoder.decode(
-                    node, file: display, relative: relative, baseName: (fileName as NSString).deletingPathExtension, fileName: fileName,
-                    atRoot: !relative.contains("/"), into: &fragment, log: log)
+                    node, file: display, relative: relative, baseName: Paths.deletingExtension(fileName), fileName: fileName,
+                    atRoot: Paths.isTopLevel(relative), into: &fragment, log: log)
             } catch {
                 log.add(error)
             }
@@ -53,7 +53,7 @@ package enum TreeLoader {
         }
         for (relative, (fragment, diagnostics)) in zip(files, decoded) {
             if !diagnostics.isEmpty {
-                tree.unreadableIDs.insert(((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
+                tree.unreadableIDs.insert(Paths.deletingExtension(Paths.lastComponent(relative)))
                 for diagnostic in diagnostics { log.add(diagnostic) }
             }
             tree.join(fragment)

@@ -196,9 +196,14 @@ package struct DecisionVerifier: Sendable {
     /// Checks every decision of a request, in order.
     package func check(_ request: AccessRequest) throws -> [Check] {
         let policies = matchingPolicies(request)
-        let closed = isClosed(request, asOf: liveFrom, policies: policies)
-        // Worked out once per request: whether decisions keep their signed times (see effectiveTime).
-        let closedNow = liveFrom == now ? closed : isClosed(request, asOf: now, policies: policies)
+        return try check(request, policies: policies, closedNow: isClosed(request, asOf: now, policies: policies))
+    }
+
+    /// `check` with the request's matching policies and whether it is closed at `now` worked
+    /// out by the caller, which needs them too (`status`): matching the policies is most of
+    /// the cost of a request's state.
+    func check(_ request: AccessRequest, policies: [Policy], closedNow: Bool) throws -> [Check] {
+        let closed = liveFrom == now ? closedNow : isClosed(request, asOf: liveFrom, policies: policies)
         return try request.decisions.enumerated().map { index, decision in
             var check = Check(index: index, decision: decision, outcome: .valid, policy: nil, signatureChecked: !closed)
             if !closed, let problem = try signatureProblem(request, index, decision) {

@@ -44,13 +44,15 @@ package struct RequestStatus: Sendable {
 extension DecisionVerifier {
     /// The state of `request` at this verifier's `now`.
     package func status(_ request: AccessRequest) throws -> RequestStatus {
-        let checks = try check(request)
+        let policies = matchingPolicies(request)
+        // Whether decisions keep their signed times (see effectiveTime), worked out once.
+        let closedNow = isClosed(request, asOf: now, policies: policies)
+        let checks = try check(request, policies: policies, closedNow: closedNow)
         let valid = checks.filter { $0.outcome == .valid }
         // Valid denies are final once a policy's denyThreshold (default 1) of distinct eligible
         // approvers denied: approvals from that time on do not count (DESIGN.md section 4).
         // Denies after the approval threshold was reached have no effect; revoke ends access.
         let denies = valid.filter { $0.decision.kind.value == .deny }
-        let closedNow = denies.isEmpty ? true : isClosed(request, asOf: now)
         var firstDeny: Timestamp?
         for (policyID, checks) in Dictionary(grouping: denies, by: { $0.policy ?? "" }) {
             var first: [String: Timestamp] = [:]
@@ -74,7 +76,7 @@ extension DecisionVerifier {
             for check in counted where check.outcome == .valid && check.decision.kind.value == .approve && check.decision.terms == approval.terms
                 && check.policy == approval.policy && approval.approvers.contains(check.decision.by.value)
             {
-                let time = effectiveTime(request, check.decision, closedNow: denies.isEmpty ? nil : closedNow)
+                let time = effectiveTime(request, check.decision, closedNow: closedNow)
                 firstCounted[check.decision.by.value] = min(firstCounted[check.decision.by.value] ?? time, time)
             }
             let times = firstCounted.values.sorted()
@@ -111,7 +113,6 @@ extension DecisionVerifier {
         } else if !valid.contains(where: { $0.decision.kind.value == .approve }), checks.contains(where: { if case .voided = $0.outcome { true } else { false } }) {
             status.state = .voided
         } else {
-            let policies = matchingPolicies(request)
             let ttl = policies.compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
             if now.seconds > request.spec.requestedAt.value.seconds + ttl { status.state = .stale }
             // The group of identical terms closest to its threshold says what is missing.

@@ -44,7 +44,7 @@ import AccessTestSupport
         #expect(AccessDuration("2d12h")?.seconds == 216_000)
         #expect(AccessDuration("1w")?.seconds == 604_800)
         #expect(AccessDuration("permanent")?.isPermanent == true)
-        for bad in ["", "4", "h", "4x", "1h1d", "1h1h", "0m", "-1h", "4 h", "1.5h"] {
+        for bad in ["", "4", "h", "4x", "1h1d", "1h1h", "0m", "-1h", "4 h", "1.5h", "\u{0664}h", "\u{FF14}h", "4\u{FF48}", "4h\u{301}", "permanent "] {
             #expect(AccessDuration(bad) == nil, "\(bad)")
         }
         #expect(AccessDuration.format(seconds: 216_000) == "2d12h")
@@ -119,5 +119,28 @@ import AccessTestSupport
         var back = copy
         back.spec = spec
         #expect(back.specDigest == digest && copy.specDigest != digest)
+    }
+
+    /// The spec digest is written straight from the fields; it must be the hash of exactly
+    /// what RFC 8785 makes of the spec's JSON, for every mix of optional fields and text that
+    /// needs escaping (quotes, backslashes, control characters, non-ASCII).
+    @Test func theSpecsCanonicalBytesAreCanonicalJSONOfItsJSON() {
+        let at = SourceLocation(line: 1, column: 1)
+        var random = SeededRandom(state: 8785_2026)
+        let pieces = ["a", "ticket 42", "\"", "\\", "\n", "\u{01}", "\t", "é", "名", "😀", "/", "<b>", " ", "K\u{212A}"]
+        func text() -> String { (0..<Int(random.next() % 5)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() }
+        func maybe<T>(_ value: @autoclosure () -> T) -> Located<T>? { random.next() % 2 == 0 ? Located(value(), at: at) : nil }
+        for _ in 0..<2_000 {
+            let spec = RequestSpec(
+                requester: Located("p" + text(), at: at), requestedAt: Located(Timestamp(seconds: Int64(random.next() % 4_000_000_000)), at: at),
+                resources: (0..<Int(random.next() % 3)).map { i in Located(ResourceRef(type: "site", name: "s\(i)" + text()), at: at) },
+                role: maybe("role" + text()), actions: (0..<Int(random.next() % 3)).map { _ in Located("act" + text(), at: at) },
+                reason: Located(text(), at: at), duration: maybe(AccessDuration(["4h", "30m", "2d"][Int(random.next() % 3)])!),
+                validFrom: maybe(Timestamp(seconds: Int64(random.next() % 4_000_000_000))), validTo: maybe(Timestamp(seconds: Int64(random.next() % 4_000_000_000))),
+                renews: maybe("r" + text()))
+            let expected = CanonicalJSON.encodeBytes(spec.json)
+            #expect(spec.canonicalJSON == expected, "\(String(decoding: expected, as: UTF8.self))")
+            #expect(spec.digest == "sha256:" + SHA256.hex(expected))
+        }
     }
 }
