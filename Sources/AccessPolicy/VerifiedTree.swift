@@ -69,7 +69,7 @@ package struct VerifiedTree: Sendable {
         // gathered in the tree's order, so the messages keep their order.
         let requests = available ? tree.requests : tree.requests.filter(\.decisions.isEmpty)
         let shared = verifier
-        let results = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request -> (RequestStatus?, [Diagnostic]) in
+        var results = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request -> (RequestStatus?, [Diagnostic]) in
             let status: RequestStatus
             do {
                 status = try shared.status(request)
@@ -91,9 +91,10 @@ package struct VerifiedTree: Sendable {
             return (status, problems)
         }
         statuses.reserveCapacity(statuses.count + requests.count)
-        for (request, (status, problems)) in zip(requests, results) {
-            if let status { statuses[request.id] = status }
-            diagnostics += problems
+        // Moved out, not copied: a copy and a free of 100,000 states ran on one core.
+        for i in results.indices {
+            if let status = results[i].0.take() { statuses[requests[i].id] = status }
+            diagnostics += results[i].1
         }
     }
 
