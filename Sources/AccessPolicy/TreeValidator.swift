@@ -15,37 +15,13 @@ package enum TreeValidator {
         if tree.settings?.resourceType(principalType) != nil { tree.resources.removeAll { $0.type.value == principalType } }
         tree.resources = uniqueResources(tree.resources + derived, log)
 
-        let principals = Set(tree.principals.map(\.id))
-        let teams = Dictionary(tree.teams.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let roles = Set(tree.roles.map(\.id))
-        // Type and owner only: a lookup that returned the whole resource copied it each time.
-        let resources = Dictionary(tree.resources.map { ($0.ref, (type: $0.type.value, owner: $0.owner.value)) }, uniquingKeysWith: { a, _ in a })
+        let refs = References(tree)
+        let principals = refs.principals, teamIDs = refs.teams, roles = refs.roles
         let settings = tree.settings
-        let types = Set(settings?.resourceTypes.map(\.name) ?? [])
-        let actions = settings?.allActions ?? []
-        let requests = Set(tree.requests.map(\.id))
-
-        let unreadable = tree.unreadableIDs
-        func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) {
-            guard !set.contains(ref.value), !unreadable.contains(ref.value) else { return }
-            log.add(file, ref.location, "unknown \(what) '\(ref.value)'" + didYouMean(ref.value, in: Array(set)))
-        }
-        let teamIDs = Set(teams.keys)
-        func checkPattern(_ p: Located<ResourcePattern>, _ file: String) {
-            guard settings != nil, let type = p.value.type, !types.contains(type) else { return }
-            log.add(file, p.location, "unknown resource type '\(type)' in pattern '\(p.value.text)'; declared types: " + types.sorted().joined(separator: ", "))
-        }
-        func checkResource(_ r: Located<ResourceRef>, _ file: String) {
-            guard resources[r.value] == nil, !unreadable.contains(r.value.name) else { return }
-            log.add(file, r.location, "unknown resource '\(r.value)'" + didYouMean(r.value.description, in: resources.keys.map(\.description)))
-        }
-        func checkAction(_ a: Located<String>, _ file: String) {
-            guard settings != nil, a.value != "*", !actions.contains(a.value) else { return }
-            var message = "unknown action '\(a.value)'"
-            if let guess = closestMatch(to: a.value, in: Array(actions)) { message += "; did you mean '\(guess)'?" }
-            else { message += "; actions declared in settings: " + actions.sorted().joined(separator: ", ") }
-            log.add(file, a.location, message)
-        }
+        func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) { refs.check(ref, in: set, what, file, log) }
+        func checkPattern(_ p: Located<ResourcePattern>, _ file: String) { refs.checkPattern(p, file, log) }
+        func checkResource(_ r: Located<ResourceRef>, _ file: String) { refs.checkResource(r, file, log) }
+        func checkAction(_ a: Located<String>, _ file: String) { refs.checkAction(a, file, log) }
         func checkSubjects(_ s: SubjectSet, _ file: String) {
             s.principals.forEach { check($0, in: principals, "principal", file) }
             s.teams.forEach { check($0, in: teamIDs, "team", file) }
@@ -83,8 +59,8 @@ package enum TreeValidator {
             }
         }
         for r in tree.resources {
-            if settings != nil, !types.contains(r.type.value) {
-                log.add(r.header.file, r.type.location, "unknown resource type '\(r.type.value)'; declared types: " + types.sorted().joined(separator: ", "))
+            if settings != nil, !refs.types.contains(r.type.value) {
+                log.add(r.header.file, r.type.location, "unknown resource type '\(r.type.value)'; declared types: " + refs.types.sorted().joined(separator: ", "))
             }
             if !r.derived { check(r.owner, in: teamIDs, "owner team", r.header.file) }
             if let parent = r.parent { checkResource(parent, r.header.file) }
@@ -104,38 +80,14 @@ package enum TreeValidator {
             b.resources.forEach { checkPattern($0, b.header.file) }
             if let review = b.review { check(review.by, in: teamIDs, "reviewing team", b.header.file) }
         }
-        for r in tree.requests {
-            let file = r.header.file
-            check(r.spec.requester, in: principals, "requester", file)
-            r.spec.resources.forEach { checkResource($0, file) }
-            if let role = r.spec.role { check(role, in: roles, "role", file) }
-            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type })
-            // One request, one customer: its reason is shown to the owners of what it asks
-            // for, so it may not ask for resources of two owner teams.
-            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner) } }
-            if let first = owners.first, let other = owners.first(where: { $0.1 != first.1 }) {
-                log.add(file, other.0.location, "resource '\(other.0.value)' is owned by team '\(other.1)' but '\(first.0.value)' by '\(first.1)': one request may ask only for resources of one owner team (its reason is shown to that team); make one request per owner")
-            }
-            for action in r.spec.actions where settings != nil {
-                if !actions.contains(action.value) {
-                    checkAction(action, file)
-                } else if !requestedTypes.isEmpty, !requestedTypes.contains(where: { settings?.resourceType($0)?.actions.contains(action.value) == true }) {
-                    log.add(file, action.location, "action '\(action.value)' is not declared by the type of any requested resource (\(requestedTypes.sorted().joined(separator: ", ")))")
-                }
-            }
-            if let renews = r.spec.renews { check(renews, in: requests, "request to renew", file) }
-            for d in r.decisions {
-                check(d.by, in: principals, "principal", file)
-                if let terms = d.terms {
-                    for ref in terms.resources where resources[ref] == nil {
-                        log.add(file, terms.location, "unknown resource '\(ref)' in terms")
-                    }
-                    if let role = terms.role, !roles.contains(role) {
-                        log.add(file, terms.location, "unknown role '\(role)' in terms")
-                    }
-                }
-            }
+        // Requests are most of a large tree: each is checked on its own, in parallel, into its
+        // own list of messages, gathered in the tree's order.
+        let requestProblems = Parallel.map(tree.requests, workers: tree.requests.count >= 1024 ? VerifiedTree.defaultParallelism : 1) { request -> [Diagnostic] in
+            let out = DiagnosticCollector()
+            refs.checkRequest(request, out)
+            return out.diagnostics
         }
+        for problems in requestProblems { problems.forEach(log.add) }
         checkTeamCycles(tree.teams, log)
         checkResourceCycles(tree.resources, log)
         // One set of lookups for both checks of who holds which role.
@@ -334,6 +286,91 @@ package enum TreeValidator {
                 report(Array(cycle[smallest...] + cycle[..<smallest]))
             }
             for node in path { state[node] = 2 }
+        }
+    }
+}
+
+extension TreeValidator {
+    /// The ids and lookups the reference checks read, built once; read-only, so requests are
+    /// checked on several cores, each into its own collector.
+    struct References: Sendable {
+        let principals: Set<String>
+        let teams: Set<String>
+        let roles: Set<String>
+        let requests: Set<String>
+        /// Type and owner only: a lookup that returned the whole resource copied it each time.
+        let resources: [ResourceRef: (type: String, owner: String)]
+        let settings: Settings?
+        let types: Set<String>
+        let actions: Set<String>
+        let unreadable: Set<String>
+
+        init(_ tree: AccessTree) {
+            principals = Set(tree.principals.map(\.id))
+            teams = Set(tree.teams.map(\.id))
+            roles = Set(tree.roles.map(\.id))
+            requests = Set(tree.requests.map(\.id))
+            resources = Dictionary(tree.resources.map { ($0.ref, (type: $0.type.value, owner: $0.owner.value)) }, uniquingKeysWith: { a, _ in a })
+            settings = tree.settings
+            types = Set(settings?.resourceTypes.map(\.name) ?? [])
+            actions = settings?.allActions ?? []
+            unreadable = tree.unreadableIDs
+        }
+
+        func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String, _ log: DiagnosticCollector) {
+            guard !set.contains(ref.value), !unreadable.contains(ref.value) else { return }
+            log.add(file, ref.location, "unknown \(what) '\(ref.value)'" + didYouMean(ref.value, in: Array(set)))
+        }
+
+        func checkPattern(_ p: Located<ResourcePattern>, _ file: String, _ log: DiagnosticCollector) {
+            guard settings != nil, let type = p.value.type, !types.contains(type) else { return }
+            log.add(file, p.location, "unknown resource type '\(type)' in pattern '\(p.value.text)'; declared types: " + types.sorted().joined(separator: ", "))
+        }
+
+        func checkResource(_ r: Located<ResourceRef>, _ file: String, _ log: DiagnosticCollector) {
+            guard resources[r.value] == nil, !unreadable.contains(r.value.name) else { return }
+            log.add(file, r.location, "unknown resource '\(r.value)'" + didYouMean(r.value.description, in: resources.keys.map(\.description)))
+        }
+
+        func checkAction(_ a: Located<String>, _ file: String, _ log: DiagnosticCollector) {
+            guard settings != nil, a.value != "*", !actions.contains(a.value) else { return }
+            var message = "unknown action '\(a.value)'"
+            if let guess = closestMatch(to: a.value, in: Array(actions)) { message += "; did you mean '\(guess)'?" }
+            else { message += "; actions declared in settings: " + actions.sorted().joined(separator: ", ") }
+            log.add(file, a.location, message)
+        }
+
+        func checkRequest(_ r: AccessRequest, _ log: DiagnosticCollector) {
+            let file = r.header.file
+            check(r.spec.requester, in: principals, "requester", file, log)
+            r.spec.resources.forEach { checkResource($0, file, log) }
+            if let role = r.spec.role { check(role, in: roles, "role", file, log) }
+            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type })
+            // One request, one customer: its reason is shown to the owners of what it asks
+            // for, so it may not ask for resources of two owner teams.
+            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner) } }
+            if let first = owners.first, let other = owners.first(where: { $0.1 != first.1 }) {
+                log.add(file, other.0.location, "resource '\(other.0.value)' is owned by team '\(other.1)' but '\(first.0.value)' by '\(first.1)': one request may ask only for resources of one owner team (its reason is shown to that team); make one request per owner")
+            }
+            for action in r.spec.actions where settings != nil {
+                if !actions.contains(action.value) {
+                    checkAction(action, file, log)
+                } else if !requestedTypes.isEmpty, !requestedTypes.contains(where: { settings?.resourceType($0)?.actions.contains(action.value) == true }) {
+                    log.add(file, action.location, "action '\(action.value)' is not declared by the type of any requested resource (\(requestedTypes.sorted().joined(separator: ", ")))")
+                }
+            }
+            if let renews = r.spec.renews { check(renews, in: requests, "request to renew", file, log) }
+            for d in r.decisions {
+                check(d.by, in: principals, "principal", file, log)
+                if let terms = d.terms {
+                    for ref in terms.resources where resources[ref] == nil {
+                        log.add(file, terms.location, "unknown resource '\(ref)' in terms")
+                    }
+                    if let role = terms.role, !roles.contains(role) {
+                        log.add(file, terms.location, "unknown role '\(role)' in terms")
+                    }
+                }
+            }
         }
     }
 }
