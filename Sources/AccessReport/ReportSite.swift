@@ -104,8 +104,11 @@ package struct ReportSite: Sendable {
         title = tree.settings?.reportTitle ?? "\(organization): who can reach your data"
 
         let statuses = tree.requests.compactMap { input.verified.statuses[$0.id] }
-        let requests = statuses.filter { scope.concerns($0.request, terms: $0.terms) }
-            .sorted { ($0.updatedAt, $1.request.id) > ($1.updatedAt, $0.request.id) }
+        // Positions are filtered and sorted, then the states gathered once: sorting the
+        // states themselves moved 100,000 large values many times over, on one core.
+        let inScope = statuses.indices.filter { scope.concerns(statuses[$0].request, terms: statuses[$0].terms) }
+        let requests = inScope.sorted { a, b in (statuses[a].updatedAt, statuses[b].request.id) > (statuses[b].updatedAt, statuses[a].request.id) }
+            .map { statuses[$0] }
         self.requests = requests
         var byState: [RequestState: [Int]] = [:]
         for (i, status) in requests.enumerated() { byState[status.state, default: []].append(i) }

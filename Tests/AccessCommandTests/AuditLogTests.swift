@@ -114,6 +114,43 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: store.logPath))), expected)
     }
 
+    /// A long log is read on every core; the first bad line is still the one named, with the
+    /// message a line-by-line read gives, whatever comes after it.
+    func testALongLogReadInParallelNamesTheFirstBadLine() throws {
+        var events: [AuditEvent] = []
+        for k in 0..<6000 {
+            var event = AuditEvent(
+                time: Timestamp(seconds: 1_790_000_000 + Int64(k)), event: "request.submitted", request: "r\(k)", principal: "p\(k % 7)", resources: ["site:s\(k)"])
+            event.chain(after: events.last)
+            events.append(event)
+        }
+        let lines = events.map(\.line)
+        func problem(_ lines: [String]) -> String? {
+            do throws(AuditLog.Problem) {
+                _ = try AuditLog.parse(Array((lines.joined(separator: "\n") + "\n").utf8))
+                return nil
+            } catch {
+                return "\(error.line): \(error.message)"
+            }
+        }
+        XCTAssertNil(problem(lines))
+        var edited = lines
+        edited[5500] = "not json"
+        edited[4500] = edited[4500].replacingOccurrences(of: "\"r4500\"", with: "\"r9999\"")
+        XCTAssertEqual(problem(edited), "4501: hash does not match the line's content: the line was edited")
+        var deleted = lines
+        deleted.remove(at: 5000)
+        deleted[5800] = "{"
+        XCTAssertEqual(problem(deleted), "5001: seq is 5002, expected 5001: a line was removed, added or moved")
+        var broken = lines
+        broken[5998] = "{"
+        XCTAssertEqual(problem(broken)?.hasPrefix("5999: not valid JSON: "), true, problem(broken) ?? "")
+        var spaced = lines
+        spaced[4096] = spaced[4096].replacingOccurrences(of: ",\"time\"", with: ", \"time\"")
+        spaced[4097] = "{"
+        XCTAssertEqual(problem(spaced), "4097: the line is not in canonical form (edited by hand?)")
+    }
+
     func testEditedLineMessageInFull() throws {
         var edited = lines
         edited[16] = edited[16].replacingOccurrences(of: "\"site:s16\"", with: "\"site:s99\"")

@@ -48,6 +48,46 @@ final class ReportIndexTests: XCTestCase {
         XCTAssertNil(ReportIndex.parse([0xFF, 0x0A]))
     }
 
+    /// The index is read as bytes; the first reader split `String`s. On seeded random edits
+    /// of a good index (spaces, line breaks, CR, non-ASCII, digits, slashes, dots) both accept
+    /// and refuse exactly the same texts, with the same result.
+    func testTheByteReaderAgreesWithTheStringReader() {
+        func stringReader(_ bytes: [UInt8]) -> ReportIndex? {
+            guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else { return nil }
+            var lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.first == Substring(ReportIndex.header) else { return nil }
+            lines.removeFirst()
+            var index = ReportIndex()
+            for line in lines {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+                guard fields.count == 4, let digest = Hex.digest(fields[0]), let changedAt = Timestamp(rfc3339: String(fields[1])), changedAt.description == fields[1],
+                    let size = Int(fields[2]), size >= 0, ReportIndex.isPagePath(fields[3]), index.entries[String(fields[3])] == nil
+                else { return nil }
+                index.add(String(fields[3]), .init(digest: digest, changedAt: changedAt, size: size))
+            }
+            return index
+        }
+        let good = Array(sample().text.utf8)
+        let alphabet: [[UInt8]] = [[0x20], [0x0A], [0x0D], [0x0D, 0x0A], [0xC3, 0xA9], [0xCC, 0x81], [0x30], [0x61], [0x2F], [0x2E], [0x2B], [0x2D], [0xFF], [0x5A]]
+        var random = SeededRandom(state: 133_433)
+        var accepted = 0
+        for _ in 0..<6_000 {
+            var bytes = good
+            for _ in 0..<(1 + Int(random.next() % 2)) {
+                let at = Int(random.next() % UInt64(bytes.count + 1))
+                switch random.next() % 3 {
+                case 0: bytes.insert(contentsOf: alphabet[Int(random.next() % UInt64(alphabet.count))], at: at)
+                case 1: if at < bytes.count { bytes.remove(at: at) }
+                default: if at < bytes.count { bytes.replaceSubrange(at...at, with: alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+                }
+            }
+            let expected = stringReader(bytes)
+            XCTAssertEqual(ReportIndex.parse(bytes), expected, String(decoding: bytes, as: UTF8.self))
+            if expected != nil { accepted += 1 }
+        }
+        XCTAssertGreaterThan(accepted, 100, "the edits must also make indexes that are read, not only refused ones")
+    }
+
     /// Two values encode alike only when equal, whatever their nesting.
     func testValueEncodingIsUnambiguous() {
         func bytes(_ value: MustacheValue) -> [UInt8] {
