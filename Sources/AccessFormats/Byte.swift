@@ -48,6 +48,14 @@ func hex4(_ v: UInt32) -> String {
 }
 
 extension String {
+    /// Whether the ASCII character occurs: a byte search. With Foundation imported,
+    /// `contains("*")` is `NSString`'s search, which showed in profiles wherever it ran per
+    /// resource, event or page.
+    package func contains(ascii character: Unicode.Scalar) -> Bool {
+        precondition(character.isASCII)
+        return utf8.contains(UInt8(ascii: character))
+    }
+
     /// Whether `needle`'s UTF-8 bytes occur in this string's: a byte search, where
     /// Foundation's `contains` goes through CFString and costs a lot per manifest on Linux.
     package func containsBytes(_ needle: String) -> Bool {

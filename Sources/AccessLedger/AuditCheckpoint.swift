@@ -31,7 +31,7 @@ package struct AuditCheckpoint: Sendable {
     package var encoded: [UInt8]? {
         var body: [String] = [String(length), last.line]
         func add(_ fields: String...) -> Bool {
-            guard fields.allSatisfy({ !$0.contains("\t") && !$0.contains("\n") && !$0.contains("\r") }) else { return false }
+            guard fields.allSatisfy({ !$0.contains(ascii: "\t") && !$0.contains(ascii: "\n") && !$0.contains(ascii: "\r") }) else { return false }
             body.append(fields.joined(separator: "\t"))
             return true
         }

@@ -33,7 +33,7 @@ package struct AccessIndex: Sendable {
         for (index, grant) in grants.enumerated() {
             for pattern in Set(evaluator.reachPatterns(grant).map(\.text)).sorted() {
                 guard let parsed = ResourcePattern(pattern) else { continue }
-                if !pattern.contains("*"), let ref = ResourceRef(pattern) {
+                if !pattern.contains(ascii: "*"), let ref = ResourceRef(pattern) {
                     exact[ref, default: []].append(index)
                 } else {
                     wildcards[pattern, default: (parsed, [])].grants.append(index)

@@ -84,7 +84,7 @@ package struct Directory: Sendable {
     /// The resources a pattern names, in tree order.
     package func resources(matching pattern: ResourcePattern) -> [ResourceRef] {
         guard let type = pattern.type else { return tree.resources.map(\.ref).filter(pattern.matches) }
-        if !pattern.text.contains("*") { return ResourceRef(pattern.text).flatMap { resources[$0] != nil ? [$0] : nil } ?? [] }
+        if !pattern.text.contains(ascii: "*") { return ResourceRef(pattern.text).flatMap { resources[$0] != nil ? [$0] : nil } ?? [] }
         return (resourcesByType[type] ?? []).filter(pattern.matches)
     }
 

@@ -32,7 +32,7 @@ package struct ReportScope: Sendable {
     /// resource in scope.
     package func concerns(_ text: String) -> Bool {
         guard let resources else { return true }
-        if let ref = ResourceRef(text), !text.contains("*") { return resources.contains(ref) }
+        if let ref = ResourceRef(text), !text.contains(ascii: "*") { return resources.contains(ref) }
         guard let pattern = ResourcePattern(text) else { return false }
         return resources.contains(where: pattern.matches)
     }

@@ -297,7 +297,7 @@ extension ReportSite {
         let (shown, hidden) = visible
         return [
             "resources": .list(shown.map { text in
-                guard let ref = ResourceRef(text), !text.contains("*") else { return .object(["ref": .text(text), "href": .null]) }
+                guard let ref = ResourceRef(text), !text.contains(ascii: "*") else { return .object(["ref": .text(text), "href": .null]) }
                 return resourceLink(ref, base: base)
             }),
             "hiddenResources": hidden == 0 ? .null : .text("and \(hidden) resource\(hidden == 1 ? "" : "s") of another owner, not shown"),

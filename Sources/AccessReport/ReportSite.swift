@@ -155,7 +155,7 @@ package struct ReportSite: Sendable {
         }
         var eventsByResource: [ResourceRef: [Int]] = [:], eventsByRequest: [String: [Int]] = [:]
         for (i, event) in events.enumerated() {
-            for ref in Set(event.resources.compactMap { $0.contains("*") ? nil : ResourceRef($0) }) where scope.includes(ref) {
+            for ref in Set(event.resources.compactMap { $0.contains(ascii: "*") ? nil : ResourceRef($0) }) where scope.includes(ref) {
                 eventsByResource[ref, default: []].append(i)
             }
             if let request = event.request { eventsByRequest[request, default: []].append(i) }
