@@ -72,10 +72,19 @@ package struct ReportIndex: Sendable, Equatable {
     /// A relative path of the kind the report writes: `.html` names made of safe bytes, no
     /// `..` and no leading dot or slash, so a planted index cannot point outside the folder.
     static func isPagePath(_ path: Substring) -> Bool {
-        guard path.hasSuffix(".html"), !path.hasPrefix("/") else { return false }
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let first = part.utf8.first, first != UInt8(ascii: ".") else { return false }
-            guard part.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }) else { return false }
+        // Bytes, not `Substring` splits: this runs for every line of the index.
+        let bytes = path.utf8
+        guard bytes.count > 5, bytes.suffix(5).elementsEqual(".html".utf8) else { return false }
+        var atPartStart = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") {
+                guard !atPartStart else { return false }  // an empty part, or a leading slash
+                atPartStart = true
+                continue
+            }
+            if atPartStart, byte == UInt8(ascii: ".") { return false }
+            atPartStart = false
+            guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E || byte == 0x5F else { return false }
         }
         return true
     }

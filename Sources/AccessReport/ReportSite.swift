@@ -107,8 +107,8 @@ package struct ReportSite: Sendable {
         // Positions are filtered and sorted, then the states gathered once: sorting the
         // states themselves moved 100,000 large values many times over, on one core.
         let inScope = statuses.indices.filter { scope.concerns(statuses[$0].request, terms: statuses[$0].terms) }
-        let requests = inScope.sorted { a, b in (statuses[a].updatedAt, statuses[b].request.id) > (statuses[b].updatedAt, statuses[a].request.id) }
-            .map { statuses[$0] }
+        let keys = statuses.map { (updated: $0.updatedAt, id: $0.request.id) }
+        let requests = inScope.sorted { a, b in (keys[a].updated, keys[b].id) > (keys[b].updated, keys[a].id) }.map { statuses[$0] }
         self.requests = requests
         var byState: [RequestState: [Int]] = [:]
         for (i, status) in requests.enumerated() { byState[status.state, default: []].append(i) }

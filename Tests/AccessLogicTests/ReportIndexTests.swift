@@ -52,6 +52,17 @@ final class ReportIndexTests: XCTestCase {
     /// of a good index (spaces, line breaks, CR, non-ASCII, digits, slashes, dots) both accept
     /// and refuse exactly the same texts, with the same result.
     func testTheByteReaderAgreesWithTheStringReader() {
+        func isPagePath(_ path: Substring) -> Bool {
+            guard path.hasSuffix(".html"), !path.hasPrefix("/") else { return false }
+            for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+                guard let first = part.utf8.first, first != UInt8(ascii: ".") else { return false }
+                guard part.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }) else { return false }
+            }
+            return true
+        }
+        for path in ["a.html", ".html", "/a.html", "a//b.html", "a/.b.html", "a/b.html", "a.htm", "a b.html", "a/../b.html", "é.html", "a.html\u{301}", "a/\u{301}b.html", "x", ""] {
+            XCTAssertEqual(ReportIndex.isPagePath(path[...]), isPagePath(path[...]), path)
+        }
         func stringReader(_ bytes: [UInt8]) -> ReportIndex? {
             guard let text = String(validating: bytes, as: UTF8.self), text.hasSuffix("\n") else { return nil }
             var lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
@@ -61,7 +72,7 @@ final class ReportIndexTests: XCTestCase {
             for line in lines {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: false)
                 guard fields.count == 4, let digest = Hex.digest(fields[0]), let changedAt = Timestamp(rfc3339: String(fields[1])), changedAt.description == fields[1],
-                    let size = Int(fields[2]), size >= 0, ReportIndex.isPagePath(fields[3]), index.entries[String(fields[3])] == nil
+                    let size = Int(fields[2]), size >= 0, isPagePath(fields[3]), index.entries[String(fields[3])] == nil
                 else { return nil }
                 index.add(String(fields[3]), .init(digest: digest, changedAt: changedAt, size: size))
             }
