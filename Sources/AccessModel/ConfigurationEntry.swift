@@ -39,12 +39,27 @@ package struct ConfigurationEntry: Sendable, Equatable {
 
     /// `sha256:HEX` over the canonical listing `[{kind, name, spec}]`, sorted by kind and name.
     package static func digest(_ entries: [ConfigurationEntry]) -> String {
-        var text = "["
+        "sha256:" + SHA256.hex(listing(entries))
+    }
+
+    /// The canonical listing's bytes, written straight out: every command works out the
+    /// digest, and building it as a `String` one entry at a time was a third of a second on one
+    /// core for 61,000 manifests. Members are in RFC 8785 order (kind, name, spec); the spec
+    /// is canonical already.
+    static func listing(_ entries: [ConfigurationEntry]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(entries.reduce(2) { $0 + $1.canonicalSpec.utf8.count + $1.kind.utf8.count + $1.name.utf8.count + 32 })
         for (i, entry) in entries.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }).enumerated() {
-            if i > 0 { text += "," }
-            // Members in RFC 8785 order (kind, name, spec); the spec is canonical already.
-            text += CanonicalJSON.encode(.object([("kind", .string(entry.kind)), ("name", .string(entry.name))])).dropLast() + ",\"spec\":" + entry.canonicalSpec + "}"
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += #"{"kind":"#.utf8
+            CanonicalJSON.writeString(entry.kind, to: &out)
+            out += #","name":"#.utf8
+            CanonicalJSON.writeString(entry.name, to: &out)
+            out += #","spec":"#.utf8
+            out += entry.canonicalSpec.utf8
+            out.append(UInt8(ascii: "}"))
         }
-        return "sha256:" + SHA256.hex(Array((text + "]").utf8))
+        out.append(UInt8(ascii: "]"))
+        return out
     }
 }

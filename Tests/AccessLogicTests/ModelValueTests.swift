@@ -143,4 +143,28 @@ import AccessTestSupport
             #expect(spec.digest == "sha256:" + SHA256.hex(expected))
         }
     }
+
+    /// The configuration digest's listing is written as bytes; it must be the text the first
+    /// version built from canonical JSON objects, for names and specs that need escaping.
+    @Test func theConfigurationListingIsTheCanonicalText() {
+        func text(_ entries: [ConfigurationEntry]) -> String {
+            var text = "["
+            for (i, entry) in entries.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }).enumerated() {
+                if i > 0 { text += "," }
+                text += CanonicalJSON.encode(.object([("kind", .string(entry.kind)), ("name", .string(entry.name))])).dropLast() + ",\"spec\":" + entry.canonicalSpec + "}"
+            }
+            return text + "]"
+        }
+        var random = SeededRandom(state: 61_000)
+        let names = ["a", "b-1", "\"q\"", "back\\slash", "é", "line\nbreak", "tab\t", "z"]
+        for count in [0, 1, 2, 7, 40] {
+            let entries = (0..<count).map { _ in
+                ConfigurationEntry(
+                    kind: ["Team", "Policy", "Principal"][Int(random.next() % 3)], name: names[Int(random.next() % UInt64(names.count))] + "\(random.next() % 5)",
+                    path: "x.yaml", spec: Node(.mapping([Node.Entry(key: "k", keyLocation: .start, value: Node(.string(names[Int(random.next() % UInt64(names.count))]), at: .start))]), at: .start))
+            }
+            #expect(ConfigurationEntry.listing(entries) == Array(text(entries).utf8))
+            #expect(ConfigurationEntry.digest(entries) == "sha256:" + SHA256.hex(Array(text(entries).utf8)))
+        }
+    }
 }
