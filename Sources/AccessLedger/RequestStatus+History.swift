@@ -6,20 +6,27 @@ extension RequestStatus {
     /// The status as the audit log has it: a request the log shows expired, revoked or
     /// relinquished stays so, even if a later commit removed its revoke or reverted the file.
     package func closed(by history: AuditHistory) -> RequestStatus {
-        guard let ended = history.ended[request.id] else { return self }
         var status = self
-        // Kept whatever the state: a question about a past time must stop at the same moment.
-        status.endedInLog = ended.time
-        guard [.active, .approved].contains(state) else { return status }
-        status.state = RequestState(rawValue: ended.cause.rawValue) ?? .expired
-        status.endedOnlyInLog = true
+        status.close(by: history)
         return status
+    }
+
+    /// `closed(by:)` in place.
+    package mutating func close(by history: AuditHistory) {
+        guard let ended = history.ended[request.id] else { return }
+        // Kept whatever the state: a question about a past time must stop at the same moment.
+        endedInLog = ended.time
+        guard [.active, .approved].contains(state) else { return }
+        state = RequestState(rawValue: ended.cause.rawValue) ?? .expired
+        endedOnlyInLog = true
     }
 }
 
 extension VerifiedTree {
     /// Every request's status as the audit log has it (see `RequestStatus.closed(by:)`).
+    /// In place, and only the requests the log shows ended: mapping every state into a new
+    /// dictionary copied 100,000 of them and freed the old ones, on one core.
     package mutating func close(by history: AuditHistory) {
-        statuses = statuses.mapValues { $0.closed(by: history) }
+        for id in history.ended.keys { statuses[id]?.close(by: history) }
     }
 }
