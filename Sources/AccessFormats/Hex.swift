@@ -14,13 +14,13 @@ package enum Hex {
     /// The 32 bytes of a SHA-256 digest written as 64 lower-case hex digits; nil for anything
     /// else (upper case, another length), so a digest has one spelling.
     package static func digest(_ text: Substring) -> [UInt8]? {
-        digest(bytes: Array(text.utf8))
+        digest(bytes: text.utf8)
     }
 
     /// `digest(_:)` of text given as its UTF-8 bytes.
-    package static func digest(bytes digits: some RandomAccessCollection<UInt8>) -> [UInt8]? {
+    package static func digest(bytes: some Collection<UInt8>) -> [UInt8]? {
+        let digits = Array(bytes)
         guard digits.count == 64 else { return nil }
-        let digits = Array(digits)
         var out: [UInt8] = []
         out.reserveCapacity(32)
         for i in stride(from: 0, to: 64, by: 2) {

@@ -25,6 +25,6 @@ package enum Paths {
 
     /// Whether a relative path names a file at the top of the tree (no `/` in it).
     package static func isTopLevel(_ relative: String) -> Bool {
-        !relative.utf8.contains(UInt8(ascii: "/"))
+        !relative.contains(ascii: "/")
     }
 }
