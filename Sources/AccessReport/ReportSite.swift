@@ -124,7 +124,8 @@ package struct ReportSite: Sendable {
         }
         childrenByResource = children
         let index = AccessIndex(input.verified.engine(directory).evaluator, at: input.now)
-        let holdings = resources.map { index.holdings($0.ref) }
+        // On every core: one lookup per resource, 20,000 on the 100k tree.
+        let holdings = Parallel.map(resources, workers: resources.count >= 1024 ? VerifiedTree.defaultParallelism : 1) { index.holdings($0.ref) }
         self.holdings = holdings
 
         // The organization's report shows every event; a customer's, those that concern it.
@@ -154,10 +155,13 @@ package struct ReportSite: Sendable {
             requestsByPerson[status.request.spec.requester.value, default: []].append(i)
         }
         var eventsByResource: [ResourceRef: [Int]] = [:], eventsByRequest: [String: [Int]] = [:]
+        // Each event's resources are parsed on every core (285,000 events on the 100k tree),
+        // then indexed in order.
+        let eventRefs = Parallel.map(events, workers: events.count >= 4096 ? VerifiedTree.defaultParallelism : 1) { event in
+            Set(event.resources.compactMap { $0.contains(ascii: "*") ? nil : ResourceRef($0) }).filter(scope.includes)
+        }
         for (i, event) in events.enumerated() {
-            for ref in Set(event.resources.compactMap { $0.contains(ascii: "*") ? nil : ResourceRef($0) }) where scope.includes(ref) {
-                eventsByResource[ref, default: []].append(i)
-            }
+            for ref in eventRefs[i] { eventsByResource[ref, default: []].append(i) }
             if let request = event.request { eventsByRequest[request, default: []].append(i) }
         }
         var holdingsByPerson: [String: [(resource: Int, holding: Int)]] = [:]
