@@ -93,6 +93,12 @@ package struct AuditLog: Sendable {
         try parse(bytes, after: nil)
     }
 
+    /// `parse(_:)` with the lines read by `workers` at once, whatever the log's length (a
+    /// long log is read on every core; tests check a short one gives the same answers).
+    static func parse(_ bytes: [UInt8], workers: Int) throws(Problem) -> AuditLog {
+        try parse(bytes, after: nil, workers: workers)
+    }
+
     /// Checks only the lines after `checkpoint`, when the log still holds the checkpoint's
     /// last line where it ended; nil when it does not (the caller reads the whole log).
     /// Lines before it are not checked again: `audit verify` and a run without the cache do.
@@ -123,7 +129,7 @@ package struct AuditLog: Sendable {
         return lineStart > 0 ? bytes[lineStart - 1] == UInt8(ascii: "\n") : offset == 0
     }
 
-    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?, offset: Int = 0, linkedUpTo linked: Int = 0) throws(Problem) -> AuditLog {
+    private static func parse(_ bytes: [UInt8], after checkpoint: AuditCheckpoint?, offset: Int = 0, linkedUpTo linked: Int = 0, workers: Int? = nil) throws(Problem) -> AuditLog {
         var log = AuditLog()
         log.base = checkpoint
         log.completeLength = checkpoint?.length ?? 0
@@ -141,7 +147,7 @@ package struct AuditLog: Sendable {
             lines.append(start..<end)
             start = end + 1
         }
-        let read = Parallel.map(lines, workers: lines.count >= 4096 ? ProcessInfo.processInfo.activeProcessorCount : 1) { range in
+        let read = Parallel.map(lines, workers: workers ?? (lines.count >= 4096 ? ProcessInfo.processInfo.activeProcessorCount : 1)) { range in
             Self.read(Array(bytes[range]), content: range.upperBound + 1 + offset > linked)
         }
         log.events.reserveCapacity(lines.count)

@@ -115,10 +115,11 @@ final class AuditLogTests: XCTestCase {
     }
 
     /// A long log is read on every core; the first bad line is still the one named, with the
-    /// message a line-by-line read gives, whatever comes after it.
-    func testALongLogReadInParallelNamesTheFirstBadLine() throws {
+    /// message a line-by-line read gives, whatever comes after it. Read here with one, two and
+    /// three workers (a log of 4,096 lines or more gets one per core).
+    func testALogReadInParallelNamesTheFirstBadLine() throws {
         var events: [AuditEvent] = []
-        for k in 0..<6000 {
+        for k in 0..<300 {
             var event = AuditEvent(
                 time: Timestamp(seconds: 1_790_000_000 + Int64(k)), event: "request.submitted", request: "r\(k)", principal: "p\(k % 7)", resources: ["site:s\(k)"])
             event.chain(after: events.last)
@@ -126,29 +127,34 @@ final class AuditLogTests: XCTestCase {
         }
         let lines = events.map(\.line)
         func problem(_ lines: [String]) -> String? {
-            do throws(AuditLog.Problem) {
-                _ = try AuditLog.parse(Array((lines.joined(separator: "\n") + "\n").utf8))
-                return nil
-            } catch {
-                return "\(error.line): \(error.message)"
+            let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+            var answers: [String?] = []
+            for workers in 1...3 {
+                do throws(AuditLog.Problem) {
+                    answers.append("\(try AuditLog.parse(bytes, workers: workers).count) events")
+                } catch {
+                    answers.append("\(error.line): \(error.message)")
+                }
             }
+            XCTAssertEqual(Set(answers).count, 1, "\(answers)")
+            return answers[0]
         }
-        XCTAssertNil(problem(lines))
+        XCTAssertEqual(problem(lines), "300 events")
         var edited = lines
-        edited[5500] = "not json"
-        edited[4500] = edited[4500].replacingOccurrences(of: "\"r4500\"", with: "\"r9999\"")
-        XCTAssertEqual(problem(edited), "4501: hash does not match the line's content: the line was edited")
+        edited[250] = "not json"
+        edited[150] = edited[150].replacingOccurrences(of: "\"r150\"", with: "\"r999\"")
+        XCTAssertEqual(problem(edited), "151: hash does not match the line's content: the line was edited")
         var deleted = lines
-        deleted.remove(at: 5000)
-        deleted[5800] = "{"
-        XCTAssertEqual(problem(deleted), "5001: seq is 5002, expected 5001: a line was removed, added or moved")
+        deleted.remove(at: 200)
+        deleted[280] = "{"
+        XCTAssertEqual(problem(deleted), "201: seq is 202, expected 201: a line was removed, added or moved")
         var broken = lines
-        broken[5998] = "{"
-        XCTAssertEqual(problem(broken)?.hasPrefix("5999: not valid JSON: "), true, problem(broken) ?? "")
+        broken[298] = "{"
+        XCTAssertEqual(problem(broken)?.hasPrefix("299: not valid JSON: "), true, problem(broken) ?? "")
         var spaced = lines
-        spaced[4096] = spaced[4096].replacingOccurrences(of: ",\"time\"", with: ", \"time\"")
-        spaced[4097] = "{"
-        XCTAssertEqual(problem(spaced), "4097: the line is not in canonical form (edited by hand?)")
+        spaced[100] = spaced[100].replacingOccurrences(of: ",\"time\"", with: ", \"time\"")
+        spaced[101] = "{"
+        XCTAssertEqual(problem(spaced), "101: the line is not in canonical form (edited by hand?)")
     }
 
     func testEditedLineMessageInFull() throws {
