@@ -3,6 +3,15 @@ import Foundation
 /// Work spread over the cores, for the parts of a run that do the same thing many times
 /// (reading files, running ssh-keygen).
 package enum Parallel {
+    /// The machine's cores: how many workers run at once unless told otherwise.
+    package static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// How many workers `count` items get: `workers` from `threshold` items on, one below it,
+    /// where spreading the work costs more than it saves.
+    package static func workers(for count: Int, from threshold: Int, upTo workers: Int = cores) -> Int {
+        count >= threshold ? workers : 1
+    }
+
     /// The result array's storage while workers fill it: each index is written by exactly
     /// one worker, and `concurrentPerform` returns only after all have finished.
     private struct Slots<R>: @unchecked Sendable {

@@ -147,7 +147,7 @@ package struct AuditLog: Sendable {
             lines.append(start..<end)
             start = end + 1
         }
-        let read = Parallel.map(lines, workers: workers ?? (lines.count >= 4096 ? ProcessInfo.processInfo.activeProcessorCount : 1)) { range in
+        let read = Parallel.map(lines, workers: workers ?? Parallel.workers(for: lines.count, from: 4096)) { range in
             Self.read(Array(bytes[range]), content: range.upperBound + 1 + offset > linked)
         }
         log.events.reserveCapacity(lines.count)

@@ -37,7 +37,7 @@ extension Reconciler {
         // Each request's events are worked out on its own, in parallel (with each event's
         // identity key, a SHA-256), then kept in the tree's order when not logged before.
         let requests = input.verified.tree.requests
-        let perRequest = Parallel.map(requests, workers: requests.count >= 256 ? VerifiedTree.defaultParallelism : 1) { request -> [(AuditEvent, AuditHistory.LoggedKey)] in
+        let perRequest = Parallel.map(requests, workers: Parallel.workers(for: requests.count, from: 256)) { request -> [(AuditEvent, AuditHistory.LoggedKey)] in
             var out: [(AuditEvent, AuditHistory.LoggedKey)] = []
             func add(_ event: AuditEvent) {
                 guard let identity = AuditHistory.identity(of: event) else { return }

@@ -96,7 +96,7 @@ package struct DecisionVerifier: Sendable {
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
     /// Whether a request is open is worked out in parallel: it is asked of every request.
     package func signatureJobs(_ requests: [AccessRequest], parallel: Int = 1) -> [SignatureJob] {
-        let open = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request in
+        let open = Parallel.map(requests, workers: Parallel.workers(for: requests.count, from: 256, upTo: parallel)) { request in
             !request.decisions.isEmpty && !isClosed(request)
         }
         var jobs: [SignatureJob] = []

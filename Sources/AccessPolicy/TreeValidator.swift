@@ -82,7 +82,7 @@ package enum TreeValidator {
         }
         // Requests are most of a large tree: each is checked on its own, in parallel, into its
         // own list of messages, gathered in the tree's order.
-        let requestProblems = Parallel.map(tree.requests, workers: tree.requests.count >= 1024 ? VerifiedTree.defaultParallelism : 1) { request -> [Diagnostic] in
+        let requestProblems = Parallel.map(tree.requests, workers: Parallel.workers(for: tree.requests.count, from: 1024)) { request -> [Diagnostic] in
             let out = DiagnosticCollector()
             refs.checkRequest(request, out)
             return out.diagnostics

@@ -43,7 +43,7 @@ package struct VerifiedTree: Sendable {
     }
 
     /// One ssh-keygen process per core.
-    package static var defaultParallelism: Int { ProcessInfo.processInfo.activeProcessorCount }
+    package static var defaultParallelism: Int { Parallel.cores }
 
     /// Verifies every open request's decisions (see `DecisionVerifier.isClosed`) and works out
     /// each request's state.
@@ -69,7 +69,7 @@ package struct VerifiedTree: Sendable {
         // gathered in the tree's order, so the messages keep their order.
         let requests = available ? tree.requests : tree.requests.filter(\.decisions.isEmpty)
         let shared = verifier
-        var results = Parallel.map(requests, workers: requests.count >= 256 ? parallel : 1) { request -> (RequestStatus?, [Diagnostic]) in
+        var results = Parallel.map(requests, workers: Parallel.workers(for: requests.count, from: 256, upTo: parallel)) { request -> (RequestStatus?, [Diagnostic]) in
             let status: RequestStatus
             do {
                 status = try shared.status(request)

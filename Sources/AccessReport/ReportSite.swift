@@ -125,7 +125,7 @@ package struct ReportSite: Sendable {
         childrenByResource = children
         let index = AccessIndex(input.verified.engine(directory).evaluator, at: input.now)
         // On every core: one lookup per resource, 20,000 on the 100k tree.
-        let holdings = Parallel.map(resources, workers: resources.count >= 1024 ? VerifiedTree.defaultParallelism : 1) { index.holdings($0.ref) }
+        let holdings = Parallel.map(resources, workers: Parallel.workers(for: resources.count, from: 1024)) { index.holdings($0.ref) }
         self.holdings = holdings
 
         // The organization's report shows every event; a customer's, those that concern it.
@@ -157,7 +157,7 @@ package struct ReportSite: Sendable {
         var eventsByResource: [ResourceRef: [Int]] = [:], eventsByRequest: [String: [Int]] = [:]
         // Each event's resources are parsed on every core (285,000 events on the 100k tree),
         // then indexed in order.
-        let eventRefs = Parallel.map(events, workers: events.count >= 4096 ? VerifiedTree.defaultParallelism : 1) { event in
+        let eventRefs = Parallel.map(events, workers: Parallel.workers(for: events.count, from: 4096)) { event in
             Set(event.resources.compactMap { $0.contains(ascii: "*") ? nil : ResourceRef($0) }).filter(scope.includes)
         }
         for (i, event) in events.enumerated() {
