@@ -39,6 +39,11 @@ final class CrashTests: ReconcileTestCase {
         process.arguments = [crashAt?.rawValue ?? "none", "reconcile", "--root", root.path, "--now", now, "--anchor", root.path + ".anchor.json"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        // A run killed at a random moment cannot remove its temporary folders (for signature
+        // checks and mail); they go in the test's own folder, removed with it, not in /tmp.
+        let scratch = root.deletingLastPathComponent().appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
         try process.run()
         return process
     }
