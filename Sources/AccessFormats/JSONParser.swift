@@ -107,7 +107,7 @@ package struct JSONParser {
             let keyOffset = pos
             let key = try parseString()
             let keyLocation = source.location(of: keyOffset)
-            if let first = seen.insert(key, at: keyLocation) {
+            if let first = seen.duplicate(key, at: keyLocation, among: entries) {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
             skipSpace()

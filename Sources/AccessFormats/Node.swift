@@ -58,6 +58,12 @@ package struct Node: Sendable, Equatable {
         }
     }
 
+    /// Whether the value is null.
+    package var isNull: Bool {
+        if case .null = value { return true }
+        return false
+    }
+
     /// The value of `key` if this is a mapping that has it.
     package subscript(key: String) -> Node? {
         guard case .mapping(let entries) = value else { return nil }

@@ -83,7 +83,7 @@ extension YAMLParser {
             let keyOffset = pos
             let key = try parseImplicitKey()
             let keyLocation = source.location(of: keyOffset)
-            if let first = seen.insert(key, at: keyLocation) {
+            if let first = seen.duplicate(key, at: keyLocation, among: entries) {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
             let valueOffset = pos

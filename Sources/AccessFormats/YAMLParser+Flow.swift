@@ -39,7 +39,7 @@ extension YAMLParser {
                 if key == "<<", bytes[itemStart] != Byte.dquote, bytes[itemStart] != Byte.squote {
                     throw fail("merge keys ('<<') are not supported", at: itemStart)
                 }
-                if let first = seen.insert(key, at: item.location) {
+                if let first = seen.duplicate(key, at: item.location, among: entries) {
                     throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: itemStart)
                 }
                 try skipFlowSpace(parentIndent: parentIndent, collectionStart: start)

@@ -146,7 +146,7 @@ package enum ManifestDecoder {
     static func decodeNotifications(_ n: ObjectReader) -> NotificationSettings {
         n.allow(["defaultChannels", "expiringSoon", "reportURL", "maxAttempts", "webhook", "email"])
         var out = NotificationSettings()
-        if n.node("defaultChannels") != nil { out.defaultChannels = channels(n, "defaultChannels") }
+        if n.has("defaultChannels") { out.defaultChannels = channels(n, "defaultChannels") }
         if let soon = n.duration("expiringSoon") {
             if soon.value.isPermanent { n.log.add(n.file, soon.location, "expiringSoon must be a length, not permanent") } else { out.expiringSoon = soon.value }
         }
@@ -283,7 +283,7 @@ package enum ManifestDecoder {
                 spec.log.add(spec.file, key.location, "invalid SSH public key: \(problem)")
             }
         }
-        let notify = spec.node("notify") == nil ? nil : channels(spec, "notify")
+        let notify = spec.has("notify") ? channels(spec, "notify") : nil
         if notify?.contains(.email) == true, email == nil {
             spec.log.add(spec.file, spec.keyLocation("notify"), "notify names email, but the principal has no email")
         }
@@ -367,7 +367,7 @@ package enum ManifestDecoder {
         var approvers = ApproverSet(subjects: SubjectSet(), owner: false)
         // Acting as someone: by default the person to be impersonated or their owner team approves.
         let impersonation = !resources.isEmpty && resources.allSatisfy { $0.value.type == ResourcePattern.principalType }
-        if impersonation, spec.node("approvers") == nil {
+        if impersonation, !spec.has("approvers") {
             approvers = ApproverSet(subjects: SubjectSet(), owner: true, impersonated: true)
         } else if let approversReader = spec.object("approvers", required: true) {
             approvers = ApproverSet(
@@ -430,18 +430,18 @@ package enum ManifestDecoder {
         let role = spec.id("role")
         let actions = spec.ids("actions")
         let reason = spec.text("reason", required: true)
-        if role == nil, actions.isEmpty, spec.node("role") == nil {
+        if role == nil, actions.isEmpty, !spec.has("role") {
             spec.log.add(spec.file, spec.anchor, "a request must ask for a role (spec.role) or actions (spec.actions)")
         }
         let duration = spec.duration("duration")
         let from = spec.timestamp("validFrom"), to = spec.timestamp("validTo")
-        let hasWindow = spec.node("validFrom") != nil || spec.node("validTo") != nil
-        if spec.node("duration") != nil, hasWindow {
+        let hasWindow = spec.has("validFrom") || spec.has("validTo")
+        if spec.has("duration"), hasWindow {
             spec.log.add(spec.file, spec.keyLocation("duration"), "give either spec.duration or spec.validFrom and spec.validTo, not both")
-        } else if spec.node("duration") == nil, !hasWindow {
+        } else if !spec.has("duration"), !hasWindow {
             spec.log.add(spec.file, spec.anchor, "a request needs spec.duration, or spec.validFrom and spec.validTo")
-        } else if hasWindow, spec.node("validFrom") == nil || spec.node("validTo") == nil {
-            spec.log.add(spec.file, spec.keyLocation(spec.node("validFrom") == nil ? "validTo" : "validFrom"), "spec.validFrom and spec.validTo go together; give both")
+        } else if hasWindow, !spec.has("validFrom") || !spec.has("validTo") {
+            spec.log.add(spec.file, spec.keyLocation(spec.has("validFrom") ? "validFrom" : "validTo"), "spec.validFrom and spec.validTo go together; give both")
         }
         if let from, let to, to.value <= from.value {
             spec.log.add(spec.file, to.location, "spec.validTo must be later than spec.validFrom")
@@ -489,7 +489,7 @@ package enum ManifestDecoder {
                 if let t = d.object("terms", required: true) {
                     t.allow(["validFrom", "validTo", "duration", "resources", "role", "actions"])
                     let duration = t.duration("duration")
-                    if duration != nil, let key = ["validFrom", "validTo"].first(where: { t.node($0) != nil }) {
+                    if duration != nil, let key = ["validFrom", "validTo"].first(where: { t.has($0) }) {
                         log.add(file, t.keyLocation(key), "terms carry either a duration (the window starts when the threshold is reached) or validFrom and validTo, not both")
                     }
                     let from = duration == nil ? t.timestamp("validFrom", required: true) : nil
@@ -512,7 +512,7 @@ package enum ManifestDecoder {
                             actions: actions.map(\.value), location: t.location)
                     }
                 }
-            } else if d.node("terms") != nil {
+            } else if d.has("terms") {
                 log.add(file, d.keyLocation("terms"), "only an approve decision has terms")
             }
             if kind.value == .revoke, reason == nil {

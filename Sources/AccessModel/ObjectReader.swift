@@ -30,7 +30,10 @@ struct ObjectReader {
 
     /// Reports every field not in `allowed`, suggesting the closest allowed one.
     func allow(_ allowed: [String]) {
-        for entry in entries where !allowed.contains(where: { $0.exactlyEquals(entry.key) }) {
+        // By position: iterating the entries would copy each key and value (a retain and a
+        // release per field of every manifest).
+        for i in entries.indices where !allowed.contains(where: { $0.exactlyEquals(entries[i].key) }) {
+            let entry = entries[i]
             var message = "unknown field '\(entry.key)'" + (path.isEmpty ? "" : " in \(path)")
             if let lookAlike = allowed.first(where: { $0 == entry.key || $0.lowercased() == entry.key.lowercased() }) {
                 // Canonically equivalent or differing in case only: the same to the eye, not to a parser.
@@ -44,22 +47,34 @@ struct ObjectReader {
         }
     }
 
+    /// The position of `key` among the entries. Lookups go by position so that only the
+    /// value asked for is copied, not each entry looked at (a third of decoding was copies).
+    private func index(of key: String) -> Int? {
+        entries.firstIndex { $0.key.exactlyEquals(key) }
+    }
+
     /// The value of `key`; a null value counts as absent.
     func node(_ key: String, required: Bool = false) -> Node? {
-        if let entry = entries.first(where: { $0.key.exactlyEquals(key) }) {
-            if case .null = entry.value.value {
-                if required { log.add(file, entry.value.location, "\(name(key)) needs a value") }
+        if let i = index(of: key) {
+            if entries[i].value.isNull {
+                if required { log.add(file, entries[i].value.location, "\(name(key)) needs a value") }
                 return nil
             }
-            return entry.value
+            return entries[i].value
         }
         if required { log.add(file, anchor, "missing required field '\(name(key))'") }
         return nil
     }
 
+    /// Whether `key` has a value that is not null, without copying it.
+    func has(_ key: String) -> Bool {
+        guard let i = index(of: key) else { return false }
+        return !entries[i].value.isNull
+    }
+
     /// The location of the key itself, for errors about the whole field.
     func keyLocation(_ key: String) -> SourceLocation {
-        entries.first { $0.key.exactlyEquals(key) }?.keyLocation ?? location
+        index(of: key).map { entries[$0].keyLocation } ?? location
     }
 
     func string(_ key: String, required: Bool = false) -> Located<String>? {

@@ -37,7 +37,7 @@ import AccessTestSupport
     /// Past 16 keys the duplicate check moves from a list to a dictionary: the same answers,
     /// exact bytes in both, in YAML block and flow mappings and in JSON.
     @Test func largeMappingsFindTheSameDuplicates() throws {
-        for count in [3, 16, 17, 40] {
+        for count in [3, 13, 14, 15, 16, 17, 40] {
             let keys = (0..<count).map { "k\($0)" } + ["caf\u{E9}", "cafe\u{301}"]
             let block = keys.map { "\($0): 1\n" }.joined()
             let flow = "{" + keys.map { "\($0): 1" }.joined(separator: ", ") + "}\n"
