@@ -214,17 +214,22 @@ package enum TreeValidator {
     }
 
     static func uniqueResources(_ items: [Resource], _ log: DiagnosticCollector) -> [Resource] {
-        var seen: [ResourceRef: ManifestHeader] = [:]
+        // Positions, not copies: enumerating would copy each resource, and keeping headers
+        // each header.
+        var seen: [ResourceRef: Int] = [:]
+        seen.reserveCapacity(items.count)
         var kept: [(ref: ResourceRef, index: Int)] = []
-        for (index, r) in items.enumerated() {
-            let ref = r.ref
-            if let first = seen[ref] {
+        kept.reserveCapacity(items.count)
+        for index in items.indices {
+            let ref = items[index].ref
+            if let firstIndex = seen[ref] {
+                let r = items[index], first = items[firstIndex].header
                 log.add(Diagnostic(
                     file: r.header.file, location: r.header.name.location, message: "duplicate resource '\(ref)' (also defined in \(first.file))",
                     notes: [Diagnostic.Note(file: first.file, location: first.name.location, message: "the first resource '\(ref)' is here")]))
                 continue
             }
-            seen[ref] = r.header
+            seen[ref] = index
             kept.append((ref, index))
         }
         // Sorted by refs worked out once; comparing resources would build two refs per comparison.
@@ -262,15 +267,17 @@ package enum TreeValidator {
 
     static func checkResourceCycles(_ resources: [Resource], _ log: DiagnosticCollector) {
         let parent = Dictionary(uniqueKeysWithValues: resources.compactMap { r in r.parent.map { (r.ref.description, $0.value.description) } })
-        let byID = Dictionary(resources.indices.map { (resources[$0].ref.description, $0) }, uniquingKeysWith: { a, _ in a })
         reportCycles(Array(parent.keys), parent: { parent[$0] }) { cycle in
-            let first = resources[byID[cycle[0]]!]
+            let first = resources.first { $0.ref.description == cycle[0] }!
             log.add(first.header.file, first.parent!.location, "resource parents form a cycle: " + (cycle + [cycle[0]]).joined(separator: " -> "))
         }
     }
 
     /// Calls `report` once per cycle, with the cycle rotated to start at its smallest id.
     static func reportCycles(_ nodes: [String], parent: (String) -> String?, report: ([String]) -> Void) {
+        // Most trees have no cycle: look in any order first, and sort the names (50,000 on a
+        // large tree) only to report cycles in a stable order.
+        guard hasCycle(nodes, parent: parent) else { return }
         var state: [String: Int] = [:]  // 1 visiting, 2 done
         for start in nodes.sorted() where state[start] == nil {
             var path: [String] = []
@@ -287,6 +294,25 @@ package enum TreeValidator {
             }
             for node in path { state[node] = 2 }
         }
+    }
+
+    /// Whether following `parent` from some node comes back to a node on the same walk.
+    static func hasCycle(_ nodes: [String], parent: (String) -> String?) -> Bool {
+        var state: [String: Bool] = [:]  // false visiting, true done
+        state.reserveCapacity(nodes.count)
+        var path: [String] = []
+        for start in nodes where state[start] == nil {
+            path.removeAll(keepingCapacity: true)
+            var current: String? = start
+            while let node = current, state[node] == nil {
+                state[node] = false
+                path.append(node)
+                current = parent(node)
+            }
+            if let node = current, state[node] == false { return true }
+            for node in path { state[node] = true }
+        }
+        return false
     }
 }
 
