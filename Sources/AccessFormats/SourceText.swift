@@ -9,6 +9,10 @@ package struct SourceText: Sendable {
     /// offset, so a column is a subtraction, not a walk from the start of its line (which
     /// made a long one-line file quadratic). Nil for ASCII, where bytes are columns.
     private let scalarsBefore: [Int32]?
+    /// The offset of the first byte that may start a control character YAML refuses (below
+    /// U+0020 other than tab and line feed, U+007F, or a 0xC2 lead byte of U+0080...U+009F),
+    /// found in the same pass as the lines, so the YAML check looks only from there.
+    package let firstControlCandidate: Int?
 
     package init(file: String, bytes: [UInt8]) {
         self.file = file
@@ -16,13 +20,23 @@ package struct SourceText: Sendable {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 24 + 1)
         var high: UInt8 = 0
+        var candidate: Int?
         bytes.withUnsafeBufferPointer { buffer in
             for i in buffer.indices {
                 let b = buffer[i]
-                if b == UInt8(ascii: "\n") { starts.append(i + 1) }
+                if b < 0x20 {
+                    if b == UInt8(ascii: "\n") {
+                        starts.append(i + 1)
+                    } else if b != UInt8(ascii: "\t"), candidate == nil {
+                        candidate = i
+                    }
+                } else if b == 0x7F || b == 0xC2, candidate == nil {
+                    candidate = i
+                }
                 high |= b
             }
         }
+        firstControlCandidate = candidate
         lineStarts = starts
         if high < 0x80 {
             scalarsBefore = nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict parser for the YAML subset of DESIGN.md section 3.
 ///
 /// It accepts block mappings and sequences, flow sequences and mappings of scalars, plain,
@@ -35,7 +37,11 @@ package struct YAMLParser {
     static func normalizeLineBreaks(_ input: [UInt8]) -> [UInt8] {
         var bytes = input
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard bytes.contains(UInt8(ascii: "\r")) else { return bytes }
+        // memchr: the generic `contains` walked every byte of every file one at a time.
+        let hasCR = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { memchr($0, Int32(Byte.cr), buffer.count) != nil } ?? false
+        }
+        guard hasCR else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
@@ -116,7 +122,8 @@ package struct YAMLParser {
 
     /// YAML allows only printable characters; control characters are refused outright.
     func checkCharacters() throws(Diagnostic) {
-        var i = 0
+        // The line table's pass noted where the first possible one is; most files have none.
+        guard var i = source.firstControlCandidate else { return }
         let n = bytes.count
         while i < n {
             let b = bytes[i]

@@ -79,6 +79,44 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(entries.map(\.keyLocation), [SourceLocation(line: 2, column: 3), SourceLocation(line: 3, column: 3)])
     }
 
+    /// The control-character check starts where the line table's pass saw the first possible
+    /// one; on random text with controls, C1 bytes, U+0085 and other 0xC2 characters (such as
+    /// the copyright sign) placed anywhere, the first one refused is the first a full scan finds.
+    func testControlCharactersAreFoundWhereverTheyAre() {
+        var random = SeededRandom(state: 7_2026)
+        let pieces: [[UInt8]] = [
+            Array("key: value\n".utf8), Array("  - item\n".utf8), Array("\u{A9} ".utf8), Array("\u{85}".utf8), Array("\u{E9}t\u{E9}".utf8),
+            [0x01], [0x7F], [0xC2, 0x80], [0xC2, 0x9F], [0x1B], [0x09], Array("# note\n".utf8),
+        ]
+        var refused = 0
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(1 + random.below(8)) { bytes += pieces[random.below(random.below(4) == 0 ? pieces.count : 3)] }
+            // The reference: every byte from the start.
+            var expected: Int?
+            for i in bytes.indices {
+                let b = bytes[i]
+                if (b < 0x20 && b != 0x09 && b != 0x0A) || b == 0x7F
+                    || (b == 0xC2 && i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]) && bytes[i + 1] != 0x85) {
+                    expected = i
+                    break
+                }
+            }
+            do {
+                _ = try YAMLParser.parse(bytes: bytes, file: "c.yaml")
+                XCTAssertNil(expected, "\(bytes)")
+            } catch {
+                let isControl = error.message.hasPrefix("control character")
+                XCTAssertEqual(isControl, expected != nil, "\(bytes): \(error.message)")
+                if let expected, isControl {
+                    XCTAssertEqual(error.location, SourceText(file: "c.yaml", bytes: bytes).location(of: expected), "\(bytes)")
+                    refused += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(refused, 500)
+    }
+
     func testColumnsCountCharactersNotBytes() {
         XCTAssertThrowsError(try YAMLParser.parse("näme: &x y\n")) { error in
             XCTAssertEqual((error as? Diagnostic)?.location, SourceLocation(line: 1, column: 7))
