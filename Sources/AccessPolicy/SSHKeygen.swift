@@ -50,7 +50,7 @@ package struct SSHKeygen: SignatureTool {
         if let refused = Self.refusal(signer: signer, publicKeys: publicKeys) { return refused }
         let folder = try PrivateFolder()
         defer { folder.remove() }
-        try Data(Self.allowedSigners([(signer, publicKeys)], namespace: namespace).utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+        try folder.write("allowed_signers", Array(Self.allowedSigners([(signer, publicKeys)], namespace: namespace).utf8))
         return try check(message, armor: armor, signer: signer, namespace: namespace, time: time, in: folder)
     }
 
@@ -74,7 +74,7 @@ package struct SSHKeygen: SignatureTool {
             let folder: PrivateFolder
             do {
                 folder = try PrivateFolder()
-                try Data(allowed.utf8).write(to: URL(fileURLWithPath: folder.path("allowed_signers")))
+                try folder.write("allowed_signers", Array(allowed.utf8))
             } catch {
                 return indices.map { ($0, .bad("ssh-keygen could not run: \(error)")) }
             }
@@ -115,7 +115,7 @@ package struct SSHKeygen: SignatureTool {
 
     /// One `ssh-keygen -Y verify` in `folder`, whose allowed_signers file is written.
     private func check(_ message: [UInt8], armor: String, signer: String, namespace: String, time: Timestamp, in folder: PrivateFolder) throws -> SignatureVerdict {
-        try Data(Self.normalizedArmor(armor).utf8).write(to: URL(fileURLWithPath: folder.path("signature")))
+        try folder.write("signature", Array(Self.normalizedArmor(armor).utf8))
         let output = try ProcessRunner.run(
             executable,
             ["-Y", "verify", "-f", folder.path("allowed_signers"), "-I", signer, "-n", namespace, "-s", folder.path("signature"), "-Overify-time=\(Self.verifyTime(time))"],
