@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed YAML or JSON value with the position of every node and key.
 ///
 /// YAML scalars are always `.string`: the schema decides what they mean. JSON keeps its
@@ -103,7 +105,13 @@ extension String {
         // lookups do this for every member of every manifest.
         guard utf8.count == other.utf8.count else { return false }
         var a = self, b = other
-        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+        // memcmp: the generic `elementsEqual` compared byte by byte through iterators.
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard let xb = x.baseAddress, let yb = y.baseAddress else { return x.count == y.count }
+                return memcmp(xb, yb, x.count) == 0
+            }
+        }
     }
 
     /// The code points that are not ASCII, as `U+212A`, for messages about look-alike keys.

@@ -94,6 +94,9 @@ struct ObjectReader {
     /// A string that must not be empty or only white space.
     func text(_ key: String, required: Bool = false) -> Located<String>? {
         guard let s = string(key, required: required) else { return nil }
+        // Most text starts with an ASCII letter: then its first character is not white space,
+        // and Unicode's character properties need not be asked for every reason of every request.
+        if let first = s.value.utf8.first, first > 0x20, first < 0x7F { return s }
         if s.value.allSatisfy(\.isWhitespace) {
             log.add(file, s.location, "\(name(key)) must not be empty")
             return nil
