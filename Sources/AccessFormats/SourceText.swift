@@ -63,10 +63,40 @@ package struct SourceText: Sendable {
         return lo
     }
 
+    /// `lineIndex(of:)`, starting from `hint`, the line of an offset asked about before: a
+    /// parser asks about offsets in order, mostly on the same or the next few lines, so a
+    /// short walk forward replaces the binary search; `hint` becomes the answer.
+    package func lineIndex(of offset: Int, near hint: inout Int) -> Int {
+        var i = hint
+        guard i < lineStarts.count, lineStarts[i] <= offset else {
+            hint = lineIndex(of: offset)
+            return hint
+        }
+        var steps = 0
+        while i + 1 < lineStarts.count, lineStarts[i + 1] <= offset {
+            i += 1
+            steps += 1
+            if steps == 8 {
+                i = lineIndex(of: offset)
+                break
+            }
+        }
+        hint = i
+        return i
+    }
+
+    /// `location(of:)` with a line hint (see `lineIndex(of:near:)`).
+    package func location(of offset: Int, near hint: inout Int) -> SourceLocation {
+        column(of: offset, line: lineIndex(of: offset, near: &hint))
+    }
+
     /// The 1-based line and column of a byte offset; columns count Unicode scalars. Constant
     /// time after the line's binary search.
     package func location(of offset: Int) -> SourceLocation {
-        let index = lineIndex(of: offset)
+        column(of: offset, line: lineIndex(of: offset))
+    }
+
+    private func column(of offset: Int, line index: Int) -> SourceLocation {
         let start = lineStarts[index]
         let end = max(start, min(offset, bytes.count))
         let column = scalarsBefore.map { Int($0[end] - $0[start]) } ?? (end - start)

@@ -8,7 +8,7 @@ extension YAMLParser {
         parentIndent: Int, valueOffset: Int, allowIndentlessList: Bool
     ) throws(Diagnostic) -> Node {
         guard let next = try peekContentLine(), !next.marker else {
-            return Node(.null, at: source.location(of: valueOffset))
+            return Node(.null, at: locate(valueOffset))
         }
         if next.indent > parentIndent {
             pos = next.start
@@ -18,7 +18,7 @@ extension YAMLParser {
             pos = next.start
             return try parseBlockSequence(indent: next.indent)
         }
-        return Node(.null, at: source.location(of: valueOffset))
+        return Node(.null, at: locate(valueOffset))
     }
 
     func isListEntry(at i: Int) -> Bool {
@@ -48,6 +48,7 @@ extension YAMLParser {
 
     mutating func parseBlockSequence(indent: Int) throws(Diagnostic) -> Node {
         let start = pos
+        let location = locate(start)
         try enter(at: start)
         defer { depth -= 1 }
         var items: [Node] = []
@@ -70,11 +71,12 @@ extension YAMLParser {
             guard isListEntry(at: next.start) else { break }
             pos = next.start
         }
-        return Node(.sequence(items), at: source.location(of: start))
+        return Node(.sequence(items), at: location)
     }
 
     mutating func parseBlockMapping(indent: Int) throws(Diagnostic) -> Node {
         let start = pos
+        let location = locate(start)
         try enter(at: start)
         defer { depth -= 1 }
         var entries: [Node.Entry] = []
@@ -82,7 +84,7 @@ extension YAMLParser {
         while true {
             let keyOffset = pos
             let key = try parseImplicitKey()
-            let keyLocation = source.location(of: keyOffset)
+            let keyLocation = locate(keyOffset)
             if let first = seen.duplicate(key, at: keyLocation, among: entries) {
                 throw fail("duplicate key '\(key)' (first at line \(first.line), column \(first.column))", at: keyOffset)
             }
@@ -114,7 +116,7 @@ extension YAMLParser {
                 throw fail("expected 'key: value' at column \(indent + 1)", at: pos)
             }
         }
-        return Node(.mapping(entries), at: source.location(of: start))
+        return Node(.mapping(entries), at: location)
     }
 
     func isQuote(_ b: UInt8) -> Bool { b == Byte.dquote || b == Byte.squote }

@@ -3,6 +3,7 @@ extension YAMLParser {
     /// `[a, b]` or `{k: v}` holding scalars only; may span lines indented more than the parent.
     mutating func parseFlowCollection(parentIndent: Int) throws(Diagnostic) -> Node {
         let start = pos
+        let location = locate(start)
         try enter(at: start)
         defer { depth -= 1 }
         let isMapping = bytes[pos] == Byte.lbrace
@@ -56,7 +57,6 @@ extension YAMLParser {
             }
             expectSeparator = true
         }
-        let location = source.location(of: start)
         return isMapping ? Node(.mapping(entries), at: location) : Node(.sequence(items), at: location)
     }
 
@@ -91,7 +91,7 @@ extension YAMLParser {
     /// A scalar inside a flow collection: quoted, or plain up to `,` `]` `}` `: ` or a comment.
     mutating func parseFlowScalar(parentIndent: Int) throws(Diagnostic) -> Node {
         let start = pos
-        let location = source.location(of: start)
+        let location = locate(start)
         if isQuote(bytes[pos]) {
             return Node(.string(try parseQuoted(parentIndent: parentIndent)), at: location, style: .quoted)
         }

@@ -5,7 +5,7 @@ extension YAMLParser {
     /// A value that starts at `pos` on the current line; consumes through its last line.
     mutating func parseInlineValue(parentIndent: Int) throws(Diagnostic) -> Node {
         let start = pos
-        let location = source.location(of: start)
+        let location = locate(start)
         switch bytes[pos] {
         case Byte.pipe, Byte.greater:
             let text = try parseBlockScalar(parentIndent: parentIndent)
@@ -14,7 +14,7 @@ extension YAMLParser {
             let text = try parseQuoted(parentIndent: parentIndent)
             var after = pos
             while after < bytes.count, bytes[after] == Byte.space { after += 1 }
-            if byte(after) == Byte.colon, source.lineIndex(of: start) != source.lineIndex(of: after) {
+            if byte(after) == Byte.colon, location.line != locate(after).line {
                 throw fail("a quoted key must end on the line where it starts", at: start)
             }
             try expectLineEnd(after: "the quoted string")

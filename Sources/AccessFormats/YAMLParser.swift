@@ -17,6 +17,8 @@ package struct YAMLParser {
     var depth = 0
     /// The content indentation of the last block scalar read (for `Node.ScalarStyle.block`).
     var lastBlockIndent = 0
+    /// The line of the last position worked out, where the next search starts.
+    var lineHint = 0
 
     /// Parses `text` as one YAML document; `file` names it in errors.
     package static func parse(_ text: String, file: String = "<input>") throws(Diagnostic) -> Node {
@@ -80,8 +82,13 @@ package struct YAMLParser {
         source.error(message, at: offset)
     }
 
-    func lineStart(of offset: Int) -> Int {
-        source.lineStarts[source.lineIndex(of: offset)]
+    mutating func lineStart(of offset: Int) -> Int {
+        source.lineStarts[source.lineIndex(of: offset, near: &lineHint)]
+    }
+
+    /// The line and column of `offset`, searched from the last line asked about.
+    mutating func locate(_ offset: Int) -> SourceLocation {
+        source.location(of: offset, near: &lineHint)
     }
 
     // MARK: - Document
@@ -97,14 +104,14 @@ package struct YAMLParser {
             }
             pos = next.start + 3
             try expectLineEnd(after: "'---'")
-            guard let after = try peekContentLine() else { return Node(.null, at: source.location(of: next.start)) }
+            guard let after = try peekContentLine() else { return Node(.null, at: locate(next.start)) }
             next = after
         } else if bytes[next.start] == Byte.percent {
             throw fail("directives ('%YAML', '%TAG') are not supported", at: next.start)
         }
         let root: Node
         if next.marker {
-            root = Node(.null, at: source.location(of: next.start))
+            root = Node(.null, at: locate(next.start))
         } else {
             pos = next.start
             root = try parseBlockContent(indent: next.indent, parentIndent: -1)

@@ -117,6 +117,25 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertGreaterThan(refused, 500)
     }
 
+    /// The parser finds lines from the last one it asked about; from any hint, the answer is
+    /// the binary search's, and the hint becomes it.
+    func testLineSearchFromAHintIsTheBinarySearch() {
+        var random = SeededRandom(state: 11_2026)
+        for _ in 0..<300 {
+            let text = (0..<random.below(40)).map { _ in String(repeating: "x", count: random.below(5)) + (random.below(3) == 0 ? "é" : "") }.joined(separator: "\n")
+            let source = SourceText(file: "l.yaml", bytes: Array(text.utf8))
+            var hint = random.below(source.lineStarts.count + 2)
+            for _ in 0..<20 {
+                let offset = random.below(source.bytes.count + 2)
+                let expected = source.location(of: offset)
+                XCTAssertEqual(source.location(of: offset, near: &hint), expected, "\(text.debugDescription) at \(offset)")
+                XCTAssertEqual(hint, source.lineIndex(of: offset))
+                // Sometimes a hint from elsewhere, as after a collection's children.
+                if random.below(4) == 0 { hint = random.below(source.lineStarts.count) }
+            }
+        }
+    }
+
     func testColumnsCountCharactersNotBytes() {
         XCTAssertThrowsError(try YAMLParser.parse("näme: &x y\n")) { error in
             XCTAssertEqual((error as? Diagnostic)?.location, SourceLocation(line: 1, column: 7))
