@@ -40,10 +40,13 @@ final class CrashTests: ReconcileTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         // A run killed at a random moment cannot remove its temporary folders (for signature
-        // checks and mail); they go in the test's own folder, removed with it, not in /tmp.
+        // checks and mail); they go in the test's own folder, removed with it, not in /tmp. So
+        // does the audit checkpoint cache, which runs otherwise keep in the user's ~/.cache.
         let scratch = root.deletingLastPathComponent().appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "TMPDIR": scratch.path, "ACCESSCTL_CACHE": root.deletingLastPathComponent().appendingPathComponent("cache").path,
+        ]) { $1 }
         try process.run()
         return process
     }

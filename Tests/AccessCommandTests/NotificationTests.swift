@@ -220,6 +220,10 @@ final class NotificationTests: ReconcileTestCase {
         let executable = try TestSupport.executable()
         var environment = Fixtures.environment
         environment["ACCESSCTL_WEBHOOK_URL"] = server.url
+        // A killed run leaves its mail's temporary folder behind: in the test's folder, not /tmp.
+        let scratch = tree.root.deletingLastPathComponent().appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        environment["TMPDIR"] = scratch.path
         func start() throws -> Process {
             let process = Process()
             process.executableURL = executable
