@@ -77,12 +77,13 @@ package struct DecisionVerifier: Sendable {
         // Fixed windows first: most requests are decided by them without the policies.
         var durations: [AccessDuration] = []
         let live = request.decisions.contains { d in
-            guard d.kind.value == .approve, let terms = d.terms else { return false }
-            if let duration = terms.duration {
+            // Fields read through `d.terms?` in place: binding `terms` copied its lists.
+            guard d.kind.value == .approve, d.terms != nil else { return false }
+            if let duration = d.terms?.duration {
                 durations.append(duration)
                 return false
             }
-            return terms.validTo.map { $0 > time } ?? true
+            return d.terms?.validTo.map { $0 > time } ?? true
         }
         if live { return false }
         let ttl = (policies ?? matchingPolicies(request)).compactMap(\.requestTTL.seconds).max() ?? Policy.defaultRequestTTL.seconds!
@@ -113,13 +114,14 @@ package struct DecisionVerifier: Sendable {
 
     /// Policies under which the requester may ask for everything the request asks for.
     package func matchingPolicies(_ request: AccessRequest) -> [Policy] {
-        let spec = request.spec
-        return directory.tree.policies.filter { policy in
-            directory.contains(policy.requesters, spec.requester.value)
-                && spec.resources.allSatisfy { r in policy.resources.contains { $0.value.matches(r.value) } }
-                && (spec.role.map { role in policy.roles.contains { $0.value == role.value } } ?? true)
-                && spec.actions.allSatisfy { a in policy.actions.contains { $0.value == a.value } }
-                && spec.resources.allSatisfy { r in policyCondition(policy, request, r.value)?.holds ?? true }
+        // The spec is read in place (`request.spec` borrows); a local copy of it cost ten
+        // reference counts per request, 100,000 times a run.
+        directory.tree.policies.filter { policy in
+            directory.contains(policy.requesters, request.spec.requester.value)
+                && request.spec.resources.allSatisfy { r in policy.resources.contains { $0.value.matches(r.value) } }
+                && (request.spec.role.map { role in policy.roles.contains { $0.value == role.value } } ?? true)
+                && request.spec.actions.allSatisfy { a in policy.actions.contains { $0.value == a.value } }
+                && request.spec.resources.allSatisfy { r in policyCondition(policy, request, r.value)?.holds ?? true }
         }
     }
 
