@@ -74,7 +74,13 @@ package struct AuditCheckpoint: Sendable {
             return nil
         }
         var history = AuditHistory()
+        history.logged.reserveCapacity(lines.count)
         for line in lines.dropFirst(2) {
+            // The three kinds with a line per logged event or request, read from the bytes;
+            // anything not in exactly their shape goes the general way below, which decides
+            // as before. (Splitting every line into strings was a second on one core for
+            // 470,000 lines, in every plan and reconcile.)
+            if fastRead(line, into: &history) { continue }
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             switch (fields.first, fields.count) {
             case ("T", 2):
@@ -101,5 +107,33 @@ package struct AuditCheckpoint: Sendable {
             }
         }
         return AuditCheckpoint(length: length, last: last, history: history)
+    }
+
+    /// Reads an `L`, `D` or `E` line with exactly its fields into `history`; false, with
+    /// `history` unchanged, for any other line.
+    static func fastRead(_ line: ArraySlice<UInt8>, into history: inout AuditHistory) -> Bool {
+        let tab = UInt8(ascii: "\t")
+        guard line.count > 2, line[line.startIndex + 1] == tab else { return false }
+        let kind = line[line.startIndex]
+        let rest = line[(line.startIndex + 2)...]
+        switch kind {
+        case UInt8(ascii: "L"):
+            guard rest.count == 32, let key = AuditHistory.LoggedKey(hexBytes: rest) else { return false }
+            history.logged.insert(key)
+            return true
+        case UInt8(ascii: "D"):
+            guard let split = rest.firstIndex(of: tab), !rest[(split + 1)...].contains(tab) else { return false }
+            history.specDigests[String(decoding: rest[..<split], as: UTF8.self)] = String(decoding: rest[(split + 1)...], as: UTF8.self)
+            return true
+        case UInt8(ascii: "E"):
+            guard let first = rest.firstIndex(of: tab), let second = rest[(first + 1)...].firstIndex(of: tab), !rest[(second + 1)...].contains(tab),
+                let cause = RemovalCause(rawValue: String(decoding: rest[(first + 1)..<second], as: UTF8.self)),
+                let time = Timestamp(rfc3339: String(decoding: rest[(second + 1)...], as: UTF8.self))
+            else { return false }
+            history.ended[String(decoding: rest[..<first], as: UTF8.self)] = (cause, time)
+            return true
+        default:
+            return false
+        }
     }
 }

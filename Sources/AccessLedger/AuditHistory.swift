@@ -147,10 +147,27 @@ extension AuditHistory {
             return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
         }
 
-        /// Reads `hex`; nil unless it is 32 hexadecimal digits.
-        package init?(hex: String) {
-            guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        /// Reads 32 hexadecimal digits from bytes; nil for anything else (no sign, no space).
+        package init?(hexBytes: ArraySlice<UInt8>) {
+            guard hexBytes.count == 32 else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0
+            for (n, b) in hexBytes.enumerated() {
+                let digit: UInt8
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                if n < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
+            }
             self.init(high: high, low: low)
+        }
+
+        /// Reads `hex`; nil unless it is 32 hexadecimal digits (`UInt64(_:radix:)` would also
+        /// take a sign).
+        package init?(hex: String) {
+            self.init(hexBytes: ArraySlice(hex.utf8))
         }
     }
 }
