@@ -11,8 +11,9 @@ package enum ConfigurationTrust {
     /// bindings are scoped and time-limited, so they do not count), sorted.
     ///
     /// The same answer as asking a `Directory` for each principal's teams, worked out from
-    /// roles and teams alone: a whole `Directory` indexes every resource and binding, and
-    /// commands ask this up to five times a run (0.2 s each on 10k principals, 50k resources).
+    /// roles and teams alone: a `Directory` indexes every resource and binding and works out
+    /// every principal's memberships, and commands ask this up to five times a run (`check`
+    /// on 10k principals and 50k resources went from 2.7 to 2.3 s without them).
     package static func administrators(_ tree: AccessTree) -> [String] {
         // First manifest of each id, as `Directory` keeps (later ones are validation errors).
         var roleIndex: [String: Int] = [:], teamIndex: [String: Int] = [:], principalIndex: [String: Int] = [:]
