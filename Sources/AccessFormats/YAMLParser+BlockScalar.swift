@@ -54,8 +54,10 @@ extension YAMLParser {
             if i >= bytes.count { contentIndent = max(longestBlank, minimumIndent) }
         }
         lastBlockIndent = contentIndent
-        // Collect lines: nil is an empty line, otherwise the text after the indentation.
-        var lines: [ArraySlice<UInt8>?] = []
+        // Collect lines: nil is an empty line, otherwise where the text after the indentation
+        // lies (positions, not slices: a slice holds a reference to the file's bytes, counted
+        // up and down per line of every signature).
+        var lines: [Range<Int>?] = []
         while pos < bytes.count {
             let lineStart = pos
             var spaces = 0
@@ -77,7 +79,7 @@ extension YAMLParser {
             if onlySpaces, spaces <= contentIndent {
                 lines.append(nil)
             } else {
-                lines.append(bytes[(lineStart + contentIndent)..<end])
+                lines.append((lineStart + contentIndent)..<end)
             }
             pos = min(end + 1, bytes.count)
         }
@@ -86,8 +88,9 @@ extension YAMLParser {
         while lastContent >= 0, lines[lastContent] == nil { lastContent -= 1 }
         let trailingEmpty = lines.count - 1 - lastContent
         var out: [UInt8] = []
+        out.reserveCapacity(lines.reduce(0) { $0 + ($1?.count ?? 0) + 1 })
         if lastContent >= 0 {
-            var previous: ArraySlice<UInt8>?
+            var previous: Range<Int>?
             var emptyRun = 0
             for index in 0...lastContent {
                 guard let line = lines[index] else {
@@ -95,7 +98,7 @@ extension YAMLParser {
                     continue
                 }
                 if let prev = previous {
-                    let bothFolded = !literal && !isBlank(prev.first!) && !isBlank(line.first!)
+                    let bothFolded = !literal && !isBlank(bytes[prev.lowerBound]) && !isBlank(bytes[line.lowerBound])
                     if bothFolded {
                         if emptyRun == 0 { out.append(Byte.space) } else { out.append(contentsOf: repeatElement(Byte.lf, count: emptyRun)) }
                     } else {
@@ -104,7 +107,7 @@ extension YAMLParser {
                 } else {
                     out.append(contentsOf: repeatElement(Byte.lf, count: emptyRun))
                 }
-                out.append(contentsOf: line)
+                out.append(contentsOf: bytes[line])
                 previous = line
                 emptyRun = 0
             }
