@@ -23,17 +23,45 @@ package struct ConfigurationEntry: Sendable, Equatable {
 
     /// The entry of a decoded manifest's spec node.
     package init(kind: String, name: String, path: String, spec: Node) {
-        self.init(kind: kind, name: name, path: path, canonicalSpec: CanonicalJSON.encode(Self.textual(spec.json)))
+        self.init(kind: kind, name: name, path: path, canonicalSpec: Self.canonicalText(spec))
     }
 
-    /// Scalars as text, so `threshold: 2` in YAML and `"threshold": 2` in JSON are one value.
-    static func textual(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .null, .string: value
-        case .bool(let b): .string(b ? "true" : "false")
-        case .number: .string(CanonicalJSON.encode(value))
-        case .array(let items): .array(items.map(textual))
-        case .object(let members): .object(members.map { ($0.0, textual($0.1)) })
+    /// The spec with every scalar as text (`threshold: 2` in YAML and `"threshold": 2` in JSON
+    /// are one value) in canonical JSON: `CanonicalJSON.encode` of the node's JSON with
+    /// numbers and booleans as their text, written straight from the node. Every
+    /// configuration manifest of every run goes through here (61,000 on a tree of 10k
+    /// principals and 50k resources), and building the JSON value and then its text first
+    /// cost about 3% of `check` there.
+    static func canonicalText(_ node: Node) -> String {
+        var out: [UInt8] = []
+        writeTextual(node, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func writeTextual(_ node: Node, to out: inout [UInt8]) {
+        switch node.value {
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? #""true""# : #""false""#).utf8
+        case .number(_, let value): CanonicalJSON.writeString(CanonicalJSON.formatNumber(value), to: &out)
+        case .string(let s): CanonicalJSON.writeString(s, to: &out)
+        case .sequence(let items):
+            out.append(UInt8(ascii: "["))
+            for i in items.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeTextual(items[i], to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .mapping(let entries):
+            // Keys are unique (the parsers refuse duplicates), so the order is total.
+            let order = entries.indices.sorted { CanonicalJSON.utf16Less(entries[$0].key, entries[$1].key) }
+            out.append(UInt8(ascii: "{"))
+            for (n, i) in order.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(entries[i].key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                writeTextual(entries[i].value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
