@@ -95,13 +95,16 @@ extension MustacheValue {
         case .list(let items):
             out.append(6)
             Self.append(UInt64(items.count), to: &out)
-            for item in items { item.encode(into: &out) }
+            // By position: iterating would copy each item (a retain and a release), for every
+            // row of every page the report hashes.
+            for i in items.indices { items[i].encode(into: &out) }
         case .object(let object): object.encode(into: &out)
         }
     }
 
+    /// The eight bytes of `number`, least significant first, appended at once.
     package static func append(_ number: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+        withUnsafeBytes(of: number.littleEndian) { out.append(contentsOf: $0) }
     }
 
     package static func append(_ text: String, to out: inout [UInt8]) {
@@ -115,9 +118,9 @@ extension MustacheObject {
     package func encode(into out: inout [UInt8]) {
         out.append(7)
         MustacheValue.append(UInt64(keys.count), to: &out)
-        for (key, value) in zip(keys, values) {
-            MustacheValue.append(key, to: &out)
-            value.encode(into: &out)
+        for i in keys.indices {
+            MustacheValue.append(keys[i], to: &out)
+            values[i].encode(into: &out)
         }
     }
 }

@@ -99,6 +99,23 @@ final class ReportIndexTests: XCTestCase {
         XCTAssertGreaterThan(accepted, 100, "the edits must also make indexes that are read, not only refused ones")
     }
 
+    /// The encoding is the bytes every kept page's digest in an earlier report was made from:
+    /// it may not change, or every page of a report would be written again once.
+    func testValueEncodingBytesAreFixed() {
+        var out: [UInt8] = []
+        MustacheValue.object(["n": .number(1.5), "l": .list([.text("é"), .null, .bool(true), .html("<b>")])]).encode(into: &out)
+        XCTAssertEqual(out, [
+            7, 2, 0, 0, 0, 0, 0, 0, 0,  // an object of two members
+            1, 0, 0, 0, 0, 0, 0, 0, 0x6E,  // "n"
+            3, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F,  // 1.5, its IEEE 754 bits least significant first
+            1, 0, 0, 0, 0, 0, 0, 0, 0x6C,  // "l"
+            6, 4, 0, 0, 0, 0, 0, 0, 0,  // a list of four
+            4, 2, 0, 0, 0, 0, 0, 0, 0, 0xC3, 0xA9,  // text "é"
+            0, 2,  // null, true
+            5, 3, 0, 0, 0, 0, 0, 0, 0, 0x3C, 0x62, 0x3E,  // html "<b>"
+        ])
+    }
+
     /// Two values encode alike only when equal, whatever their nesting.
     func testValueEncodingIsUnambiguous() {
         func bytes(_ value: MustacheValue) -> [UInt8] {
