@@ -6,6 +6,7 @@ import AccessTestSupport
 @testable import AccessFormats
 @testable import AccessLedger
 @testable import AccessModel
+@testable import AccessPolicy
 
 /// Notifications end to end: reconcile queues, `notify` delivers to a real HTTP server on
 /// 127.0.0.1 and a fake sendmail that writes each message to a folder. Four requests live
@@ -147,6 +148,16 @@ final class NotificationTests: ReconcileTestCase {
         XCTAssertTrue(mail.contains("\r\nMessage-ID: <\(denied.id)@accessctl.testorg>\r\n"), mail)
         XCTAssertTrue(mail.contains("\r\nSubject: [testorg] Access request r2-denied denied\r\n"), mail)
         XCTAssertTrue(mail.contains("\r\n\r\nYour request r2-denied for site:acme-prod was denied by olga: No ticket <42>\r\n"), mail)
+
+        // The rules work each event out on its own, on several cores for a long log: the
+        // whole log's items one, two and three at a time are the same list in the same order.
+        let log = try AuditLog.parse([UInt8](try Data(contentsOf: tree.root.appendingPathComponent(AuditLog.relativePath))))
+        let now = try XCTUnwrap(Timestamp(rfc3339: "2026-12-03T13:30:00Z"))
+        let verified = VerifiedTree.load(root: tree.root.path, displayRoot: "tree", now: now, keygen: SSHKeygen(environment: Fixtures.environment))
+        let rules = NotificationRules(tree: verified.tree, statuses: verified.statuses, now: now, firstRun: false)
+        let one = rules.notifications(for: log.events, workers: 1)
+        XCTAssertGreaterThan(Set(one.map(\.kind)).count, 4, one.map(\.kind).joined(separator: ", "))
+        for workers in [2, 3] { XCTAssertEqual(rules.notifications(for: log.events, workers: workers), one, "\(workers) workers") }
     }
 
     /// Settings decide where the webhook URL comes from: never the repository, and a missing
