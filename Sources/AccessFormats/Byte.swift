@@ -31,7 +31,8 @@ enum Byte {
     static let rbrace = UInt8(ascii: "}")
 }
 
-func hexValue(_ b: UInt8) -> UInt32? {
+/// The value of one hexadecimal digit, either case.
+package func hexValue(_ b: UInt8) -> UInt32? {
     switch b {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(b - UInt8(ascii: "0"))
     case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(b - UInt8(ascii: "a") + 10)

@@ -152,13 +152,7 @@ extension AuditHistory {
             guard hexBytes.count == 32 else { return nil }
             var high: UInt64 = 0, low: UInt64 = 0
             for (n, b) in hexBytes.enumerated() {
-                let digit: UInt8
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
-                default: return nil
-                }
+                guard let digit = hexValue(b) else { return nil }
                 if n < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
             }
             self.init(high: high, low: low)

@@ -278,8 +278,22 @@ package enum TreeValidator {
         // Most trees have no cycle: look in any order first, and sort the names (50,000 on a
         // large tree) only to report cycles in a stable order.
         guard hasCycle(nodes, parent: parent) else { return }
+        walkCycles(nodes.sorted(), parent: parent, report: report)
+    }
+
+    /// Whether following `parent` from some node comes back to a node on the same walk.
+    static func hasCycle(_ nodes: [String], parent: (String) -> String?) -> Bool {
+        var found = false
+        walkCycles(nodes, parent: parent) { _ in found = true }
+        return found
+    }
+
+    /// Follows `parent` from each node in the order given, each node once, and calls `report`
+    /// for each cycle met, rotated to start at its smallest id.
+    private static func walkCycles(_ nodes: [String], parent: (String) -> String?, report: ([String]) -> Void) {
         var state: [String: Int] = [:]  // 1 visiting, 2 done
-        for start in nodes.sorted() where state[start] == nil {
+        state.reserveCapacity(nodes.count)
+        for start in nodes where state[start] == nil {
             var path: [String] = []
             var current: String? = start
             while let node = current, state[node] == nil {
@@ -294,25 +308,6 @@ package enum TreeValidator {
             }
             for node in path { state[node] = 2 }
         }
-    }
-
-    /// Whether following `parent` from some node comes back to a node on the same walk.
-    static func hasCycle(_ nodes: [String], parent: (String) -> String?) -> Bool {
-        var state: [String: Bool] = [:]  // false visiting, true done
-        state.reserveCapacity(nodes.count)
-        var path: [String] = []
-        for start in nodes where state[start] == nil {
-            path.removeAll(keepingCapacity: true)
-            var current: String? = start
-            while let node = current, state[node] == nil {
-                state[node] = false
-                path.append(node)
-                current = parent(node)
-            }
-            if let node = current, state[node] == false { return true }
-            for node in path { state[node] = true }
-        }
-        return false
     }
 }
 

@@ -64,6 +64,7 @@ import Testing
             let key = AuditHistory.LoggedKey(high: UInt64(random.below(Int.max)), low: UInt64(random.below(Int.max)))
             #expect(AuditHistory.LoggedKey(hexBytes: ArraySlice(key.hex.utf8)) == key)
             #expect(AuditHistory.LoggedKey(hexBytes: ArraySlice(key.hex.uppercased().utf8)) == AuditHistory.LoggedKey(hex: key.hex.uppercased()))
+            #expect(AuditHistory.LoggedKey(hexBytes: ArraySlice(key.hex.uppercased().utf8)) == key, "either case reads as the same key")
         }
     }
 }
