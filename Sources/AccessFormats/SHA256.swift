@@ -11,10 +11,15 @@ package struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    private var h: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
-    private var buffer: [UInt8] = []
+    /// Eight 32-bit words and 64 bytes, held inline: a hasher allocates nothing, which
+    /// matters for the 100,000 small spec digests of a load, each a new hasher.
+    private typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    private var h: Words = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+    /// Bytes not yet compressed (fewer than 64), at the start of `pending`.
+    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     private var processedBlocks: UInt64 = 0
 
     package init() {}
@@ -22,29 +27,37 @@ package struct SHA256: Sendable {
     /// Adds bytes to the message.
     package mutating func update<S: Sequence>(_ data: S) where S.Element == UInt8 {
         // Contiguous bytes (the usual case) are compressed where they lie, not copied first.
-        let done: Void? = data.withContiguousStorageIfAvailable { bytes in update(contiguous: bytes) }
-        if done == nil { update(contiguous: Array(data)) }
+        let done: Void? = data.withContiguousStorageIfAvailable { bytes in update(raw: UnsafeRawBufferPointer(bytes)) }
+        if done == nil { Array(data).withUnsafeBytes { update(raw: $0) } }
     }
 
-    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
-        var offset = 0
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, bytes.count)
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<take]))
-            offset = take
-            guard buffer.count == 64 else { return }
-            buffer.withUnsafeBufferPointer { block in compress(block) }
-            buffer.removeAll(keepingCapacity: true)
+    private mutating func update(raw bytes: UnsafeRawBufferPointer) {
+        guard var source = bytes.baseAddress, !bytes.isEmpty else { return }
+        var remaining = bytes.count
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, remaining)
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.advanced(by: pendingCount).copyMemory(from: source, byteCount: take) }
+            pendingCount += take
+            source += take
+            remaining -= take
+            guard pendingCount == 64 else { return }
+            compressPending()
+            pendingCount = 0
         }
-        while bytes.count - offset >= 64 {
-            compress(UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]))
-            offset += 64
+        while remaining >= 64 {
+            compress(source)
+            source += 64
+            remaining -= 64
         }
-        if offset < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...])) }
+        if remaining > 0 {
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: source, byteCount: remaining) }
+            pendingCount = remaining
+        }
     }
 
-    private mutating func update(contiguous bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { update(contiguous: $0) }
+    private mutating func compressPending() {
+        var block = pending
+        withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
     }
 
     /// The 32-byte digest of everything added.
@@ -54,69 +67,75 @@ package struct SHA256: Sendable {
     }
 
     private mutating func finish() -> [UInt8] {
-        let bitLength = (processedBlocks * 64 + UInt64(buffer.count)) * 8
-        var tail = buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8((bitLength >> UInt64(shift)) & 0xff)) }
-        var offset = 0
-        while offset < tail.count {
-            compress(tail[offset..<offset + 64])
-            offset += 64
+        let bitLength = (processedBlocks * 64 + UInt64(pendingCount)) * 8
+        // The padding: 0x80, zeros, then the length in bits as a big-endian 64-bit number,
+        // in this block if eight bytes are left after the 0x80, else in one more.
+        withUnsafeMutableBytes(of: &pending) { raw in
+            raw[pendingCount] = 0x80
+            for i in (pendingCount + 1)..<64 { raw[i] = 0 }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in h {
-            out.append(UInt8(word >> 24))
-            out.append(UInt8((word >> 16) & 0xff))
-            out.append(UInt8((word >> 8) & 0xff))
-            out.append(UInt8(word & 0xff))
+        if pendingCount >= 56 {
+            compressPending()
+            pending = (0, 0, 0, 0, 0, 0, 0, 0)
+        }
+        pending.7 = bitLength.bigEndian
+        compressPending()
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBytes { raw in
+            withUnsafeBytes(of: h) { words in
+                for i in 0..<8 { raw.storeBytes(of: words.load(fromByteOffset: i * 4, as: UInt32.self).bigEndian, toByteOffset: i * 4, as: UInt32.self) }
+            }
         }
         return out
     }
 
-    private mutating func compress<C: Collection>(_ block: C) where C.Element == UInt8, C.Index == Int {
+    private mutating func compress(_ block: UnsafeRawPointer) {
         processedBlocks += 1
         // A fixed-size tuple keeps the message schedule on the stack, not in a new array.
-        var schedule: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var schedule: (Block, Block, Block, Block) = ((0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0))
         withUnsafeMutableBytes(of: &schedule) { raw in
             compress(block, w: raw.bindMemory(to: UInt32.self))
         }
     }
 
-    private mutating func compress<C: Collection>(_ block: C, w: UnsafeMutableBufferPointer<UInt32>) where C.Element == UInt8, C.Index == Int {
-        let base = block.startIndex
+    private mutating func compress(_ block: UnsafeRawPointer, w: UnsafeMutableBufferPointer<UInt32>) {
         for t in 0..<16 {
-            let i = base + t * 4
-            w[t] = UInt32(block[i]) << 24 | UInt32(block[i + 1]) << 16 | UInt32(block[i + 2]) << 8 | UInt32(block[i + 3])
+            w[t] = block.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self).bigEndian
         }
         for t in 16..<64 {
             let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
             let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
         }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        var (a, b, c, d, e, f, g, hh) = h
+        // Eight rounds per pass with the letters renamed instead of moved: the words stay
+        // in registers.
         SHA256.k.withUnsafeBufferPointer { k in
-            for t in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+            for t in stride(from: 0, to: 64, by: 8) {
+                round(a, b, c, &d, e, f, g, &hh, k[t] &+ w[t])
+                round(hh, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+                round(g, hh, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+                round(f, g, hh, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+                round(e, f, g, &hh, a, b, c, &d, k[t + 4] &+ w[t + 4])
+                round(d, e, f, &g, hh, a, b, &c, k[t + 5] &+ w[t + 5])
+                round(c, d, e, &f, g, hh, a, &b, k[t + 6] &+ w[t + 6])
+                round(b, c, d, &e, f, g, hh, &a, k[t + 7] &+ w[t + 7])
             }
         }
-        h.withUnsafeMutableBufferPointer { h in
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d
-            h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
-        }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+    }
+
+    /// One round: `d` becomes the next `e`, `h` the next `a`.
+    @inline(__always) private func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
+        d = d &+ t1
+        h = t1 &+ t2
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
     /// The digest of `data` as lower-case hex.
     package static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()

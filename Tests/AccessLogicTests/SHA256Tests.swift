@@ -54,4 +54,46 @@ final class SHA256Tests: XCTestCase {
         lazy.update(message.lazy.map { $0 })
         XCTAssertEqual(SHA256.hex(message), lazy.finalize().map { String(format: "%02x", $0) }.joined())
     }
+    /// Lengths at and around the padding's edges (55, 56 and 63 bytes leave room for the
+    /// length or not), each fed whole and in two pieces split anywhere. The digests are
+    /// Python's `hashlib.sha256` of the bytes `(i * 7 + 3) % 256`.
+    func testPaddingEdges() {
+        let expected: [(Int, String)] = [
+            (1, "084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c5"),
+            (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
+            (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
+            (57, "35df609437dcfea3279283ab79fd554e2bf78f8f7ae2de532d8ee300b09e8f73"),
+            (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
+            (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
+            (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
+            (111, "67d9492e628fd376e0b2efec8ca2b99b123e202cf620deb270728df979b2f73e"),
+            (112, "96b928cff8528dbb99602c709a65b846cb6467acb8b722f0d758e4dc27bfc508"),
+            (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
+            (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
+            (127, "a8d23e75d936f303d248888d9b165ee543f4cbafcad3c9dd2a79bd84faa11d07"),
+            (128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6"),
+            (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
+        ]
+        for (count, digest) in expected {
+            let message = (0..<count).map { UInt8(($0 * 7 + 3) % 256) }
+            XCTAssertEqual(SHA256.hex(message), digest, "\(count) bytes")
+            for split in Set([0, 1, count / 2, max(0, count - 1), count]) where split <= count {
+                var hasher = SHA256()
+                hasher.update(message[..<split])
+                hasher.update(message[split...])
+                XCTAssertEqual(Hex.encode(hasher.finalize()), digest, "\(count) bytes split at \(split)")
+            }
+        }
+    }
+
+    /// Finalizing does not change the hasher: more bytes after a look at the digest so far
+    /// give the digest of the whole message.
+    func testFinalizeLeavesTheHasherAsItWas() {
+        let message = (0..<200).map { UInt8($0) }
+        var hasher = SHA256()
+        hasher.update(message[..<70])
+        _ = hasher.finalize()
+        hasher.update(message[70...])
+        XCTAssertEqual(Hex.encode(hasher.finalize()), SHA256.hex(message))
+    }
 }
