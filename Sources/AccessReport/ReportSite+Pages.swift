@@ -367,13 +367,13 @@ extension ReportSite {
         .object([
             "person": personLink(principal.id, base: base), "kind": .text(principal.kind.rawValue), "external": .bool(principal.external),
             "requests": .number(Double(requestsByPerson[principal.id]?.count ?? 0)),
-            "administrator": .bool(administrators.contains { $0.principal.id == principal.id }),
+            "administrator": .bool(administratorIDs.contains(principal.id)),
         ])
     }
 
     private func person(_ i: Int, base: String) -> Context {
         let principal = people[i]
-        let isAdmin = administrators.contains { $0.principal.id == principal.id }
+        let isAdmin = administratorIDs.contains(principal.id)
         return [
             "id": .text(principal.id), "name": .text(principal.displayName), "kind": .text(principal.kind.rawValue),
             "external": .bool(principal.external),
@@ -383,22 +383,12 @@ extension ReportSite {
             "teams": .list(input.scope.team == nil ? principal.teams.map { .text(directory.team($0.value)?.displayName ?? $0.value) } : []),
             "requests": .list((requestsByPerson[principal.id] ?? []).map { requestRow(requests[$0], base: base) }),
             "access": .list((holdingsByPerson[principal.id] ?? []).map { holdingRow(holdings[$0.resource][$0.holding], base: base, showResource: resources[$0.resource]) }),
-            "notifications": .list(inbox(principal.id).map { notificationRow($0, base: base) }),
+            "notifications": .list((inboxes[principal.id] ?? []).map { notificationRow($0, base: base) }),
             // Principals are resources for impersonation: who may act as this one now.
-            "actingAs": .list(resources.firstIndex { $0.derived && $0.ref.name == principal.id }.map { r in
+            "actingAs": .list(actingAsResource[principal.id].map { r in
                 holdings[r].map { holdingRow($0, base: base, showResource: nil) }
             } ?? []),
         ]
-    }
-
-    /// A principal's in-app notifications, newest first; in a customer's report only those
-    /// about that customer's resources.
-    private func inbox(_ principal: String) -> [NotificationItem] {
-        input.notifications.filter { item in
-            guard item.recipient == principal, item.channels.contains(.inbox) else { return false }
-            guard input.scope.team != nil else { return true }
-            return !item.resources.isEmpty && item.resources.allSatisfy(input.scope.concerns)
-        }.sorted { ($0.time, $0.seq) > ($1.time, $1.seq) }
     }
 
     private func notificationRow(_ item: NotificationItem, base: String) -> MustacheValue {
