@@ -94,12 +94,39 @@ package struct DecisionVerifier: Sendable {
         return time.seconds > staleAt
     }
 
+    /// What a request's state starts from: the policies it matches and whether it is closed
+    /// at `now`. Worked out once per request and handed to both `signatureJobs` and
+    /// `status`, which each matched the policies again (100,000 requests per run).
+    package struct Screening: Sendable {
+        package var policies: [Policy]
+        package var closedNow: Bool
+    }
+
+    /// The screening of one request.
+    package func screen(_ request: AccessRequest) -> Screening {
+        let policies = matchingPolicies(request)
+        return Screening(policies: policies, closedNow: isClosed(request, asOf: now, policies: policies))
+    }
+
     /// The signatures `check` will ask ssh-keygen about: every decision of each open request.
     /// Whether a request is open is worked out in parallel: it is asked of every request.
     package func signatureJobs(_ requests: [AccessRequest], parallel: Int = 1) -> [SignatureJob] {
         let open = Parallel.map(requests, workers: Parallel.workers(for: requests.count, from: 256, upTo: parallel)) { request in
             !request.decisions.isEmpty && !isClosed(request)
         }
+        return signatureJobs(requests, open: open)
+    }
+
+    /// `signatureJobs` with each request's screening worked out already (in the same order).
+    package func signatureJobs(_ requests: [AccessRequest], screenings: [Screening]) -> [SignatureJob] {
+        // Open means not closed at `liveFrom`; the screening says at `now`.
+        let open = requests.indices.map { i in
+            !requests[i].decisions.isEmpty && !(liveFrom == now ? screenings[i].closedNow : isClosed(requests[i], asOf: liveFrom, policies: screenings[i].policies))
+        }
+        return signatureJobs(requests, open: open)
+    }
+
+    private func signatureJobs(_ requests: [AccessRequest], open: [Bool]) -> [SignatureJob] {
         var jobs: [SignatureJob] = []
         for (i, request) in requests.enumerated() where open[i] {
             for (index, decision) in request.decisions.enumerated() {

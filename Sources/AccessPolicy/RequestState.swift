@@ -44,9 +44,14 @@ package struct RequestStatus: Sendable {
 extension DecisionVerifier {
     /// The state of `request` at this verifier's `now`.
     package func status(_ request: AccessRequest) throws -> RequestStatus {
-        let policies = matchingPolicies(request)
+        try status(request, screening: screen(request))
+    }
+
+    /// `status` with the request's screening worked out already.
+    package func status(_ request: AccessRequest, screening: Screening) throws -> RequestStatus {
+        let policies = screening.policies
         // Whether decisions keep their signed times (see effectiveTime), worked out once.
-        let closedNow = isClosed(request, asOf: now, policies: policies)
+        let closedNow = screening.closedNow
         let checks = try check(request, policies: policies, closedNow: closedNow)
         let valid = checks.filter { $0.outcome == .valid }
         // Valid denies are final once a policy's denyThreshold (default 1) of distinct eligible

@@ -49,7 +49,7 @@ package struct VerifiedTree: Sendable {
     /// each request's state.
     package mutating func verify(
         now: Timestamp, keygen: any SignatureTool, displayRoot: String, parallel: Int = defaultParallelism, verdicts: [String: [Int: SignatureVerdict]]? = nil,
-        observed: [String: Timestamp] = [:]
+        observed: [String: Timestamp] = [:], screenings: [DecisionVerifier.Screening]? = nil
     ) {
         guard let settings = tree.settings else { return }
         let signed = tree.requests.contains { !$0.decisions.isEmpty }
@@ -60,19 +60,25 @@ package struct VerifiedTree: Sendable {
         }
         var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         verifier.observed = observed
+        // Each request's policies and whether it is closed, once, in parallel: the signature
+        // jobs and the states both start from them.
+        let all = tree.requests
+        let screener = verifier
+        let screenings = screenings ?? Parallel.map(all, workers: Parallel.workers(for: all.count, from: 256, upTo: parallel)) { screener.screen($0) }
         if let verdicts {
             verifier.verdicts = verdicts
         } else if available {
-            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(tree.requests, parallel: parallel), namespace: settings.signatureNamespace, time: now, parallel: parallel)
+            verifier.verdicts = keygen.verifyAll(verifier.signatureJobs(all, screenings: screenings), namespace: settings.signatureNamespace, time: now, parallel: parallel)
         }
         // Each request's state on its own, in parallel (the verifier's memo is locked), then
         // gathered in the tree's order, so the messages keep their order.
-        let requests = available ? tree.requests : tree.requests.filter(\.decisions.isEmpty)
+        let positions = available ? Array(all.indices) : all.indices.filter { all[$0].decisions.isEmpty }
         let shared = verifier
-        var results = Parallel.map(requests, workers: Parallel.workers(for: requests.count, from: 256, upTo: parallel)) { request -> (RequestStatus?, [Diagnostic]) in
+        var results = Parallel.map(positions, workers: Parallel.workers(for: positions.count, from: 256, upTo: parallel)) { position -> (RequestStatus?, [Diagnostic]) in
+            let request = all[position]
             let status: RequestStatus
             do {
-                status = try shared.status(request)
+                status = try shared.status(request, screening: screenings[position])
             } catch {
                 return (nil, [Diagnostic(file: request.header.file, message: "cannot run ssh-keygen: \(error)")])
             }
@@ -90,10 +96,10 @@ package struct VerifiedTree: Sendable {
             }
             return (status, problems)
         }
-        statuses.reserveCapacity(statuses.count + requests.count)
+        statuses.reserveCapacity(statuses.count + positions.count)
         // Moved out, not copied: a copy and a free of 100,000 states ran on one core.
         for i in results.indices {
-            if let status = results[i].0.take() { statuses[requests[i].id] = status }
+            if let status = results[i].0.take() { statuses[all[positions[i]].id] = status }
             diagnostics += results[i].1
         }
     }

@@ -75,6 +75,44 @@ final class BenchGeneratorTests: XCTestCase {
         }
     }
 
+    /// Each request's policies and closedness are worked out once and handed to both the
+    /// signature jobs and the states: the same jobs, in the same order, and the same states
+    /// as asking each request on its own, at several times and with `liveFrom` before `now`.
+    func testScreenedJobsAndStatesEqualAskingEachRequest() throws {
+        try XCTSkipUnless(SSHKeygen().isAvailable, "ssh-keygen (OpenSSH) is not installed")
+        let folder = try TestSupport.temporaryDirectory(self)
+        let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)
+        XCTAssertEqual(cli.run(["bench", "generate", "--out", "t", "--requests", "400", "--live", "4", "--seed", "5"]).exitCode, 0)
+        let tree = TreeLoader.load(root: folder.appendingPathComponent("t").path, displayRoot: "t").tree
+        // Each job in short: which decision, and a digest of what ssh-keygen would be given.
+        func key(_ jobs: [SignatureJob]) -> [String] {
+            jobs.map { "\($0.request)#\($0.index) \($0.signer) \(SHA256.hex($0.message + Array($0.armor.utf8) + Array($0.publicKeys.joined(separator: "\n").utf8)).prefix(12))" }
+        }
+        var openCounts: Set<Int> = []
+        for now in ["2026-11-23T00:00:00Z", "2026-11-20T12:00:00Z", "2027-03-01T00:00:00Z"].map({ Timestamp(rfc3339: $0)! }) {
+            for liveFrom in [now, now.adding(-30 * 86_400)] {
+                var verifier = DecisionVerifier(tree: tree, settings: tree.settings!, now: now, keygen: SSHKeygen(), liveFrom: liveFrom)
+                let screenings = tree.requests.map(verifier.screen)
+                let jobs = verifier.signatureJobs(tree.requests, parallel: 1)
+                XCTAssertEqual(key(verifier.signatureJobs(tree.requests, screenings: screenings)), key(jobs), "\(now) from \(liveFrom)")
+                openCounts.insert(jobs.count)
+                verifier.verdicts = SSHKeygen().verifyAll(jobs, namespace: tree.settings!.signatureNamespace, time: now, parallel: 2)
+                for (i, request) in tree.requests.enumerated() {
+                    XCTAssertEqual(
+                        String(reflecting: try verifier.status(request, screening: screenings[i])), String(reflecting: try verifier.status(request)), request.id)
+                }
+            }
+            var verified = VerifiedTree(tree: tree, diagnostics: [], statuses: [:])
+            verified.verify(now: now, keygen: SSHKeygen(), displayRoot: "t", parallel: 2)
+            let verifier = DecisionVerifier(tree: tree, settings: tree.settings!, now: now, keygen: SSHKeygen())
+            XCTAssertEqual(verified.statuses.count, tree.requests.count)
+            for request in tree.requests.prefix(200) {
+                XCTAssertEqual(String(reflecting: verified.statuses[request.id]!.state), String(reflecting: try verifier.status(request).state), request.id)
+            }
+        }
+        XCTAssertGreaterThan(openCounts.count, 2, "the times open different numbers of requests")
+    }
+
     func testGenerateRefusesMissingOptionsAndAFullFolder() throws {
         let folder = try TestSupport.temporaryDirectory(self)
         let cli = AccessCLI(environment: Fixtures.environment, currentDirectory: folder.path, clock: TestSupport.clock)

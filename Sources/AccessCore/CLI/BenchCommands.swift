@@ -84,13 +84,17 @@ extension AccessCLI {
         guard let settings = tree.settings else { throw DiagnosticList(verified.diagnostics) }
         let verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
         let decisions = tree.requests.map(\.decisions.count).reduce(0, +)
-        // Its own phase: it asks every request whether it is open, and the checks' row is
-        // compared per signature with a bare ssh-keygen.
-        let signatureJobs = timed("open requests", "decisions whose signatures are checked") { verifier.signatureJobs(tree.requests, parallel: jobs) }
+        // Its own phase: it matches every request's policies and asks whether it is open (the
+        // states start from the same screening), and the checks' row is compared per
+        // signature with a bare ssh-keygen.
+        let (screenings, signatureJobs) = timed("open requests", "decisions whose signatures are checked") {
+            let screenings = Parallel.map(tree.requests, workers: Parallel.workers(for: tree.requests.count, from: 256, upTo: jobs)) { verifier.screen($0) }
+            return (screenings, verifier.signatureJobs(tree.requests, screenings: screenings))
+        }
         let verdicts = timed("verify signatures", "\(signatureJobs.count) live of \(decisions) decisions, \(jobs) at once") {
             keygen.verifyAll(signatureJobs, namespace: settings.signatureNamespace, time: now, parallel: jobs)
         }
-        timed("request states", "\(tree.requests.count) requests") { verified.verify(now: now, keygen: keygen, displayRoot: root.display, verdicts: verdicts) }
+        timed("request states", "\(tree.requests.count) requests") { verified.verify(now: now, keygen: keygen, displayRoot: root.display, verdicts: verdicts, screenings: screenings) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accessctl-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let reconciler = Reconciler(root: root.path, displayRoot: root.display, now: now, keygen: keygen)
