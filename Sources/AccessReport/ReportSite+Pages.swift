@@ -227,7 +227,7 @@ extension ReportSite {
             if let terms = d.terms { row["terms"] = termsContext(terms, spec: spec, base: base) }
             return .object(row)
         })
-        out["events"] = .list((eventsByRequest[request.id] ?? []).map { eventRow(events[$0], base: base) })
+        out["events"] = .list((eventsByRequest[request.id] ?? []).map { eventRow($0, base: base) })
         return out
     }
 
@@ -325,7 +325,7 @@ extension ReportSite {
             "attributes": .list(resource.attributes.map { .object(["key": .text($0.key), "value": .text($0.value)]) }),
             "children": .list((childrenByResource[resource.ref] ?? []).map { resourceLink(resources[$0].ref, base: base) }),
             "requests": .list((requestsByResource[resource.ref] ?? []).map { requestRow(requests[$0], base: base) }),
-            "events": .list((eventsByResource[resource.ref] ?? []).map { eventRow(events[$0], base: base) }),
+            "events": .list((eventsByResource[resource.ref] ?? []).map { eventRow($0, base: base) }),
         ]
         if let parent = resource.parent?.value, input.scope.includes(parent) {
             out["parent"] = resourceLink(parent, base: base)
@@ -450,7 +450,7 @@ extension ReportSite {
         let archive = archivePages
         guard page > 0 else {
             // The newest events, the chain's state, and the way into the archive.
-            let rows = events.prefix(Self.eventsPerPage)
+            let rows = events.indices.prefix(Self.eventsPerPage)
             var out: Context = [
                 "events": .list(rows.map { eventRow($0, base: base) }),
                 "shown": .number(Double(events.count)),
@@ -468,7 +468,8 @@ extension ReportSite {
         // An archive page: events newest first within it, and nothing that changes as the
         // log grows (no head, no count of pages), so the page is written once.
         let first = (page - 1) * Self.eventsPerPage
-        let rows = events.reversed().dropFirst(first).prefix(Self.eventsPerPage).reversed()
+        // Positions in `events` (newest first): the page's oldest event is the `first`+1-th oldest.
+        let rows = max(0, events.count - first - Self.eventsPerPage)..<max(0, events.count - first)
         func href(_ p: Int) -> MustacheValue { .text(base + "audit-\(p).html") }
         let near = Array(max(1, page - 4)...min(archive, page + 4))
         var links: [MustacheValue] = []
@@ -490,15 +491,17 @@ extension ReportSite {
         ]
     }
 
-    func eventRow(_ event: AuditEvent, base: String) -> MustacheValue {
+    /// The row of `events[i]`.
+    func eventRow(_ i: Int, base: String) -> MustacheValue {
+        let event = events[i]
         let visible = input.scope.visible(event.resources)
         let hidden = visible.hidden
         var row: Context = [
-            "seq": .number(Double(event.seq)), "time": .text(Self.human(event.time)), "event": .text(event.event),
+            "seq": .number(Double(event.seq)), "time": .text(eventTimes[i]), "event": .text(event.event),
             "principal": event.principal.map { personLink($0, base: base) } ?? .null,
             "actor": event.actor.map { personLink($0, base: base) } ?? .null,
             // An event that also names another owner's resources keeps its details to itself.
-            "summary": .text(hidden == 0 ? event.summary : "details not shown: this event also concerns resources of another owner"),
+            "summary": .text(hidden == 0 ? eventSummaries[i] : "details not shown: this event also concerns resources of another owner"),
             "hash": .text(event.hash), "shortHash": .text(String(event.hash.dropFirst("sha256:".count).prefix(12))),
         ]
         row.merge(resourceLinks(visible, base: base))

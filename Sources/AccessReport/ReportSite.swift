@@ -84,6 +84,10 @@ package struct ReportSite: Sendable {
     let administrators: [(principal: Principal, grant: Grant)]
     /// Events in scope, newest first.
     let events: [AuditEvent]
+    /// Each event's summary and time as shown, worked out once: an event's row is on an
+    /// audit page, its request's page and each of its resources' pages.
+    let eventSummaries: [String]
+    let eventTimes: [String]
     let requestsByResource: [ResourceRef: [Int]]
     let eventsByResource: [ResourceRef: [Int]]
     let eventsByRequest: [String: [Int]]
@@ -141,6 +145,11 @@ package struct ReportSite: Sendable {
             event.resources.contains(where: scope.concerns) || (event.request.map { requestIndex[$0] != nil } ?? false)
         }
         self.events = events
+        let texts: [(summary: String, time: String)] = Parallel.map(events, workers: Parallel.workers(for: events.count, from: 4096)) { event in
+            (event.summary, Self.human(event.time))
+        }
+        eventSummaries = texts.map { $0.summary }
+        eventTimes = texts.map { $0.time }
 
         var admins: [(principal: Principal, grant: Grant)] = []
         let directory = self.directory
