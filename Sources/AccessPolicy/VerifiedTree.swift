@@ -58,7 +58,10 @@ package struct VerifiedTree: Sendable {
         if signed, !available {
             diagnostics.append(Diagnostic(file: displayRoot, message: "ssh-keygen (OpenSSH) was not found on PATH: signed decisions cannot be verified"))
         }
-        var verifier = DecisionVerifier(tree: tree, settings: settings, now: now, keygen: keygen)
+        // Each request's state asks about its requester and deciders several times: with more
+        // requests than principals, every membership is worked out at once and read unlocked.
+        let directory = Directory(tree, membershipsUpFront: tree.requests.count >= tree.principals.count, parallel: parallel)
+        var verifier = DecisionVerifier(directory: directory, settings: settings, now: now, keygen: keygen)
         verifier.observed = observed
         // Each request's policies and whether it is closed, once, in parallel: the signature
         // jobs and the states both start from them.
