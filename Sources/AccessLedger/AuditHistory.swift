@@ -88,30 +88,36 @@ package struct AuditHistory: Sendable {
     /// What makes a lifecycle event the same as one logged before, so it is logged once;
     /// nil for grant events, which follow from the state instead.
     package static func identity(of event: AuditEvent) -> String? {
-        let request = event.request ?? ""
-        switch event.event {
+        identity(event.event, request: event.request, actor: event.actor, time: event.time) { event.detail($0) }
+    }
+
+    /// The identity of an event with these fields and details, before it is built: a run
+    /// asks it of every request's lifecycle and builds only the events not logged yet.
+    package static func identity(_ name: String, request: String?, actor: String?, time: Timestamp, detail: (String) -> JSONValue?) -> String? {
+        let request = request ?? ""
+        switch name {
         case AuditEvent.Name.submitted, AuditEvent.Name.revoked, AuditEvent.Name.relinquished, AuditEvent.Name.expired, AuditEvent.Name.reviewed,
             AuditEvent.Name.reviewOverdue:
-            return "\(event.event) \(request)"
+            return "\(name) \(request)"
         case AuditEvent.Name.reviewConfirmed, AuditEvent.Name.reviewRemoved:
-            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "")"
+            return "\(name) \(detail("key")?.stringValue ?? "") \(actor ?? "") \(detail("at")?.stringValue ?? "")"
         case AuditEvent.Name.reviewOpened:
-            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.detail("due")?.stringValue ?? "")"
+            return "\(name) \(detail("key")?.stringValue ?? "") \(detail("due")?.stringValue ?? "")"
         case AuditEvent.Name.reviewStarted:
-            return "\(event.event) \(event.detail("key")?.stringValue ?? "") \(event.time)"
+            return "\(name) \(detail("key")?.stringValue ?? "") \(time)"
         case AuditEvent.Name.updated:
-            return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "")"
+            return "\(name) \(request) \(detail("specDigest")?.stringValue ?? "")"
         case AuditEvent.Name.approved:
-            let terms = event.detail("terms").map(CanonicalJSON.encode) ?? ""
-            return "\(event.event) \(request) \(event.detail("specDigest")?.stringValue ?? "") \(terms)"
+            let terms = detail("terms").map(CanonicalJSON.encode) ?? ""
+            return "\(name) \(request) \(detail("specDigest")?.stringValue ?? "") \(terms)"
         case AuditEvent.Name.seen:
-            return "\(event.event) \(event.detail("observationKey")?.stringValue ?? "")"
+            return "\(name) \(detail("observationKey")?.stringValue ?? "")"
         case AuditEvent.Name.expiring:
-            return "\(event.event) \(request) \(event.detail("validTo")?.stringValue ?? "")"
+            return "\(name) \(request) \(detail("validTo")?.stringValue ?? "")"
         case AuditEvent.Name.configurationPending:
-            return "\(event.event) \(event.detail("digest")?.stringValue ?? "")"
+            return "\(name) \(detail("digest")?.stringValue ?? "")"
         case AuditEvent.Name.denied, AuditEvent.Name.voided, AuditEvent.Name.ignored:
-            return "\(event.event) \(request) \(event.actor ?? "") \(event.detail("at")?.stringValue ?? "") \(event.detail("decision")?.stringValue ?? "")"
+            return "\(name) \(request) \(actor ?? "") \(detail("at")?.stringValue ?? "") \(detail("decision")?.stringValue ?? "")"
         default:
             return nil
         }

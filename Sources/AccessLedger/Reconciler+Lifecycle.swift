@@ -41,7 +41,18 @@ extension Reconciler {
             var out: [(AuditEvent, AuditHistory.LoggedKey)] = []
             func add(_ event: AuditEvent) {
                 guard let identity = AuditHistory.identity(of: event) else { return }
-                out.append((event, AuditHistory.LoggedKey(identity)))
+                let key = AuditHistory.LoggedKey(identity)
+                // Debug builds (the tests) check the identity asked ahead was the event's own.
+                assert(!input.history.logged.contains(key), "\(event.event) of \(request.id) was logged, but its identity asked ahead did not say so")
+                out.append((event, key))
+            }
+            // Most of a run's candidates were logged by an earlier run: their identity is
+            // asked before the event is built (its resources, details and, for an approval,
+            // its terms), which was most of this step's time. The identity comes from the same
+            // function `identity(of:)` uses, over the fields the event would get.
+            func logged(_ name: String, actor: String?, _ detail: (String) -> JSONValue?) -> Bool {
+                guard let identity = AuditHistory.identity(name, request: request.id, actor: actor, time: now, detail: detail) else { return false }
+                return input.history.logged.contains(AuditHistory.LoggedKey(identity))
             }
             let spec = request.spec
             func event(_ name: String, actor: String?, _ details: [(String, JSONValue)]) -> AuditEvent {
@@ -49,14 +60,19 @@ extension Reconciler {
                     time: now, event: name, request: request.id, principal: spec.requester.value, resources: spec.resources.map(\.value.description),
                     actor: actor, details: details + AuditEvent.impersonation(spec.resources.map(\.value.description)))
             }
+            /// The event, unless one with its identity was logged before.
+            func add(_ name: String, actor: String?, _ details: [(String, JSONValue)]) {
+                guard !logged(name, actor: actor, { key in details.first { $0.0 == key }?.1 }) else { return }
+                add(event(name, actor: actor, details))
+            }
             let digest = request.specDigest
             if let previous = input.history.specDigests[request.id] {
                 if previous != digest {
-                    add(event(AuditEvent.Name.updated, actor: spec.requester.value, [("specDigest", .string(digest)), ("previousSpecDigest", .string(previous))]))
+                    add(AuditEvent.Name.updated, actor: spec.requester.value, [("specDigest", .string(digest)), ("previousSpecDigest", .string(previous))])
                 }
             } else {
                 guard case .object(let members) = spec.json else { return out }
-                add(event(AuditEvent.Name.submitted, actor: spec.requester.value, members.filter { $0.0 != "requester" && $0.0 != "resources" } + [("specDigest", .string(digest))]))
+                add(AuditEvent.Name.submitted, actor: spec.requester.value, members.filter { $0.0 != "requester" && $0.0 != "resources" } + [("specDigest", .string(digest))])
             }
             guard let status = input.verified.statuses[request.id] else { return out }
             func decisionDetails(_ d: Decision) -> [(String, JSONValue)] {
@@ -71,7 +87,7 @@ extension Reconciler {
             for check in status.checks {
                 if case .voided(let why) = check.outcome {
                     let d = check.decision
-                    add(event(AuditEvent.Name.voided, actor: d.by.value, decisionDetails(d) + [("specDigest", .string(d.specDigest.value)), ("why", .string(why))]))
+                    add(AuditEvent.Name.voided, actor: d.by.value, decisionDetails(d) + [("specDigest", .string(d.specDigest.value)), ("why", .string(why))])
                 }
             }
             let valid = status.checks.filter { $0.outcome == .valid }
@@ -81,12 +97,12 @@ extension Reconciler {
                 let key = d.observationKey(request.id)
                 guard input.history.firstSeen[key] == nil else { continue }
                 if let ended = input.history.ended[request.id] {
-                    add(event(AuditEvent.Name.ignored, actor: d.by.value, decisionDetails(d) + [
+                    add(AuditEvent.Name.ignored, actor: d.by.value, decisionDetails(d) + [
                         ("observationKey", .string(key)),
                         ("why", .string("first seen after the request ended (\(ended.cause.rawValue) at \(ended.time)); it changes nothing")),
-                    ]))
+                    ])
                 } else {
-                    add(event(AuditEvent.Name.seen, actor: d.by.value, decisionDetails(d) + [("observationKey", .string(key))]))
+                    add(AuditEvent.Name.seen, actor: d.by.value, decisionDetails(d) + [("observationKey", .string(key))])
                 }
             }
             if let terms = status.terms {
@@ -98,51 +114,58 @@ extension Reconciler {
                     members += [("validFrom", .string(terms.validFrom.description)), ("validTo", terms.validTo.map { .string($0.description) } ?? .null)]
                     termsJSON = .object(members)
                 }
-                var details: [(String, JSONValue)] = [
-                    ("approvers", .array(status.approvers.map { .string($0) })), ("terms", termsJSON),
-                    ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),
-                    ("at", .string(last?.at.value.description ?? "")),
-                ]
-                let modified = terms.differences(from: spec)
-                if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
-                if status.emergency {
-                    details.append(("emergency", .bool(true)))
-                    if let reason = approvals.first(where: \.emergency)?.decision.reason { details.append(("reason", .string(reason))) }
-                    if let due = status.reviewDue { details.append(("reviewDue", .string(due.description))) }
+                // Asked before the rest of the details are built: an approval stays in the
+                // tree, and so among the candidates, for as long as the request is kept.
+                let loggedTerms = termsJSON
+                if !logged(AuditEvent.Name.approved, actor: last?.by.value, { $0 == "terms" ? loggedTerms : $0 == "specDigest" ? .string(digest) : nil }) {
+                    var details: [(String, JSONValue)] = [
+                        ("approvers", .array(status.approvers.map { .string($0) })), ("terms", termsJSON),
+                        ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),
+                        ("at", .string(last?.at.value.description ?? "")),
+                    ]
+                    let modified = terms.differences(from: spec)
+                    if !modified.isEmpty { details.append(("modifications", .array(modified.map { .string($0) }))) }
+                    if status.emergency {
+                        details.append(("emergency", .bool(true)))
+                        if let reason = approvals.first(where: \.emergency)?.decision.reason { details.append(("reason", .string(reason))) }
+                        if let due = status.reviewDue { details.append(("reviewDue", .string(due.description))) }
+                    }
+                    // Debug builds (the tests) check the identity asked ahead was the event's.
+                    assert(!logged(AuditEvent.Name.approved, actor: last?.by.value) { key in details.first { $0.0 == key }?.1 }, "approval of \(request.id) was logged")
+                    add(AuditEvent.Name.approved, actor: last?.by.value, details + label(approvals))
                 }
-                add(event(AuditEvent.Name.approved, actor: last?.by.value, details + label(approvals)))
             }
             for check in valid where check.decision.kind.value == .deny {
                 if status.state == .denied {
-                    add(event(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
+                    add(AuditEvent.Name.denied, actor: check.decision.by.value, decisionDetails(check.decision) + label([check]))
                 } else if status.terms != nil, status.approvedAt.map({ check.decision.at.value >= $0 }) ?? true {
                     // Signed after the approval reached its threshold: recorded, with why it changed
                     // nothing. (A deny before it that the policy's denyThreshold did not make final
                     // is in the log as decision.seen.)
-                    add(event(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
+                    add(AuditEvent.Name.ignored, actor: check.decision.by.value, decisionDetails(check.decision) + [
                         ("why", .string("the request was already approved; a deny does not take access away (revoke does)")),
-                    ]))
+                    ])
                 }
             }
             for (kind, name) in [(Decision.Kind.revoke, AuditEvent.Name.revoked), (.relinquish, AuditEvent.Name.relinquished)] {
                 if let check = valid.first(where: { $0.decision.kind.value == kind }) {
-                    add(event(name, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
+                    add(name, actor: check.decision.by.value, decisionDetails(check.decision) + label([check]))
                 }
             }
             if let check = valid.first(where: { $0.decision.kind.value == .review }), status.emergency {
-                add(event(AuditEvent.Name.reviewed, actor: check.decision.by.value, decisionDetails(check.decision) + label([check])))
+                add(AuditEvent.Name.reviewed, actor: check.decision.by.value, decisionDetails(check.decision) + label([check]))
             }
             if status.reviewOverdue(at: now), let due = status.reviewDue {
-                add(event(AuditEvent.Name.reviewOverdue, actor: nil, [("reviewDue", .string(due.description)), ("policy", .string(status.checks.first(where: \.emergency)?.policy ?? ""))]))
+                add(AuditEvent.Name.reviewOverdue, actor: nil, [("reviewDue", .string(due.description)), ("policy", .string(status.checks.first(where: \.emergency)?.policy ?? ""))])
             }
             if status.state == .expired, let to = status.terms?.validTo {
-                add(event(AuditEvent.Name.expired, actor: nil, [("validTo", .string(to.description))]))
+                add(AuditEvent.Name.expired, actor: nil, [("validTo", .string(to.description))])
             }
             // Its requester hears once that the end is near (see Notifications).
             if status.state == .active, input.history.ended[request.id] == nil, let to = status.terms?.validTo,
                 to.seconds - now.seconds <= expiringSoon, to > now
             {
-                add(event(AuditEvent.Name.expiring, actor: nil, [("validTo", .string(to.description))]))
+                add(AuditEvent.Name.expiring, actor: nil, [("validTo", .string(to.description))])
             }
             return out
         }
