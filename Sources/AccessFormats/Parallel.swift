@@ -36,4 +36,21 @@ package enum Parallel {
             initialized = items.count
         }
     }
+
+    /// `first` on another thread while `second` runs on this one; both results once both are
+    /// done. For two independent reads that each ran alone on one core (the audit records
+    /// and the tree).
+    package static func both<A: Sendable, B>(_ first: @escaping @Sendable () -> A, _ second: () -> B) -> (A, B) {
+        let slot = Slot<A>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { slot.value = first() }
+        let b = second()
+        group.wait()
+        return (slot.value!, b)
+    }
+}
+
+/// Where `both` keeps the other thread's result: written once by it, read after `wait`.
+private final class Slot<Value>: @unchecked Sendable {
+    var value: Value?
 }

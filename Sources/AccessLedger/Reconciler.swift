@@ -89,8 +89,13 @@ package struct Reconciler: Sendable {
 
     /// Reads the tree, the state file and the audit log, and checks they fit together.
     package func read(parallel: Int = VerifiedTree.defaultParallelism) throws(Refusal) -> Input {
-        var input = try readRecords()
-        let loaded = TreeLoader.load(root: root, displayRoot: displayRoot)
+        // The state and the log (from its checkpoint, about a second on one core for a long
+        // log) are read while the tree loads; a refusal is the same, after the tree is read.
+        let reader = self
+        let (records, loaded) = Parallel.both(
+            { Result { () throws(Refusal) -> Input in try reader.readRecords() } },
+            { TreeLoader.load(root: root, displayRoot: displayRoot) })
+        var input = try records.get()
         let configuration = try configurationView(loaded.tree, history: input.history)
         var verified = VerifiedTree(tree: configuration.tree, diagnostics: loaded.diagnostics + configuration.diagnostics, statuses: [:])
         verified.verify(now: now, keygen: keygen, displayRoot: displayRoot, parallel: parallel, observed: input.history.firstSeen)

@@ -37,4 +37,23 @@ import Testing
         }
         #expect(Tracked.live.value == before)
     }
+
+    /// `both` gives each side's own result, the first made on another thread while the
+    /// second runs: each waits (at most ten seconds) for the other to have started.
+    @Test func bothRunsTheTwoAtOnceAndGivesEachResult() {
+        let firstStarted = DispatchSemaphore(value: 0), secondStarted = DispatchSemaphore(value: 0)
+        for n in 0..<20 {
+            let (a, b) = Parallel.both({ () -> ([Int], Bool) in
+                firstStarted.signal()
+                return (Array(0..<n), secondStarted.wait(timeout: .now() + 10) == .success)
+            }, { () -> (String, Bool) in
+                secondStarted.signal()
+                return (String(repeating: "x", count: n), firstStarted.wait(timeout: .now() + 10) == .success)
+            })
+            #expect(a.0 == Array(0..<n))
+            #expect(b.0 == String(repeating: "x", count: n))
+            #expect(a.1 && b.1, "the two ran one after the other")
+            if !(a.1 && b.1) { break }
+        }
+    }
 }
