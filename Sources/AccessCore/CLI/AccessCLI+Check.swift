@@ -79,8 +79,9 @@ extension AccessCLI {
         let clock = now(nil)
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
-        let history = history(command.root)
-        let raw = TreeLoader.load(root: root.path, displayRoot: root.display)
+        // The log's history is read while the tree loads (each ran alone on one core).
+        let given = command.root, cli = self
+        let (history, raw) = Parallel.both({ cli.history(given) }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
         let loaded = effective(raw, root: command.root, now: clock, history: history)
         let tree = loaded.tree
         if !tree.principals.contains(where: { $0.id == principal }), raw.tree.principals.contains(where: { $0.id == principal }) {

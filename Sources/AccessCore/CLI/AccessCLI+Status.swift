@@ -39,9 +39,11 @@ extension AccessCLI {
     func status(_ command: StatusCommand) throws -> CommandResult {
         let root = root(command.root)
         let now = now(command.now)
-        let history = history(command.root)
+        // The log's history is read while the tree loads (each ran alone on one core).
+        let given = command.root, cli = self
+        let (history, raw) = Parallel.both({ cli.history(given) }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
         // The states every other view reads: under the trusted configuration while a change waits.
-        let loaded = effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: command.root, now: now, history: history)
+        let loaded = effective(raw, root: command.root, now: now, history: history)
         guard let settings = loaded.tree.settings else {
             return CommandResult(exitCode: ExitCode.failure, standardError: render(loaded.diagnostics))
         }

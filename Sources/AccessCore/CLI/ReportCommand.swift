@@ -34,9 +34,14 @@ struct ReportCommand: Command {
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let root = cli.root(root)
         let now = cli.now(now)
-        let (events, problem) = cli.reportEvents(cli.store(self.root))
-        let history = AuditHistory(events)
-        let loaded = cli.effective(TreeLoader.load(root: root.path, displayRoot: root.display), root: self.root, now: now, history: history)
+        // The log is read while the tree loads (each ran alone on one core).
+        let store = cli.store(self.root)
+        let (read, raw) = Parallel.both({ () -> (events: [AuditEvent], problem: String?, history: AuditHistory) in
+            let (events, problem) = cli.reportEvents(store)
+            return (events, problem, AuditHistory(events))
+        }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
+        let (events, problem, history) = read
+        let loaded = cli.effective(raw, root: self.root, now: now, history: history)
         var verified = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         verified.verify(now: now, keygen: cli.signatures, displayRoot: root.display, observed: history.firstSeen)
         var errors = cli.render(verified.diagnostics)
