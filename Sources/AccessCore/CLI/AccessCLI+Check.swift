@@ -79,9 +79,7 @@ extension AccessCLI {
         let clock = now(nil)
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)
-        // The log's history is read while the tree loads (each ran alone on one core).
-        let given = command.root, cli = self
-        let (history, raw) = Parallel.both({ cli.history(given) }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
+        let (history, raw) = historyAndTree(command.root)
         let loaded = effective(raw, root: command.root, now: clock, history: history)
         let tree = loaded.tree
         if !tree.principals.contains(where: { $0.id == principal }), raw.tree.principals.contains(where: { $0.id == principal }) {
@@ -113,6 +111,13 @@ extension AccessCLI {
     /// (`audit verify` and reconcile report a broken log).
     func history(_ root: String?) -> AuditHistory {
         (try? store(root).readLogFromCheckpoint())?.history ?? AuditHistory()
+    }
+
+    /// The audit log's history and the tree at `root`, the history read on another thread
+    /// while the tree loads (each ran alone on one core).
+    func historyAndTree(_ root: String?) -> (history: AuditHistory, tree: TreeLoader.Result) {
+        let folder = self.root(root), cli = self
+        return Parallel.both({ cli.history(root) }, { TreeLoader.load(root: folder.path, displayRoot: folder.display) })
     }
 
     /// The answer of `check` on a loaded tree, with the principal's request grants verified.

@@ -39,9 +39,7 @@ extension AccessCLI {
     func status(_ command: StatusCommand) throws -> CommandResult {
         let root = root(command.root)
         let now = now(command.now)
-        // The log's history is read while the tree loads (each ran alone on one core).
-        let given = command.root, cli = self
-        let (history, raw) = Parallel.both({ cli.history(given) }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
+        let (history, raw) = historyAndTree(command.root)
         // The states every other view reads: under the trusted configuration while a change waits.
         let loaded = effective(raw, root: command.root, now: now, history: history)
         guard let settings = loaded.tree.settings else {

@@ -43,9 +43,7 @@ struct ValidateCommand: Command {
 
     func runPlain(_ cli: AccessCLI) -> CommandResult {
         let root = cli.root(root)
-        // The log's history is read while the tree loads (each ran alone on one core).
-        let given = self.root
-        let (history, loaded) = Parallel.both({ cli.history(given) }, { TreeLoader.load(root: root.path, displayRoot: root.display) })
+        let (history, loaded) = cli.historyAndTree(self.root)
         var result = VerifiedTree(tree: loaded.tree, diagnostics: loaded.diagnostics, statuses: [:])
         result.verify(now: cli.now(now), keygen: cli.signatures, displayRoot: root.display, observed: history.firstSeen)
         // Reviews of standing access: bad statements are errors, overdue reviews warnings.
