@@ -30,7 +30,6 @@ package struct VerifiedTree: Sendable {
 
     package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    /// Loads the tree at `root` and checks every decision as of `now`.
     /// Loads the tree at `root` and checks every decision as of `now`, with up to `parallel`
     /// ssh-keygen processes at once.
     package static func load(
