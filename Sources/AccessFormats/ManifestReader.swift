@@ -12,6 +12,12 @@ package enum ManifestReader {
 
     /// Parses bytes by the file's extension: `.json` as JSON, anything else as YAML.
     package static func parse(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
+        try check(bytes: bytes, file: file)
+        return try parseChecked(bytes: bytes, file: file)
+    }
+
+    /// Refuses a file that is too large or not UTF-8, before anything reads its text.
+    package static func check(bytes: [UInt8], file: String) throws(Diagnostic) {
         if bytes.count > maximumFileSize {
             throw Diagnostic(file: file, message: "file is larger than 1 MiB (\(bytes.count) bytes)")
         }
@@ -20,6 +26,10 @@ package enum ManifestReader {
             let location = text.location(of: bad)
             throw Diagnostic(file: file, location: location, message: "file is not valid UTF-8 (byte 0x\(hex2(bytes[bad])) at offset \(bad))")
         }
+    }
+
+    /// `parse` of bytes that passed `check`.
+    package static func parseChecked(bytes: [UInt8], file: String) throws(Diagnostic) -> Node {
         if file.hasSuffix(".json") {
             return try JSONParser.parse(bytes: bytes, file: file)
         }
@@ -28,8 +38,13 @@ package enum ManifestReader {
 
     /// Reads and parses the file at `path`; `display` is the name used in errors.
     package static func read(path: String, display: String) throws(Diagnostic) -> Node {
+        try parse(bytes: readManifest(path: path, display: display), file: display)
+    }
+
+    /// The bytes of the manifest at `path`, refused as `read` refuses it before parsing.
+    package static func readManifest(path: String, display: String) throws(Diagnostic) -> [UInt8] {
         switch readFile(path: path, limit: maximumFileSize) {
-        case .bytes(let bytes): return try parse(bytes: bytes, file: display)
+        case .bytes(let bytes): return bytes
         case .notRegular: throw Diagnostic(file: display, message: "not a regular file (a folder, device, FIFO or socket); it is not read")
         case .tooLarge(let size): throw Diagnostic(file: display, message: "file is larger than 1 MiB (\(size) bytes); it is not read")
         case .unreadable: throw Diagnostic(file: display, message: "cannot read the file")

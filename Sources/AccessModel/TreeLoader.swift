@@ -48,10 +48,19 @@ package enum TreeLoader {
                 let display = join(displayRoot, relative)
                 let log = DiagnosticCollector()
                 do throws(Diagnostic) {
-                    let node = try source.parse(relative, display: display)
+                    let bytes = try source.bytes(relative, display: display)
+                    try ManifestReader.check(bytes: bytes, file: display)
                     let fileName = Paths.lastComponent(relative)
+                    let baseName = Paths.deletingExtension(fileName)
+                    // Most files are requests in the plain shape: read straight into the
+                    // model. Anything else, and every problem, goes the general way.
+                    if !relative.hasSuffix(".json"), let request = RequestScanner.decode(bytes, file: display, baseName: baseName) {
+                        part.requests.append(request)
+                        continue
+                    }
+                    let node = try ManifestReader.parseChecked(bytes: bytes, file: display)
                     ManifestDecoder.decode(
-                        node, file: display, relative: relative, baseName: Paths.deletingExtension(fileName), fileName: fileName,
+                        node, file: display, relative: relative, baseName: baseName, fileName: fileName,
                         atRoot: Paths.isTopLevel(relative), into: &part, log: log)
                 } catch {
                     log.add(error)

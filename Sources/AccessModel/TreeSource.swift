@@ -10,8 +10,8 @@ package protocol TreeSource: Sendable {
     var exists: Bool { get }
     /// Relative paths of every manifest, sorted; problems with entries go to `log`.
     func manifests(displayRoot: String, log: DiagnosticCollector) -> [String]
-    /// One manifest, parsed; `display` names it in errors.
-    func parse(_ relative: String, display: String) throws(Diagnostic) -> Node
+    /// One manifest's bytes; `display` names it in errors (a file that cannot be read).
+    func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8]
     /// The files of the `templates/` folder at the root, by name; problems go to `log`.
     func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile]
 }
@@ -26,8 +26,8 @@ package struct FileSystemTreeSource: TreeSource {
 
     package var exists: Bool { isFolder(root) }
 
-    package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
-        try ManifestReader.read(path: TreeLoader.join(root, relative), display: display)
+    package func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8] {
+        try ManifestReader.readManifest(path: TreeLoader.join(root, relative), display: display)
     }
 
     /// Relative paths of all manifests, sorted; refuses symlinks that leave the root.
@@ -126,8 +126,8 @@ package struct InMemoryTreeSource: TreeSource {
         }.sorted()
     }
 
-    package func parse(_ relative: String, display: String) throws(Diagnostic) -> Node {
-        try ManifestReader.parse(bytes: files[relative] ?? [], file: display)
+    package func bytes(_ relative: String, display: String) throws(Diagnostic) -> [UInt8] {
+        files[relative] ?? []
     }
 
     package func templates(displayRoot: String, log: DiagnosticCollector) -> [TemplateFile] {
