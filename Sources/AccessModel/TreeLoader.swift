@@ -24,8 +24,9 @@ package enum TreeLoader {
         read(FileSystemTreeSource(root: root), displayRoot: displayRoot, log: log)
     }
 
-    /// Reads and decodes the tree that `source` holds.
-    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector) -> AccessTree? {
+    /// Reads and decodes the tree that `source` holds. `scanRequests: false` sends every file
+    /// through the parser and decoder, for the test that compares the two ways.
+    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector, scanRequests: Bool = true) -> AccessTree? {
         var tree = AccessTree(root: source.root)
         guard source.exists else {
             log.add(displayRoot, .whole, "the access tree '\(displayRoot)' does not exist or is not a folder")
@@ -54,7 +55,7 @@ package enum TreeLoader {
                     let baseName = Paths.deletingExtension(fileName)
                     // Most files are requests in the plain shape: read straight into the
                     // model. Anything else, and every problem, goes the general way.
-                    if !relative.hasSuffix(".json"), let request = RequestScanner.decode(bytes, file: display, baseName: baseName) {
+                    if scanRequests, !relative.hasSuffix(".json"), let request = RequestScanner.decode(bytes, file: display, baseName: baseName) {
                         part.requests.append(request)
                         continue
                     }
