@@ -422,6 +422,9 @@ package enum ManifestDecoder {
         return binding
     }
 
+    /// `RequestScanner` makes the same checks on the requests it reads from their bytes: a
+    /// check added here (or in `decodeDecision`) goes there too, or the scanner gives up on
+    /// the field it concerns; its differential test compares the two.
     static func decodeRequest(_ header: ManifestHeader, _ spec: ObjectReader, status: ObjectReader?, statusKey: SourceLocation) -> AccessRequest? {
         spec.allow(["requester", "requestedAt", "resources", "role", "actions", "reason", "duration", "validFrom", "validTo", "renews"])
         let requester = spec.id("requester", required: true)
