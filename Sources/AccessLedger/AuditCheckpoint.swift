@@ -29,27 +29,66 @@ package struct AuditCheckpoint: Sendable {
     /// The file's bytes: a header with the SHA-256 of the body, then the body. Nil when a
     /// value holds a tab or newline, which the line format cannot carry (no checkpoint then).
     package var encoded: [UInt8]? {
-        var body: [String] = [String(length), last.line]
-        func add(_ fields: String...) -> Bool {
-            guard fields.allSatisfy({ !$0.contains(ascii: "\t") && !$0.contains(ascii: "\n") && !$0.contains(ascii: "\r") }) else { return false }
-            body.append(fields.joined(separator: "\t"))
-            return true
-        }
+        // Written as bytes: every reconcile writes a line per logged event and per request
+        // (470,000 on the 100k tree), and a string per line, joined, was a tenth of a
+        // reconcile after one change, on one core. The bytes are those of the lines joined.
+        let tab = UInt8(ascii: "\t"), lf = UInt8(ascii: "\n")
+        var body: [UInt8] = []
+        body.reserveCapacity(history.logged.count * 35 + history.specDigests.count * 90 + history.ended.count * 45 + 4096)
+        body += String(length).utf8
+        body.append(lf)
+        body += last.line.utf8
+        body.append(lf)
         var ok = true
-        if let time = history.lastTime { ok = ok && add("T", time.description) }
-        for key in history.grants.keys.sorted() { ok = ok && add("G", key, CanonicalJSON.encode(history.grants[key]!.json)) }
+        /// One field after a tab; false when it holds a tab or line break.
+        func field(_ text: String) {
+            body.append(tab)
+            let start = body.count
+            body += text.utf8
+            if body[start...].contains(where: { $0 == tab || $0 == lf || $0 == UInt8(ascii: "\r") }) { ok = false }
+        }
+        func line(_ kind: UInt8, _ fields: String...) {
+            body.append(kind)
+            for text in fields { field(text) }
+            body.append(lf)
+        }
+        if let time = history.lastTime { line(UInt8(ascii: "T"), time.description) }
+        for key in history.grants.keys.sorted() { line(UInt8(ascii: "G"), key, CanonicalJSON.encode(history.grants[key]!.json)) }
         for request in history.ended.keys.sorted() {
             let end = history.ended[request]!
-            ok = ok && add("E", request, end.cause.rawValue, end.time.description)
+            body.append(UInt8(ascii: "E"))
+            field(request)
+            field(end.cause.rawValue)
+            field(end.time.description)
+            body.append(lf)
         }
-        for key in history.logged.map(\.hex).sorted() { ok = ok && add("L", key) }
-        for request in history.specDigests.keys.sorted() { ok = ok && add("D", request, history.specDigests[request]!) }
-        for key in history.firstSeen.keys.sorted() { ok = ok && add("S", key, history.firstSeen[key]!.description) }
-        for digest in history.trustedConfigurations { ok = ok && add("C", digest) }
-        for key in history.reviews.keys.sorted() { ok = ok && add("R", key, CanonicalJSON.encode(history.reviews[key]!.json)) }
+        // Fixed-width lowercase hex sorts as the numbers do: no strings to sort.
+        for key in history.logged.sorted(by: { ($0.high, $0.low) < ($1.high, $1.low) }) {
+            body.append(UInt8(ascii: "L"))
+            body.append(tab)
+            Self.appendHex(key.high, to: &body)
+            Self.appendHex(key.low, to: &body)
+            body.append(lf)
+        }
+        for request in history.specDigests.keys.sorted() {
+            body.append(UInt8(ascii: "D"))
+            field(request)
+            field(history.specDigests[request]!)
+            body.append(lf)
+        }
+        for key in history.firstSeen.keys.sorted() { line(UInt8(ascii: "S"), key, history.firstSeen[key]!.description) }
+        for digest in history.trustedConfigurations { line(UInt8(ascii: "C"), digest) }
+        for key in history.reviews.keys.sorted() { line(UInt8(ascii: "R"), key, CanonicalJSON.encode(history.reviews[key]!.json)) }
         guard ok else { return nil }
-        let bodyBytes = Array((body.joined(separator: "\n") + "\n").utf8)
-        return Array("\(Self.magic)\n\(SHA256.hex(bodyBytes))\n".utf8) + bodyBytes
+        return Array("\(Self.magic)\n\(SHA256.hex(body))\n".utf8) + body
+    }
+
+    /// Sixteen lowercase hex digits of `number`, as `LoggedKey.hex` writes each half.
+    static func appendHex(_ number: UInt64, to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        for shift in stride(from: 60, through: 0, by: -4) {
+            out.append(digits.utf8Start[Int((number >> UInt64(shift)) & 0xF)])
+        }
     }
 
     /// Reads a checkpoint file's bytes; nil when they are not a whole, intact checkpoint.
