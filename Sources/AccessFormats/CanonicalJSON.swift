@@ -15,6 +15,30 @@ package enum CanonicalJSON {
         return out
     }
 
+    /// `encodeBytes(.object(members))`, and where the first member named `key` lies in it,
+    /// with the comma that joins it to a neighbour: the bytes without that range are the
+    /// encoding of the object without the member (the members keep their order). An audit
+    /// line and the text its hash is taken over are so one encoding, not two.
+    package static func encodeBytes(members: [(String, JSONValue)], markingMember key: String) -> (bytes: [UInt8], member: Range<Int>?) {
+        guard !members.isEmpty else { return ([0x7B, 0x7D], nil) }
+        let ordered = members.sorted { utf16Less($0.0, $1.0) }
+        var out: [UInt8] = [0x7B]
+        var range: Range<Int>?
+        for (i, (name, member)) in ordered.enumerated() {
+            let start = out.count
+            if i > 0 { out.append(0x2C) }
+            writeString(name, to: &out)
+            out.append(0x3A)
+            write(member, to: &out, indent: nil, sortKeys: true, level: 1)
+            if range == nil, name.exactlyEquals(key) {
+                // The first member takes the comma after it, any other the comma before it.
+                range = i > 0 ? start..<out.count : start..<(out.count + (ordered.count > 1 ? 1 : 0))
+            }
+        }
+        out.append(0x7D)
+        return (out, range)
+    }
+
     /// Indented JSON (two spaces) with a final newline; members sorted or in source order.
     package static func pretty(_ value: JSONValue, sortKeys: Bool) -> String {
         var out: [UInt8] = []

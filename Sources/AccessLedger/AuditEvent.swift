@@ -108,6 +108,18 @@ package struct AuditEvent: Sendable, Equatable {
         return CanonicalJSON.encodeBytes(.object(members))
     }
 
+    /// `lineBytes`, and the canonical bytes `computedHash` is taken over, from one encoding:
+    /// reading a log checks both for every line.
+    package var lineAndUnhashedBytes: (line: [UInt8], unhashed: [UInt8]) {
+        guard case .object(var members) = unhashed else { return ([], []) }
+        members.append(("hash", .string(hash)))
+        let (line, member) = CanonicalJSON.encodeBytes(members: members, markingMember: "hash")
+        guard let member else { return (line, CanonicalJSON.encodeBytes(unhashed)) }
+        var rest = Array(line[..<member.lowerBound])
+        rest += line[member.upperBound...]
+        return (line, rest)
+    }
+
     /// Sets `seq`, `prev` and `hash` to follow `previous` (nil for the first line).
     package mutating func chain(after previous: AuditEvent?) {
         seq = (previous?.seq ?? 0) + 1

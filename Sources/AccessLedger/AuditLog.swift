@@ -180,10 +180,12 @@ package struct AuditLog: Sendable {
         }
         switch AuditEvent.decode(value) {
         case .success(let event):
-            guard !content || event.lineBytes.elementsEqual(bytes) else {
+            guard content else { return LineRead(event: .success(event)) }
+            let (line, unhashed) = event.lineAndUnhashedBytes
+            guard line == bytes else {
                 return LineRead(event: .failure(Problem("the line is not in canonical form (edited by hand?)")))
             }
-            return LineRead(event: .success(event), hashMatches: !content || event.hash == event.computedHash)
+            return LineRead(event: .success(event), hashMatches: event.hash == "sha256:" + SHA256.hex(unhashed))
         case .failure(let problem): return LineRead(event: .failure(Problem(problem.message)))
         }
     }

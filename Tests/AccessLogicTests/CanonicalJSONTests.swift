@@ -62,6 +62,55 @@ final class CanonicalJSONTests: XCTestCase {
         }
     }
 
+    /// An object encoded once with one member's place marked: cutting that place out gives the
+    /// encoding of the object without the member, wherever the member sorts (first, last, in
+    /// between, alone) and whatever the other members hold (a nested member of the same name).
+    func testMarkedMemberCutsOutToTheObjectWithoutIt() throws {
+        let names = ["hash", "a", "actor", "prev", "zz", "Hash", "ö", "\u{e000}", "😀", "h"]
+        var random = SeededRandom(state: 8786)
+        for _ in 0..<3000 {
+            var members: [(String, JSONValue)] = []
+            for name in names where random.below(2) == 0 {
+                let value: JSONValue = switch random.below(4) {
+                case 0: .string("sha256:\(random.below(1000))")
+                case 1: .number(Double(random.below(100)))
+                case 2: .object([("hash", .string("inner")), ("b", .array([.null, .bool(true)]))])
+                default: .array([])
+                }
+                members.append((name, value))
+            }
+            for k in members.indices.reversed() { members.swapAt(k, random.below(k + 1)) }
+            let (bytes, member) = CanonicalJSON.encodeBytes(members: members, markingMember: "hash")
+            XCTAssertEqual(bytes, CanonicalJSON.encodeBytes(.object(members)))
+            guard let index = members.firstIndex(where: { $0.0 == "hash" }) else {
+                XCTAssertNil(member)
+                continue
+            }
+            let range = try XCTUnwrap(member)
+            var without = members
+            without.remove(at: index)
+            XCTAssertEqual(Array(bytes[..<range.lowerBound]) + bytes[range.upperBound...], CanonicalJSON.encodeBytes(.object(without)), "\(members.map(\.0))")
+        }
+    }
+
+    /// An audit event's line and the bytes its hash covers, from one encoding, are the two
+    /// encodings made apart.
+    func testAuditLineAndHashedBytesFromOneEncoding() {
+        var random = SeededRandom(state: 8787)
+        for n in 0..<500 {
+            var event = AuditEvent(
+                seq: n + 1, time: Timestamp(seconds: 1_795_000_000 + Int64(n)), event: ["request.approved", "grant.added", "a", "zzz"][random.below(4)],
+                request: random.below(2) == 0 ? "r\(n)" : nil, actor: random.below(2) == 0 ? "ann" : nil,
+                details: random.below(2) == 0 ? [("hash", .string("x")), ("terms", .object([("role", .string("reader"))]))] : [],
+                prev: "sha256:" + String(repeating: "0", count: 64))
+            event.hash = event.computedHash
+            let (line, unhashed) = event.lineAndUnhashedBytes
+            XCTAssertEqual(line, event.lineBytes)
+            XCTAssertEqual(unhashed, CanonicalJSON.encodeBytes(event.unhashed))
+            XCTAssertEqual("sha256:" + SHA256.hex(unhashed), event.hash)
+        }
+    }
+
     /// testdata/structures.json: nested objects and arrays.
     func testStructures() throws {
         let input = #"{"1": {"f": {"f": "hi","F": 5} ,"\n": 56.0}, "10": { }, "": "empty", "a": { }, "111": [ { } ], "A": { }}"#
