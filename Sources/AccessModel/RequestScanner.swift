@@ -350,57 +350,73 @@ private struct Scanner {
 
     /// The spec below `spec:`, with the checks `ManifestDecoder.decodeRequest` makes.
     mutating func spec() -> RequestSpec? {
-        var requester: Located<String>?, role: Located<String>?, renews: Located<String>?, reason: Located<String>?
-        var requestedAt: Located<Timestamp>?, from: Located<Timestamp>?, to: Located<Timestamp>?
-        var resources: [Located<ResourceRef>]?
-        var actions: [Located<String>] = []
-        var duration: Located<AccessDuration>?
+        var requester: Located<String>?, renews: Located<String>?, reason: Located<String>?, requestedAt: Located<Timestamp>?
+        var asked = Grantable()
         let found = mappingBelow(0) { s, key, _, value, _ in
+            if let kept = asked.read(s, key, value) { return kept }
             if s.equals(key, "requester") {
                 requester = Self.id(value)
                 return requester != nil
             } else if s.equals(key, "requestedAt") {
                 requestedAt = Self.timestamp(value)
                 return requestedAt != nil
-            } else if s.equals(key, "resources") {
-                resources = Self.resources(value)
-                return resources != nil
-            } else if s.equals(key, "role") {
-                role = Self.id(value)
-                return role != nil
-            } else if s.equals(key, "actions") {
-                guard let ids = Self.ids(value) else { return false }
-                actions = ids
             } else if s.equals(key, "reason") {
                 reason = Self.text(value)
                 return reason != nil
-            } else if s.equals(key, "duration") {
-                duration = Self.duration(value)
-                return duration != nil
-            } else if s.equals(key, "validFrom") {
-                from = Self.timestamp(value)
-                return from != nil
-            } else if s.equals(key, "validTo") {
-                to = Self.timestamp(value)
-                return to != nil
             } else if s.equals(key, "renews") {
                 renews = Self.id(value)
                 return renews != nil
-            } else {
-                return false
             }
-            return true
+            return false
         }
-        guard found != nil, let requester, let requestedAt, let resources, let reason, role != nil || !actions.isEmpty else { return nil }
+        guard found != nil, let requester, let requestedAt, let resources = asked.resources, let reason, asked.grantsSomething else { return nil }
         // Either a duration or a whole window, which must not end before it starts.
-        if duration == nil {
-            guard let from, let to, to.value > from.value else { return nil }
-        } else if from != nil || to != nil {
+        if asked.duration == nil {
+            guard let from = asked.from, let to = asked.to, to.value > from.value else { return nil }
+        } else if asked.from != nil || asked.to != nil {
             return nil
         }
         return RequestSpec(
-            requester: requester, requestedAt: requestedAt, resources: resources, role: role, actions: actions, reason: reason,
-            duration: duration, validFrom: from, validTo: to, renews: renews)
+            requester: requester, requestedAt: requestedAt, resources: resources, role: asked.role, actions: asked.actions, reason: reason,
+            duration: asked.duration, validFrom: asked.from, validTo: asked.to, renews: renews)
+    }
+
+    /// The fields a spec and an approval's terms share: what is granted, and for how long.
+    struct Grantable {
+        var resources: [Located<ResourceRef>]?
+        var role: Located<String>?
+        var actions: [Located<String>] = []
+        var duration: Located<AccessDuration>?
+        var from: Located<Timestamp>?
+        var to: Located<Timestamp>?
+
+        /// A role or actions (the decoder refuses a spec or terms with neither).
+        var grantsSomething: Bool { role != nil || !actions.isEmpty }
+
+        /// Reads `key` if it is one of these fields: whether its value is kept; nil for any other key.
+        mutating func read(_ s: Scanner, _ key: Range<Int>, _ value: Value) -> Bool? {
+            if s.equals(key, "resources") {
+                resources = Scanner.resources(value)
+                return resources != nil
+            } else if s.equals(key, "role") {
+                role = Scanner.id(value)
+                return role != nil
+            } else if s.equals(key, "actions") {
+                guard let ids = Scanner.ids(value) else { return false }
+                actions = ids
+                return true
+            } else if s.equals(key, "duration") {
+                duration = Scanner.duration(value)
+                return duration != nil
+            } else if s.equals(key, "validFrom") {
+                from = Scanner.timestamp(value)
+                return from != nil
+            } else if s.equals(key, "validTo") {
+                to = Scanner.timestamp(value)
+                return to != nil
+            }
+            return nil
+        }
     }
 
     /// One decision, a list item's mapping from `start`, with `ManifestDecoder.decodeDecision`'s checks.
@@ -464,42 +480,18 @@ private struct Scanner {
 
     /// The terms below `terms:` (a key at `indent`), with the decoder's checks.
     mutating func terms(below indent: Int) -> TermsFields? {
-        var duration: AccessDuration?, from: Located<Timestamp>?, to: Located<Timestamp>?
-        var resources: [Located<ResourceRef>]?, role: Located<String>?, actions: [Located<String>] = []
-        let location = mappingBelow(indent) { s, key, _, value, _ in
-            if s.equals(key, "duration") {
-                duration = Self.duration(value)?.value
-                return duration != nil
-            } else if s.equals(key, "validFrom") {
-                from = Self.timestamp(value)
-                return from != nil
-            } else if s.equals(key, "validTo") {
-                to = Self.timestamp(value)
-                return to != nil
-            } else if s.equals(key, "resources") {
-                resources = Self.resources(value)
-                return resources != nil
-            } else if s.equals(key, "role") {
-                role = Self.id(value)
-                return role != nil
-            } else if s.equals(key, "actions") {
-                guard let ids = Self.ids(value) else { return false }
-                actions = ids
-            } else {
-                return false
-            }
-            return true
-        }
-        guard let location, let resources, role != nil || !actions.isEmpty else { return nil }
-        if duration == nil {
-            guard let from else { return nil }
-            if let to, to.value <= from.value { return nil }
-        } else if from != nil || to != nil {
+        var granted = Grantable()
+        let location = mappingBelow(indent) { s, key, _, value, _ in granted.read(s, key, value) ?? false }
+        guard let location, let resources = granted.resources, granted.grantsSomething else { return nil }
+        if granted.duration == nil {
+            guard let from = granted.from else { return nil }
+            if let to = granted.to, to.value <= from.value { return nil }
+        } else if granted.from != nil || granted.to != nil {
             return nil
         }
         return TermsFields(
-            duration: duration, from: from?.value, to: to?.value, resources: resources.map(\.value), role: role?.value,
-            actions: actions.map(\.value), location: location)
+            duration: granted.duration?.value, from: granted.from?.value, to: granted.to?.value, resources: resources.map(\.value),
+            role: granted.role?.value, actions: granted.actions.map(\.value), location: location)
     }
 
     // MARK: - Fields
