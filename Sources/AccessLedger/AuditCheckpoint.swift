@@ -40,7 +40,7 @@ package struct AuditCheckpoint: Sendable {
         body += last.line.utf8
         body.append(lf)
         var ok = true
-        /// One field after a tab; false when it holds a tab or line break.
+        /// One field after a tab; a field holding a tab or line break makes the whole nil.
         func field(_ text: String) {
             body.append(tab)
             let start = body.count
