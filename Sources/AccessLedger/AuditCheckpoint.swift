@@ -106,7 +106,7 @@ package struct AuditCheckpoint: Sendable {
         let last: AuditEvent
         do {
             guard case .success(let event) = AuditEvent.decode(try JSONParser.parse(bytes: Array(lines[1]), file: "checkpoint").json),
-                event.lineBytes.elementsEqual(lines[1]), event.hash == event.computedHash
+                event.check(line: lines[1]) == (true, true)
             else { return nil }
             last = event
         } catch {

@@ -108,16 +108,18 @@ package struct AuditEvent: Sendable, Equatable {
         return CanonicalJSON.encodeBytes(.object(members))
     }
 
-    /// `lineBytes`, and the canonical bytes `computedHash` is taken over, from one encoding:
-    /// reading a log checks both for every line.
-    package var lineAndUnhashedBytes: (line: [UInt8], unhashed: [UInt8]) {
-        guard case .object(var members) = unhashed else { return ([], []) }
+    /// Whether `bytes` are this event's line (its one canonical spelling) and whether its hash
+    /// is the one its content gives: what reading the log and the checkpoint check of a line.
+    /// One encoding gives both: the hashed bytes are the line with the `hash` member cut out.
+    package func check<Bytes: Collection<UInt8>>(line bytes: Bytes) -> (canonical: Bool, hashMatches: Bool) {
+        guard case .object(var members) = unhashed else { return (false, false) }
         members.append(("hash", .string(hash)))
         let (line, member) = CanonicalJSON.encodeBytes(members: members, markingMember: "hash")
-        guard let member else { return (line, CanonicalJSON.encodeBytes(unhashed)) }
-        var rest = Array(line[..<member.lowerBound])
-        rest += line[member.upperBound...]
-        return (line, rest)
+        guard line.elementsEqual(bytes), let member else { return (false, false) }
+        var hasher = SHA256()
+        hasher.update(line[..<member.lowerBound])
+        hasher.update(line[member.upperBound...])
+        return (true, hash == "sha256:" + Hex.encode(hasher.finalize()))
     }
 
     /// Sets `seq`, `prev` and `hash` to follow `previous` (nil for the first line).

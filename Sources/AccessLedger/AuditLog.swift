@@ -181,11 +181,11 @@ package struct AuditLog: Sendable {
         switch AuditEvent.decode(value) {
         case .success(let event):
             guard content else { return LineRead(event: .success(event)) }
-            let (line, unhashed) = event.lineAndUnhashedBytes
-            guard line == bytes else {
+            let check = event.check(line: bytes)
+            guard check.canonical else {
                 return LineRead(event: .failure(Problem("the line is not in canonical form (edited by hand?)")))
             }
-            return LineRead(event: .success(event), hashMatches: event.hash == "sha256:" + SHA256.hex(unhashed))
+            return LineRead(event: .success(event), hashMatches: check.hashMatches)
         case .failure(let problem): return LineRead(event: .failure(Problem(problem.message)))
         }
     }

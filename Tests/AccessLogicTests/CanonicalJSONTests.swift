@@ -93,8 +93,8 @@ final class CanonicalJSONTests: XCTestCase {
         }
     }
 
-    /// An audit event's line and the bytes its hash covers, from one encoding, are the two
-    /// encodings made apart.
+    /// An audit event's line checked from one encoding says what the two encodings made apart
+    /// say: canonical, and whether the hash is the content's.
     func testAuditLineAndHashedBytesFromOneEncoding() {
         var random = SeededRandom(state: 8787)
         for n in 0..<500 {
@@ -104,10 +104,11 @@ final class CanonicalJSONTests: XCTestCase {
                 details: random.below(2) == 0 ? [("hash", .string("x")), ("terms", .object([("role", .string("reader"))]))] : [],
                 prev: "sha256:" + String(repeating: "0", count: 64))
             event.hash = event.computedHash
-            let (line, unhashed) = event.lineAndUnhashedBytes
-            XCTAssertEqual(line, event.lineBytes)
-            XCTAssertEqual(unhashed, CanonicalJSON.encodeBytes(event.unhashed))
-            XCTAssertEqual("sha256:" + SHA256.hex(unhashed), event.hash)
+            XCTAssertTrue(event.check(line: event.lineBytes) == (true, true))
+            var edited = event
+            edited.hash = "sha256:" + String(repeating: "1", count: 64)
+            XCTAssertTrue(edited.check(line: edited.lineBytes) == (true, false), "a hash that is not the content's")
+            XCTAssertTrue(event.check(line: event.lineBytes + [0x20]) == (false, false), "bytes that are not the line")
         }
     }
 
