@@ -165,13 +165,31 @@ package struct AuditLog: Sendable {
 
     /// One line read on its own: its event, or why it is not one, and whether its hash is
     /// its content's (checked in `chain`, after its place, as a line-by-line read does).
-    private struct LineRead: Sendable {
+    struct LineRead: Sendable {
         var event: Result<AuditEvent, Problem>
         var hashMatches = true
     }
 
     /// Reads one line; without `content`, not its canonical form and hash.
-    private static func read(_ bytes: [UInt8], content: Bool) -> LineRead {
+    static func read(_ bytes: [UInt8], content: Bool) -> LineRead {
+        readCanonical(bytes, content: content) ?? readParsed(bytes, content: content)
+    }
+
+    /// A line in the one spelling accessctl writes, read in one pass (`CanonicalJSONReader`),
+    /// its hash taken over the line with the `hash` member cut out: no node tree and no second
+    /// encoding. Nil for any other line, which `readParsed` reads, so what is accepted and
+    /// every message are its.
+    static func readCanonical(_ bytes: [UInt8], content: Bool) -> LineRead? {
+        guard let (value, member) = CanonicalJSONReader.read(bytes, markingMember: content ? "hash" : nil),
+            case .success(let event) = AuditEvent.decode(value)
+        else { return nil }
+        guard content else { return LineRead(event: .success(event)) }
+        guard let member, event.isLine(read: value) else { return nil }
+        return LineRead(event: .success(event), hashMatches: event.hash == AuditEvent.hash(of: bytes, cutting: member))
+    }
+
+    /// Reads one line with the parser, then checks it is the canonical encoding of its event.
+    static func readParsed(_ bytes: [UInt8], content: Bool) -> LineRead {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes, file: AuditLog.relativePath).json
