@@ -18,18 +18,24 @@ package enum Parallel {
         let base: UnsafeMutablePointer<R>
     }
 
-    /// `transform` of each item, in the items' order, with up to `workers` at once; each
-    /// worker takes every workers-th item, so the work is spread evenly.
+    /// `transform` of each item, in the items' order, with up to `workers` at once. The items
+    /// are dealt into shares (every shares-th item), which threads take as they come free.
     package static func map<T: Sendable, R: Sendable>(_ items: [T], workers: Int, _ transform: @Sendable (T) -> R) -> [R] {
         let count = max(1, min(workers, items.count))
         if count == 1 { return items.map(transform) }
+        // Eight shares per worker: with one each, a share whose thread was busy elsewhere
+        // (the tree loading beside the audit log's lines) was left to run alone, on one core,
+        // after the other had finished. Asked for fewer workers than cores, one share each,
+        // so no more than `workers` run at once (`concurrentPerform` runs as many as there
+        // are cores).
+        let shares = count >= cores ? min(items.count, count * 8) : count
         // Results are built in place in the returned array: gathering them through a locked
         // list of optionals copied each one twice and freed it twice, on one core (100,000
         // request states, 131,506 decoded files).
         return [R](unsafeUninitializedCapacity: items.count) { buffer, initialized in
             let slots = Slots(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { worker in
-                for i in stride(from: worker, to: items.count, by: count) {
+            DispatchQueue.concurrentPerform(iterations: shares) { share in
+                for i in stride(from: share, to: items.count, by: shares) {
                     (slots.base + i).initialize(to: transform(items[i]))
                 }
             }

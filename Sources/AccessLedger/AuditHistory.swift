@@ -31,9 +31,15 @@ package struct AuditHistory: Sendable {
     /// The causes whose `grant.<cause>` event removes a grant.
     static let removals = Dictionary(uniqueKeysWithValues: RemovalCause.allCases.filter { $0 != .drift }.map { (AuditEvent.Name.removed($0), $0) })
 
+    /// Replays one event.
     package mutating func apply(_ event: AuditEvent) {
+        apply(event, loggedKey: Self.identity(of: event).map(LoggedKey.init))
+    }
+
+    /// `apply(_:)` with the event's logged key worked out before (nil: it has no identity).
+    mutating func apply(_ event: AuditEvent, loggedKey: LoggedKey?) {
         lastTime = event.time
-        if let identity = Self.identity(of: event) { logged.insert(LoggedKey(identity)) }
+        if let loggedKey { logged.insert(loggedKey) }
         let key = event.detail("key")?.stringValue
         switch event.event {
         case AuditEvent.Name.activated, AuditEvent.Name.changed:
