@@ -96,4 +96,15 @@ final class SHA256Tests: XCTestCase {
         hasher.update(message[70...])
         XCTAssertEqual(Hex.encode(hasher.finalize()), SHA256.hex(message))
     }
+
+    /// Digests are written in lower-case hex, two digits per byte, for every byte value, from
+    /// an array or any other sequence.
+    func testHexOfEveryByte() {
+        let bytes = (0...255).map { UInt8($0) }
+        let expected = bytes.map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(Hex.encode(bytes), expected)
+        XCTAssertEqual(Hex.encode(bytes[1...]), String(expected.dropFirst(2)))
+        XCTAssertEqual(Hex.encode([UInt8]()), "")
+        XCTAssertEqual(Hex.digest(bytes: Array(Hex.encode(bytes[..<32]).utf8)), Array(bytes[..<32]))
+    }
 }
