@@ -170,8 +170,12 @@ package struct JSONParser {
                 throw fail("control characters must be escaped in JSON strings", at: pos)
             }
             if b != UInt8(ascii: "\\") {
-                out.append(b)
-                pos += 1
+                // The run of plain bytes up to the next quote, escape or control character,
+                // copied at once: a trusted configuration holds every file as one string.
+                var end = pos + 1
+                while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                out.append(contentsOf: bytes[pos..<end])
+                pos = end
                 continue
             }
             let escapeStart = pos
