@@ -80,26 +80,34 @@ package struct AccessEngine: Sendable {
 
     /// Grants of approved requests: the approved terms, not before the approvals were
     /// observed, ended at a revoke or relinquish and at the end the audit log records.
-    func requestGrants(of principalID: String?, activeAt time: Timestamp? = nil) -> [Grant] {
-        var out: [Grant] = []
-        for request in directory.tree.requests {
-            let requester = request.spec.requester.value
-            guard principalID == nil || requester == principalID, directory.hasPrincipal(requester),
-                let status = statuses[request.id], let terms = status.terms
-            else { continue }
-            let window = Self.window(terms, status)
-            if let time, !Grant.isActive(validFrom: window.validFrom, observedFrom: window.observedFrom, validTo: window.validTo, at: time) { continue }
-            var grant = Grant(
-                principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
-                scope: terms.resources.map(ResourcePattern.init(exactly:)), validFrom: terms.validFrom, validTo: terms.validTo)
-            grant.leftOut = Set(status.leftOut.map(\.resource))
-            grant.emergency = status.emergency
-            grant.exceptions = status.leftOut.map(\.why)
-            grant.policy = status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == terms }?.policy
-            (grant.observedFrom, grant.validTo) = (window.observedFrom, window.validTo)
-            out.append(grant)
+    func requestGrants(of principalID: String?, activeAt time: Timestamp? = nil, parallelFrom threshold: Int = 4096) -> [Grant] {
+        let requests = directory.tree.requests
+        guard principalID == nil, requests.count >= threshold else {
+            return requests.compactMap { requestGrant($0, of: principalID, activeAt: time) }
         }
-        return out
+        // Every request of a long tree, on every run that plans or reports: on every core (it
+        // ran on one, half a second of a plan on 100,000 requests).
+        let engine = self
+        return Parallel.map(requests, workers: Parallel.cores) { engine.requestGrant($0, of: nil, activeAt: time) }.compactMap { $0 }
+    }
+
+    /// The grant of one request, if it is the principal's and grants (at `time`, when given).
+    private func requestGrant(_ request: AccessRequest, of principalID: String?, activeAt time: Timestamp?) -> Grant? {
+        let requester = request.spec.requester.value
+        guard principalID == nil || requester == principalID, directory.hasPrincipal(requester),
+            let status = statuses[request.id], let terms = status.terms
+        else { return nil }
+        let window = Self.window(terms, status)
+        if let time, !Grant.isActive(validFrom: window.validFrom, observedFrom: window.observedFrom, validTo: window.validTo, at: time) { return nil }
+        var grant = Grant(
+            principal: requester, source: .request(request.id, approvers: status.approvers), role: terms.role, actions: terms.actions,
+            scope: terms.resources.map(ResourcePattern.init(exactly:)), validFrom: terms.validFrom, validTo: terms.validTo)
+        grant.leftOut = Set(status.leftOut.map(\.resource))
+        grant.emergency = status.emergency
+        grant.exceptions = status.leftOut.map(\.why)
+        grant.policy = status.checks.first { $0.outcome == .valid && $0.decision.kind.value == .approve && $0.decision.terms == terms }?.policy
+        (grant.observedFrom, grant.validTo) = (window.observedFrom, window.validTo)
+        return grant
     }
 
     /// When a request grant is in force: its terms' window, from when its approvals were

@@ -154,6 +154,13 @@ import AccessTestSupport
             let inForce = all.grants(at: now), everything = all.grants()
             #expect(inForce.map(\.key) == everything.filter { $0.isActive(at: now) }.map(\.key), "seed \(seed) at \(text)")
             #expect(inForce.map(\.validTo) == everything.filter { $0.isActive(at: now) }.map(\.validTo), "seed \(seed) at \(text)")
+            // A long tree's request grants, worked out on every core, are the ones worked out in
+            // turn (most seeds have some: see `generatedTreesHoldEveryKindOfGrant`).
+            for time in [nil, now] {
+                let apart = all.requestGrants(of: nil, activeAt: time, parallelFrom: 1), inTurn = all.requestGrants(of: nil, activeAt: time, parallelFrom: .max)
+                #expect(apart.map { "\($0.key) \(String(describing: $0.validTo)) \(String(describing: $0.observedFrom)) \($0.leftOut.sorted())" }
+                    == inTurn.map { "\($0.key) \(String(describing: $0.validTo)) \(String(describing: $0.observedFrom)) \($0.leftOut.sorted())" })
+            }
             // The report: each resource page rendered from the real templates, its rows read back.
             let site = ReportSite(
                 ReportSite.Input(verified: verified, state: nil, events: [], chainProblem: nil, now: now, scope: .everything, displayRoot: "tree"),
