@@ -147,7 +147,9 @@ extension AuditHistory {
         /// The key of an identity.
         package init(_ identity: String) {
             var hasher = SHA256()
-            hasher.update(Array(identity.utf8))
+            // Hashed where its bytes lie: a run works out hundreds of thousands of these.
+            var identity = identity
+            identity.withUTF8 { hasher.update($0) }
             let digest = hasher.finalize()
             high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
             low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
