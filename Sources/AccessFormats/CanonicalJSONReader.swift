@@ -145,27 +145,19 @@ private struct Reader {
                 continue
             }
             guard pos + 1 < bytes.count else { return nil }
-            switch bytes[pos + 1] {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "u"):
-                guard pos + 5 < bytes.count, bytes[pos + 2] == UInt8(ascii: "0"), bytes[pos + 3] == UInt8(ascii: "0"),
-                    let high = Self.lowerHex(bytes[pos + 4]), let low = Self.lowerHex(bytes[pos + 5])
-                else { return nil }
-                let control = high << 4 | low
-                // The five with a short escape are written with it.
-                guard control < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(control) else { return nil }
-                out.append(control)
-                pos += 6
+            if let byte = JSONParser.shortEscape(bytes[pos + 1]) {
+                out.append(byte)
+                pos += 2
                 continue
-            default: return nil
             }
-            pos += 2
+            guard bytes[pos + 1] == UInt8(ascii: "u"), pos + 5 < bytes.count, bytes[pos + 2] == UInt8(ascii: "0"), bytes[pos + 3] == UInt8(ascii: "0"),
+                let high = Self.lowerHex(bytes[pos + 4]), let low = Self.lowerHex(bytes[pos + 5])
+            else { return nil }
+            let control = high << 4 | low
+            // The five with a short escape are written with it.
+            guard control < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(control) else { return nil }
+            out.append(control)
+            pos += 6
         }
         return nil
     }

@@ -183,15 +183,12 @@ package struct JSONParser {
             guard pos < bytes.count else { throw fail("unterminated string", at: start) }
             let c = bytes[pos]
             pos += 1
+            if let byte = Self.shortEscape(c) {
+                out.append(byte)
+                continue
+            }
             switch c {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
             case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4Digits(escapeStart)
                 if (0xD800...0xDBFF).contains(scalar) {
@@ -211,6 +208,21 @@ package struct JSONParser {
             default:
                 throw fail("unknown escape sequence in JSON string", at: escapeStart)
             }
+        }
+    }
+
+    /// The character a one-letter escape stands for (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`,
+    /// `\t`): the escapes canonical JSON writes. JSON also reads `\/`, which it never writes.
+    static func shortEscape(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""): 0x22
+        case UInt8(ascii: "\\"): 0x5C
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
         }
     }
 
