@@ -69,13 +69,7 @@ package struct AuditLog: Sendable {
         let first = base?.last.seq ?? 0
         guard seq >= first else { return nil }
         var history = base?.history ?? AuditHistory()
-        // Each event's logged key (its identity's SHA-256) on every core, then the replay in
-        // order: on one core the keys were half of a 285,000-line replay.
-        let count = seq - first
-        let keys = Parallel.map(Array(0..<count), workers: Parallel.workers(for: count, from: 4096)) { [events] i in
-            AuditHistory.identity(of: events[i]).map(AuditHistory.LoggedKey.init)
-        }
-        for (event, key) in zip(events.prefix(count), keys) { history.apply(event, loggedKey: key) }
+        history.replay(events.prefix(seq - first))
         return history
     }
 
