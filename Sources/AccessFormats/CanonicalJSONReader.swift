@@ -151,7 +151,7 @@ private struct Reader {
                 continue
             }
             guard bytes[pos + 1] == UInt8(ascii: "u"), pos + 5 < bytes.count, bytes[pos + 2] == UInt8(ascii: "0"), bytes[pos + 3] == UInt8(ascii: "0"),
-                let high = Self.lowerHex(bytes[pos + 4]), let low = Self.lowerHex(bytes[pos + 5])
+                let high = Hex.value(bytes[pos + 4]), let low = Hex.value(bytes[pos + 5])
             else { return nil }
             let control = high << 4 | low
             // The five with a short escape are written with it.
@@ -160,14 +160,6 @@ private struct Reader {
             pos += 6
         }
         return nil
-    }
-
-    static func lowerHex(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 
     /// A number as ECMAScript writes it (`CanonicalJSON.formatNumber`). Whole numbers of up to

@@ -41,7 +41,9 @@ package enum Hex {
         return out
     }
 
-    private static func value(_ digit: UInt8) -> UInt8? {
+    /// The value of one lower-case hex digit; nil for anything else (upper case too), so a
+    /// digest or an escape has one spelling.
+    static func value(_ digit: UInt8) -> UInt8? {
         switch digit {
         case 0x30...0x39: digit - 0x30
         case 0x61...0x66: digit - 0x61 + 10
