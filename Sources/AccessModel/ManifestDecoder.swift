@@ -262,6 +262,8 @@ package enum ManifestDecoder {
         return out
     }
 
+    /// `ManifestScanner` reads principals, teams and resources too (`ManifestCursor+Configuration`):
+    /// a field or check added to these three goes there as well, or the scanner gives up on it.
     static func decodePrincipal(_ header: ManifestHeader, _ spec: ObjectReader) -> Principal? {
         spec.allow(["displayName", "email", "kind", "external", "roles", "assignedBy", "teams", "sshKeys", "notify", "attributes", "owner", "review"])
         let displayName = spec.text("displayName", required: true)
@@ -422,7 +424,7 @@ package enum ManifestDecoder {
         return binding
     }
 
-    /// `RequestScanner` makes the same checks on the requests it reads from their bytes: a
+    /// `ManifestScanner` makes the same checks on the requests it reads from their bytes: a
     /// check added here (or in `decodeDecision`) goes there too, or the scanner gives up on
     /// the field it concerns; its differential test compares the two.
     static func decodeRequest(_ header: ManifestHeader, _ spec: ObjectReader, status: ObjectReader?, statusKey: SourceLocation) -> AccessRequest? {

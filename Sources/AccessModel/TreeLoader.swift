@@ -24,9 +24,9 @@ package enum TreeLoader {
         read(FileSystemTreeSource(root: root), displayRoot: displayRoot, log: log)
     }
 
-    /// Reads and decodes the tree that `source` holds. `scanRequests: false` sends every file
+    /// Reads and decodes the tree that `source` holds. `scanManifests: false` sends every file
     /// through the parser and decoder, for the test that compares the two ways.
-    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector, scanRequests: Bool = true) -> AccessTree? {
+    package static func read(_ source: any TreeSource, displayRoot: String, log: DiagnosticCollector, scanManifests: Bool = true) -> AccessTree? {
         var tree = AccessTree(root: source.root)
         guard source.exists else {
             log.add(displayRoot, .whole, "the access tree '\(displayRoot)' does not exist or is not a folder")
@@ -53,10 +53,13 @@ package enum TreeLoader {
                     try ManifestReader.check(bytes: bytes, file: display)
                     let fileName = Paths.lastComponent(relative)
                     let baseName = Paths.deletingExtension(fileName)
-                    // Most files are requests in the plain shape: read straight into the
-                    // model. Anything else, and every problem, goes the general way.
-                    if scanRequests, !relative.hasSuffix(".json"), let request = RequestScanner.decode(bytes, file: display, baseName: baseName) {
-                        part.requests.append(request)
+                    // Most files are requests, principals, teams and resources in the plain
+                    // shape: read straight into the model. Anything else, and every problem,
+                    // goes the general way.
+                    if scanManifests, !relative.hasSuffix(".json"),
+                        let scanned = ManifestScanner.decode(bytes, file: display, relative: relative, baseName: baseName)
+                    {
+                        scanned.add(to: &part)
                         continue
                     }
                     let node = try ManifestReader.parseChecked(bytes: bytes, file: display)

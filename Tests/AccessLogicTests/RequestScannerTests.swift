@@ -5,7 +5,7 @@ import AccessTestSupport
 @testable import AccessModel
 @testable import AccessPolicy
 
-/// The request scanner against the parser and decoder it stands in for: on generated
+/// The scanner's requests against the parser and decoder it stands in for: on generated
 /// requests of every shape, and on seeded mutations of them, whenever the scanner gives a
 /// request the general path gives the same one, positions included, with no diagnostic.
 @Suite struct RequestScannerTests {
@@ -65,41 +65,10 @@ import AccessTestSupport
         return text
     }
 
-    /// What the parser and decoder make of the file: its requests and diagnostics.
-    static func general(_ bytes: [UInt8], file: String, baseName: String) -> (requests: [AccessRequest], diagnostics: [Diagnostic], other: Bool) {
-        let log = DiagnosticCollector()
-        var tree = AccessTree(root: "")
-        do throws(Diagnostic) {
-            let node = try ManifestReader.parseChecked(bytes: bytes, file: file)
-            ManifestDecoder.decode(node, file: file, relative: "requests/\(baseName).yaml", baseName: baseName, fileName: "\(baseName).yaml", atRoot: false, into: &tree, log: log)
-        } catch {
-            log.add(error)
-        }
-        let other = !tree.configuration.isEmpty || tree.settings != nil || !tree.principals.isEmpty || !tree.policies.isEmpty
-        return (tree.requests, log.diagnostics, other)
-    }
-
-    static func dumped(_ request: AccessRequest) -> String {
-        var out = ""
-        dump(request, to: &out)
-        return out
-    }
-
     /// Checks one file both ways; true when the scanner read it.
     @discardableResult
     static func compare(_ bytes: [UInt8], baseName: String, _ context: @autoclosure () -> String) -> Bool {
-        // The loader checks size and UTF-8 before either path reads the text.
-        guard (try? ManifestReader.check(bytes: bytes, file: "f")) != nil else { return false }
-        let file = "tree/requests/\(baseName).yaml"
-        guard let fast = RequestScanner.decode(bytes, file: file, baseName: baseName) else { return false }
-        let slow = general(bytes, file: file, baseName: baseName)
-        #expect(slow.diagnostics.isEmpty, "\(context()): the scanner read a file the decoder refuses: \(slow.diagnostics.map(\.headline))\n\(String(decoding: bytes, as: UTF8.self))")
-        #expect(slow.requests.count == 1 && !slow.other, "\(context())")
-        if let request = slow.requests.first {
-            let a = dumped(fast), b = dumped(request)
-            #expect(a == b, "\(context()): the scanner and the decoder disagree\n\(String(decoding: bytes, as: UTF8.self))\n\(textDifference(a, b) ?? "")")
-        }
-        return true
+        ScannerComparison.compare(bytes, relative: "requests/\(baseName).yaml", context())
     }
 
     @Test func generatedRequestsAreReadByTheScannerExactlyAsDecoded() throws {
@@ -196,7 +165,7 @@ import AccessTestSupport
         source.files = files
         let scanned = DiagnosticCollector(), parsed = DiagnosticCollector()
         var a = try #require(TreeLoader.read(source, displayRoot: "tree", log: scanned))
-        var b = try #require(TreeLoader.read(source, displayRoot: "tree", log: parsed, scanRequests: false))
+        var b = try #require(TreeLoader.read(source, displayRoot: "tree", log: parsed, scanManifests: false))
         #expect(a.requests.count > 200)
         // A set, whose order a dump would show: compared as a set.
         #expect(a.unreadableIDs == b.unreadableIDs && !a.unreadableIDs.isEmpty)

@@ -1,31 +1,8 @@
 import AccessFormats
 
-/// Reads an AccessRequest file in the plain shape people and `accessctl approve` write
-/// straight from its bytes into the model, without a node tree; for anything else it gives
-/// nil and the file goes to the YAML parser and `ManifestDecoder`, which report its problems.
-///
-/// Requests are most of a tree's files, and building a node per scalar, then looking each key
-/// up again, was about half of loading. The scanner accepts only a subset of what the parser
-/// accepts (one-line plain and double-quoted values without escapes, one-line flow lists of
-/// simple items, `|` signatures, no comments, tabs, CR or control characters, block mappings
-/// and lists at any indentation), and within it gives exactly the value `ManifestDecoder`
-/// decodes, positions included; wherever the decoder would report anything it gives nil. A
-/// differential test holds the two together on generated and mutated files.
-package enum RequestScanner {
-    /// The request `bytes` hold, or nil when the general path must read them. `bytes` must be
-    /// UTF-8 and within the size limit (`ManifestReader.check`); `file` names the file in the
-    /// model, as `ManifestDecoder` would get it; `baseName` is its name without extension.
-    package static func decode(_ bytes: [UInt8], file: String, baseName: String) -> AccessRequest? {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard Scanner.plainCharacters(buffer) else { return nil }
-            var scanner = Scanner(b: buffer)
-            return scanner.request(file: file, baseName: baseName)
-        }
-    }
-}
-
-/// A cursor over the file's lines; every method returns nil or false to give up.
-private struct Scanner {
+/// A cursor over a manifest's lines for `ManifestScanner`; every method returns nil or false
+/// to give up, and the file goes the general way.
+struct ManifestCursor {
     let b: UnsafeBufferPointer<UInt8>
     /// Where the next unread line starts, and its 1-based number.
     var pos = 0
@@ -176,14 +153,7 @@ private struct Scanner {
             guard let text = literalBlock(above: indent) else { return nil }
             value = .block(text, valueLocation)
         } else if Self.isAlphanumeric(c) || c >= 0x80 {
-            // A plain scalar: no ': ' inside (the parser refuses it), trailing spaces dropped.
-            var end = i
-            var j = i
-            while j < line.end {
-                if b[j] == Self.colon, j + 1 == line.end || b[j + 1] == Self.space { return nil }
-                if b[j] != Self.space { end = j + 1 }
-                j += 1
-            }
+            guard let end = plainEnd(line, from: i) else { return nil }
             value = .scalar(string(i..<end), valueLocation)
             consume(line)
         } else {
@@ -193,6 +163,19 @@ private struct Scanner {
         // the parser's.
         if let next = peek(), next.indent > indent { return nil }
         return (key, keyLocation, value)
+    }
+
+    /// Where a plain scalar from `start` to the line's end ends, its trailing spaces dropped;
+    /// nil if it holds ': ' or ends in ':' (the parser reads a mapping there, or refuses it).
+    func plainEnd(_ line: Line, from start: Int) -> Int? {
+        var end = start
+        var j = start
+        while j < line.end {
+            if b[j] == Self.colon, j + 1 == line.end || b[j + 1] == Self.space { return nil }
+            if b[j] != Self.space { end = j + 1 }
+            j += 1
+        }
+        return end
     }
 
     /// `[a, b]` on one line, items of `isItemByte` starting with a letter or digit and not
@@ -248,7 +231,7 @@ private struct Scanner {
 
     /// Reads one entry of a mapping: its key, the key's position, its value and the mapping's
     /// indentation; false for anything the scanner does not keep.
-    typealias Field = (inout Scanner, Range<Int>, SourceLocation, Value, Int) -> Bool
+    typealias Field = (inout ManifestCursor, Range<Int>, SourceLocation, Value, Int) -> Bool
 
     /// The lines of a mapping at `first.indent` (or, for a list item, from `start` on the
     /// item's line at column `indent`): `field` reads each entry and says whether it is one
@@ -279,7 +262,7 @@ private struct Scanner {
 
     /// The list of mappings below a key at `indent` (its `- ` at the key's indentation or
     /// deeper); `item` reads each mapping from its first key, at the item's position.
-    mutating func listBelow(_ indent: Int, _ item: (inout Scanner, Line, Int, Int) -> Bool) -> Bool {
+    mutating func listBelow(_ indent: Int, _ item: (inout ManifestCursor, Line, Int, Int) -> Bool) -> Bool {
         guard let first = peek(), first.indent >= indent else { return false }
         let depth = first.indent
         var line = first
@@ -294,204 +277,6 @@ private struct Scanner {
             if b[next.content] != Self.dash { return depth == indent }
             line = next
         }
-    }
-
-    // MARK: - The request
-
-    mutating func request(file: String, baseName: String) -> AccessRequest? {
-        guard let first = peek(), first.indent == 0 else { return nil }
-        var versionOK = false, kindOK = false
-        var name: Located<String>?
-        var spec: RequestSpec?
-        var decisions: [Decision] = []
-        var statusLocation: SourceLocation?
-        let done = mapping(first, start: first.content, indent: 0) { s, key, location, value, _ in
-            if s.equals(key, "apiVersion") {
-                guard case .scalar(let text, _) = value, text == ManifestDecoder.apiVersion else { return false }
-                versionOK = true
-            } else if s.equals(key, "kind") {
-                guard case .scalar(let text, _) = value, text == ManifestKind.accessRequest.rawValue else { return false }
-                kindOK = true
-            } else if s.equals(key, "metadata") {
-                guard case .below = value else { return false }
-                return s.mappingBelow(0) { s, key, _, value, _ in
-                    guard s.equals(key, "name"), let id = Self.id(value), id.value == baseName else { return false }
-                    name = id
-                    return true
-                } != nil
-            } else if s.equals(key, "spec") {
-                guard case .below = value, let read = s.spec() else { return false }
-                spec = read
-            } else if s.equals(key, "status") {
-                guard case .below = value else { return false }
-                statusLocation = location
-                var read: [Decision]?
-                guard s.mappingBelow(0, { s, key, _, value, indent in
-                    guard s.equals(key, "decisions"), case .below = value else { return false }
-                    var list: [Decision] = []
-                    guard s.listBelow(indent, { s, line, start, column in
-                        guard let decision = s.decision(line, start: start, indent: column) else { return false }
-                        list.append(decision)
-                        return true
-                    }) else { return false }
-                    read = list
-                    return true
-                }) != nil, let read else { return false }
-                decisions = read
-            } else {
-                return false
-            }
-            return true
-        }
-        guard done, versionOK, kindOK, let name, let spec else { return nil }
-        return AccessRequest(
-            header: ManifestHeader(file: file, kind: .accessRequest, name: name), spec: spec, decisions: decisions, statusLocation: statusLocation)
-    }
-
-    /// The spec below `spec:`, with the checks `ManifestDecoder.decodeRequest` makes.
-    mutating func spec() -> RequestSpec? {
-        var requester: Located<String>?, renews: Located<String>?, reason: Located<String>?, requestedAt: Located<Timestamp>?
-        var asked = Grantable()
-        let found = mappingBelow(0) { s, key, _, value, _ in
-            if let kept = asked.read(s, key, value) { return kept }
-            if s.equals(key, "requester") {
-                requester = Self.id(value)
-                return requester != nil
-            } else if s.equals(key, "requestedAt") {
-                requestedAt = Self.timestamp(value)
-                return requestedAt != nil
-            } else if s.equals(key, "reason") {
-                reason = Self.text(value)
-                return reason != nil
-            } else if s.equals(key, "renews") {
-                renews = Self.id(value)
-                return renews != nil
-            }
-            return false
-        }
-        guard found != nil, let requester, let requestedAt, let resources = asked.resources, let reason, asked.grantsSomething else { return nil }
-        // Either a duration or a whole window, which must not end before it starts.
-        if asked.duration == nil {
-            guard let from = asked.from, let to = asked.to, to.value > from.value else { return nil }
-        } else if asked.from != nil || asked.to != nil {
-            return nil
-        }
-        return RequestSpec(
-            requester: requester, requestedAt: requestedAt, resources: resources, role: asked.role, actions: asked.actions, reason: reason,
-            duration: asked.duration, validFrom: asked.from, validTo: asked.to, renews: renews)
-    }
-
-    /// The fields a spec and an approval's terms share: what is granted, and for how long.
-    struct Grantable {
-        var resources: [Located<ResourceRef>]?
-        var role: Located<String>?
-        var actions: [Located<String>] = []
-        var duration: Located<AccessDuration>?
-        var from: Located<Timestamp>?
-        var to: Located<Timestamp>?
-
-        /// A role or actions (the decoder refuses a spec or terms with neither).
-        var grantsSomething: Bool { role != nil || !actions.isEmpty }
-
-        /// Reads `key` if it is one of these fields: whether its value is kept; nil for any other key.
-        mutating func read(_ s: Scanner, _ key: Range<Int>, _ value: Value) -> Bool? {
-            if s.equals(key, "resources") {
-                resources = Scanner.resources(value)
-                return resources != nil
-            } else if s.equals(key, "role") {
-                role = Scanner.id(value)
-                return role != nil
-            } else if s.equals(key, "actions") {
-                guard let ids = Scanner.ids(value) else { return false }
-                actions = ids
-                return true
-            } else if s.equals(key, "duration") {
-                duration = Scanner.duration(value)
-                return duration != nil
-            } else if s.equals(key, "validFrom") {
-                from = Scanner.timestamp(value)
-                return from != nil
-            } else if s.equals(key, "validTo") {
-                to = Scanner.timestamp(value)
-                return to != nil
-            }
-            return nil
-        }
-    }
-
-    /// One decision, a list item's mapping from `start`, with `ManifestDecoder.decodeDecision`'s checks.
-    mutating func decision(_ line: Line, start: Int, indent: Int) -> Decision? {
-        let location = location(line, start)
-        var kind: Located<Decision.Kind>?, by: Located<String>?, at: Located<Timestamp>?
-        var reason: String?, specDigest: Located<String>?, signature: Located<String>?
-        var terms: TermsFields?
-        let found = mapping(line, start: start, indent: indent) { s, key, _, value, indent in
-            if s.equals(key, "decision") {
-                guard case .scalar(let text, let where_) = value, let parsed = Decision.Kind(rawValue: text) else { return false }
-                kind = Located(parsed, at: where_)
-            } else if s.equals(key, "by") {
-                by = Self.id(value)
-                return by != nil
-            } else if s.equals(key, "at") {
-                at = Self.timestamp(value)
-                return at != nil
-            } else if s.equals(key, "reason") {
-                guard case .scalar(let text, _) = value else { return false }
-                reason = text
-            } else if s.equals(key, "specDigest") {
-                guard case .scalar(let text, let where_) = value, text.hasPrefix("sha256:"), text.utf8.count == 71 else { return false }
-                specDigest = Located(text, at: where_)
-            } else if s.equals(key, "signature") {
-                guard case .block(let text, let where_) = value,
-                    text.containsBytes("-----BEGIN SSH SIGNATURE-----"), text.containsBytes("-----END SSH SIGNATURE-----")
-                else { return false }
-                signature = Located(text, at: where_)
-            } else if s.equals(key, "terms") {
-                guard case .below = value, let read = s.terms(below: indent) else { return false }
-                terms = read
-            } else {
-                return false
-            }
-            return true
-        }
-        guard found, let kind, let by, let at, let specDigest, let signature else { return nil }
-        guard (kind.value == .approve) == (terms != nil), kind.value != .revoke || reason != nil else { return nil }
-        var granted: Terms?
-        if let t = terms {
-            if let duration = t.duration {
-                granted = Terms(duration: duration, earliest: at.value, resources: t.resources, role: t.role, actions: t.actions, location: t.location)
-            } else if let from = t.from {
-                granted = Terms(validFrom: from, validTo: t.to, resources: t.resources, role: t.role, actions: t.actions, location: t.location)
-            }
-        }
-        return Decision(kind: kind, by: by, at: at, terms: granted, reason: reason, specDigest: specDigest, signature: signature, location: location)
-    }
-
-    /// An approval's terms as written.
-    struct TermsFields {
-        var duration: AccessDuration?
-        var from: Timestamp?
-        var to: Timestamp?
-        var resources: [ResourceRef]
-        var role: String?
-        var actions: [String]
-        var location: SourceLocation
-    }
-
-    /// The terms below `terms:` (a key at `indent`), with the decoder's checks.
-    mutating func terms(below indent: Int) -> TermsFields? {
-        var granted = Grantable()
-        let location = mappingBelow(indent) { s, key, _, value, _ in granted.read(s, key, value) ?? false }
-        guard let location, let resources = granted.resources, granted.grantsSomething else { return nil }
-        if granted.duration == nil {
-            guard let from = granted.from else { return nil }
-            if let to = granted.to, to.value <= from.value { return nil }
-        } else if granted.from != nil || granted.to != nil {
-            return nil
-        }
-        return TermsFields(
-            duration: granted.duration?.value, from: granted.from?.value, to: granted.to?.value, resources: resources.map(\.value),
-            role: granted.role?.value, actions: granted.actions.map(\.value), location: location)
     }
 
     // MARK: - Fields
