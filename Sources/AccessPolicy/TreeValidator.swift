@@ -3,7 +3,10 @@ import AccessModel
 
 /// Checks a decoded tree as a whole: unique ids, references that resolve, no cycles.
 package enum TreeValidator {
-    package static func validate(_ tree: inout AccessTree, log: DiagnosticCollector) {
+    /// Checks `tree`, logging every problem and leaving out the configuration manifests with
+    /// errors. Trees of `parallelFrom` requests, principals and resources or more are checked
+    /// on every core (a test compares both ways).
+    package static func validate(_ tree: inout AccessTree, log: DiagnosticCollector, parallelFrom: Int = 1024) {
         tree.principals = unique(tree.principals, \.header, "principal", log)
         tree.teams = unique(tree.teams, \.header, "team", log)
         tree.roles = unique(tree.roles, \.header, "role", log)
@@ -16,6 +19,45 @@ package enum TreeValidator {
         tree.resources = uniqueResources(tree.resources + derived, log)
 
         let refs = References(tree)
+        // The checks below read the tree and write only their own messages: they run side by
+        // side (the manifests' references, the requests in runs of neighbours, the cycles,
+        // who holds which role), and their messages are gathered in the order one check after
+        // another wrote them.
+        let checked = tree
+        let runs = stride(from: 0, to: checked.requests.count, by: 1024).map { $0..<min($0 + 1024, checked.requests.count) }
+        let parts: [ValidationPart] = [.references] + runs.map { .requests($0) } + [.cycles, .roleHolders]
+        let size = checked.requests.count + checked.principals.count + checked.resources.count
+        let problems = Parallel.map(parts, workers: Parallel.workers(for: size, from: parallelFrom)) { part -> [Diagnostic] in
+            let out = DiagnosticCollector()
+            switch part {
+            case .references: checkReferences(checked, refs, out)
+            case .requests(let range): for request in checked.requests[range] { refs.checkRequest(request, out) }
+            case .cycles:
+                checkTeamCycles(checked.teams, out)
+                checkResourceCycles(checked.resources, out)
+            case .roleHolders:
+                // One set of lookups for both checks of who holds which role.
+                let directory = Directory(checked)
+                checkAdministrators(directory, out)
+                checkAssignments(directory, out)
+            }
+            return out.diagnostics
+        }
+        for part in problems { part.forEach(log.add) }
+        failClosed(&tree, log)
+    }
+
+    /// The parts of `validate` that run side by side.
+    enum ValidationPart: Sendable {
+        case references
+        case requests(Range<Int>)
+        case cycles
+        case roleHolders
+    }
+
+    /// What each configuration manifest names exists: roles, teams, principals, resources,
+    /// actions, and conditions' attributes.
+    static func checkReferences(_ tree: AccessTree, _ refs: References, _ log: DiagnosticCollector) {
         let principals = refs.principals, teamIDs = refs.teams, roles = refs.roles
         let settings = tree.settings
         func check(_ ref: Located<String>, in set: Set<String>, _ what: String, _ file: String) { refs.check(ref, in: set, what, file, log) }
@@ -80,21 +122,6 @@ package enum TreeValidator {
             b.resources.forEach { checkPattern($0, b.header.file) }
             if let review = b.review { check(review.by, in: teamIDs, "reviewing team", b.header.file) }
         }
-        // Requests are most of a large tree: each is checked on its own, in parallel, into its
-        // own list of messages, gathered in the tree's order.
-        let requestProblems = Parallel.map(tree.requests, workers: Parallel.workers(for: tree.requests.count, from: 1024)) { request -> [Diagnostic] in
-            let out = DiagnosticCollector()
-            refs.checkRequest(request, out)
-            return out.diagnostics
-        }
-        for problems in requestProblems { problems.forEach(log.add) }
-        checkTeamCycles(tree.teams, log)
-        checkResourceCycles(tree.resources, log)
-        // One set of lookups for both checks of who holds which role.
-        let directory = Directory(tree)
-        checkAdministrators(directory, log)
-        checkAssignments(directory, log)
-        failClosed(&tree, log)
     }
 
     /// One rule set: a configuration manifest that validate calls wrong grants nothing in
