@@ -48,7 +48,7 @@ extension Reconciler {
     /// Works out which configuration this run may trust (see ConfigurationTrust) and the tree
     /// to compute access with. Refuses when the recorded trust cannot be vouched for.
     package func configurationView(_ current: AccessTree, history: AuditHistory) throws(Refusal) -> ConfigurationView {
-        let digest = ConfigurationEntry.digest(current.configuration)
+        let digest = current.configurationDigest
         if let root = trustRoot, let first = history.trustedConfigurations.first, first != root {
             throw Refusal(Diagnostic(file: display(AuditLog.relativePath), message: "the audit log's trust starts at configuration \(first), not at the trust root \(root): the log or the trust root was replaced"))
         }

@@ -13,7 +13,14 @@ extension TreeLoader {
         guard var tree = read(source, displayRoot: displayRoot, log: log) else {
             return Result(tree: AccessTree(root: source.root), diagnostics: log.diagnostics)
         }
-        if validate { TreeValidator.validate(&tree, log: log) }
+        if validate {
+            // The configuration's digest, which every command that trusts configuration
+            // compares, is worked out on another core while the tree is checked (validation
+            // does not change the configuration entries).
+            let entries = tree.configuration
+            let (digest, _) = Parallel.both({ ConfigurationEntry.digest(entries) }, { TreeValidator.validate(&tree, log: log) })
+            tree.remember(configurationDigest: digest, of: entries)
+        }
         return Result(tree: tree, diagnostics: log.diagnostics)
     }
 }

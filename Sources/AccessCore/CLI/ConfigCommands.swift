@@ -24,7 +24,7 @@ struct ConfigDigestCommand: Command {
 
     func run(_ cli: AccessCLI) throws -> CommandResult {
         let (tree, store) = try cli.configurationTree(root)
-        let digest = ConfigurationEntry.digest(tree.configuration)
+        let digest = tree.configurationDigest
         var out = "\(digest)\n"
         if let trusted = try cli.trustedDigest(store) {
             out += trusted == digest ? "trusted: this is the configuration reconcile trusts\n" : "trusted: \(trusted); this one is not trusted yet\n"
@@ -88,7 +88,7 @@ struct ConfigInitCommand: Command {
         }
         var result = try cli.configStatement(root: root, by: by, at: at, previous: "none", sign: cli.signing(with: key))
         let (tree, store) = try cli.configurationTree(root)
-        let digest = ConfigurationEntry.digest(tree.configuration)
+        let digest = tree.configurationDigest
         let signers = Set(try store.readStatements().filter { $0.digest == digest && $0.previous == nil }.map(\.by))
         let admins = ConfigurationTrust.administrators(tree)
         let needed = ConfigurationTrust.threshold(tree)
@@ -121,7 +121,7 @@ struct ConfigPayloadCommand: Command {
         guard let settings = tree.settings else { throw CommandFailure("the tree has no settings") }
         let previous = try previous.map { $0 == "none" ? nil : $0 } ?? cli.trustedDigest(store)
         let payload = ConfigurationStatement.payload(
-            organization: settings.organization.value, digest: ConfigurationEntry.digest(tree.configuration), previous: previous, by: by, at: at ?? cli.now(nil))
+            organization: settings.organization.value, digest: tree.configurationDigest, previous: previous, by: by, at: at ?? cli.now(nil))
         return CommandResult(exitCode: ExitCode.success, standardOutput: String(decoding: payload, as: UTF8.self))
     }
 }
@@ -176,7 +176,7 @@ extension AccessCLI {
     func configStatement(root given: String?, by: String, at: Timestamp?, previous: String?, sign: ([UInt8], String) throws -> String) throws -> CommandResult {
         let (tree, store) = try configurationTree(given)
         guard let settings = tree.settings else { throw CommandFailure("the tree has no settings") }
-        let digest = ConfigurationEntry.digest(tree.configuration)
+        let digest = tree.configurationDigest
         let previous = try previous.map { $0 == "none" ? nil : $0 } ?? trustedDigest(store)
         if previous == digest { throw CommandFailure("the configuration \(digest) is already the trusted one: there is nothing to sign") }
         // The signer's keys as the trusted configuration has them, else as the tree has them.
