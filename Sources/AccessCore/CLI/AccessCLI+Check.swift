@@ -75,7 +75,6 @@ extension AccessCLI {
     }
 
     func check(_ command: CheckCommand) throws -> CommandResult {
-        let root = root(command.root)
         let clock = now(nil)
         let at = command.at ?? clock
         let (principal, action, resourceText) = (command.principal, command.action, command.resource)

@@ -37,7 +37,6 @@ struct StatusCommand: Command {
 
 extension AccessCLI {
     func status(_ command: StatusCommand) throws -> CommandResult {
-        let root = root(command.root)
         let now = now(command.now)
         let (history, raw) = historyAndTree(command.root)
         // The states every other view reads: under the trusted configuration while a change waits.
