@@ -390,24 +390,26 @@ extension TreeValidator {
 
         func checkRequest(_ r: AccessRequest, _ log: DiagnosticCollector) {
             let file = r.header.file
-            check(r.spec.requester, in: principals, "requester", file, log)
-            r.spec.resources.forEach { checkResource($0, file, log) }
-            if let role = r.spec.role { check(role, in: roles, "role", file, log) }
-            let requestedTypes = Set(r.spec.resources.compactMap { resources[$0.value]?.type })
+            // One copy of the spec: each `r.spec` read copied all of it (a retain per field).
+            let spec = r.spec
+            check(spec.requester, in: principals, "requester", file, log)
+            spec.resources.forEach { checkResource($0, file, log) }
+            if let role = spec.role { check(role, in: roles, "role", file, log) }
+            let requestedTypes = Set(spec.resources.compactMap { resources[$0.value]?.type })
             // One request, one customer: its reason is shown to the owners of what it asks
             // for, so it may not ask for resources of two owner teams.
-            let owners = r.spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner) } }
+            let owners = spec.resources.compactMap { ref in resources[ref.value].map { (ref, $0.owner) } }
             if let first = owners.first, let other = owners.first(where: { $0.1 != first.1 }) {
                 log.add(file, other.0.location, "resource '\(other.0.value)' is owned by team '\(other.1)' but '\(first.0.value)' by '\(first.1)': one request may ask only for resources of one owner team (its reason is shown to that team); make one request per owner")
             }
-            for action in r.spec.actions where settings != nil {
+            for action in spec.actions where settings != nil {
                 if !actions.contains(action.value) {
                     checkAction(action, file, log)
                 } else if !requestedTypes.isEmpty, !requestedTypes.contains(where: { settings?.resourceType($0)?.actions.contains(action.value) == true }) {
                     log.add(file, action.location, "action '\(action.value)' is not declared by the type of any requested resource (\(requestedTypes.sorted().joined(separator: ", ")))")
                 }
             }
-            if let renews = r.spec.renews { check(renews, in: requests, "request to renew", file, log) }
+            if let renews = spec.renews { check(renews, in: requests, "request to renew", file, log) }
             for d in r.decisions {
                 check(d.by, in: principals, "principal", file, log)
                 if let terms = d.terms {
