@@ -4,27 +4,21 @@ extension ManifestCursor {
     /// The spec below `spec:` of a Principal, with `ManifestDecoder.decodePrincipal`'s checks,
     /// and its canonical text. Notification channels, attributes and reviews go the general way.
     mutating func principal(_ header: ManifestHeader) -> (Principal, String)? {
-        var displayName: Located<String>?, email: Located<String>?, kind = Principal.Kind.person, external = false
+        var displayName: Located<String>?, email: Located<String>?, kind: Principal.Kind?, external: Bool?
         var roles: [Located<String>] = [], teams: [Located<String>] = [], sshKeys: [Located<String>] = []
         var assignedBy: Located<String>?, owner: Located<String>?
         var text = CanonicalSpec()
         let found = mappingBelow(0) { s, key, _, value, indent in
             let name = s.string(key)
             switch name {
-            case "displayName": displayName = Self.text(value)
-            case "email":
-                guard case .scalar(let address, let at) = value, ManifestDecoder.isPlausibleEmail(address) else { return false }
-                email = Located(address, at: at)
-            case "kind":
-                guard case .scalar(let word, _) = value, let read = Principal.Kind(rawValue: word) else { return false }
-                kind = read
-            case "external":
-                guard case .scalar(let word, _) = value, word == "true" || word == "false" else { return false }
-                external = word == "true"
-            case "roles": roles = Self.ids(value) ?? []
-            case "teams": teams = Self.ids(value) ?? []
-            case "assignedBy": assignedBy = Self.id(value)
-            case "owner": owner = Self.id(value)
+            case "displayName": return Self.keep(Self.text(value), in: &displayName) && text.add(name, value)
+            case "email": return Self.keep(Self.scalar(value).flatMap(Self.email), in: &email) && text.add(name, value)
+            case "kind": return Self.keep(Self.scalar(value).flatMap { Principal.Kind(rawValue: $0.value) }, in: &kind) && text.add(name, value)
+            case "external": return Self.keep(Self.scalar(value).flatMap { $0.value == "true" ? true : $0.value == "false" ? false : nil }, in: &external) && text.add(name, value)
+            case "roles": return Self.keep(Self.ids(value), in: &roles) && text.add(name, value)
+            case "teams": return Self.keep(Self.ids(value), in: &teams) && text.add(name, value)
+            case "assignedBy": return Self.keep(Self.id(value), in: &assignedBy) && text.add(name, value)
+            case "owner": return Self.keep(Self.id(value), in: &owner) && text.add(name, value)
             case "sshKeys":
                 guard case .below = value, let keys = s.scalarsBelow(indent), keys.allSatisfy({ SSHPublicKey.problem($0.value) == nil }) else { return false }
                 sshKeys = keys
@@ -32,14 +26,10 @@ extension ManifestCursor {
                 return true
             default: return false
             }
-            return text.add(name, value)
         }
-        // A value the decoder would refuse left its field nil or empty; the checks below give up then.
-        guard found != nil, let displayName, text.has("roles") == !roles.isEmpty, text.has("teams") == !teams.isEmpty,
-            text.has("assignedBy") == (assignedBy != nil), text.has("owner") == (owner != nil)
-        else { return nil }
+        guard found != nil, let displayName else { return nil }
         let principal = Principal(
-            header: header, displayName: displayName.value, email: email?.value, kind: kind, external: external, roles: roles,
+            header: header, displayName: displayName.value, email: email?.value, kind: kind ?? .person, external: external ?? false, roles: roles,
             assignedBy: assignedBy, teams: teams, sshKeys: sshKeys, owner: owner)
         return (principal, text.text)
     }
@@ -47,46 +37,65 @@ extension ManifestCursor {
     /// The spec of a Team, with `ManifestDecoder.decodeTeam`'s checks, and its canonical text.
     /// Reviews go the general way.
     mutating func team(_ header: ManifestHeader) -> (Team, String)? {
-        var displayName: String?, description: String?, parent: Located<String>?, roles: [Located<String>] = [], assignedBy: Located<String>?
+        var displayName: Located<String>?, description: Located<String>?, parent: Located<String>?, roles: [Located<String>] = []
+        var assignedBy: Located<String>?
         var text = CanonicalSpec()
         let found = mappingBelow(0) { s, key, _, value, _ in
             let name = s.string(key)
             switch name {
-            case "displayName": displayName = Self.scalar(value)
-            case "description": description = Self.scalar(value)
-            case "parent": parent = Self.id(value)
-            case "roles": roles = Self.ids(value) ?? []
-            case "assignedBy": assignedBy = Self.id(value)
+            case "displayName": return Self.keep(Self.scalar(value), in: &displayName) && text.add(name, value)
+            case "description": return Self.keep(Self.scalar(value), in: &description) && text.add(name, value)
+            case "parent": return Self.keep(Self.id(value), in: &parent) && text.add(name, value)
+            case "roles": return Self.keep(Self.ids(value), in: &roles) && text.add(name, value)
+            case "assignedBy": return Self.keep(Self.id(value), in: &assignedBy) && text.add(name, value)
             default: return false
             }
-            return text.add(name, value)
         }
-        guard found != nil, text.has("displayName") == (displayName != nil), text.has("description") == (description != nil),
-            text.has("parent") == (parent != nil), text.has("roles") == !roles.isEmpty, text.has("assignedBy") == (assignedBy != nil)
-        else { return nil }
-        return (Team(header: header, displayName: displayName, description: description, parent: parent, roles: roles, assignedBy: assignedBy), text.text)
+        guard found != nil else { return nil }
+        let team = Team(header: header, displayName: displayName?.value, description: description?.value, parent: parent, roles: roles, assignedBy: assignedBy)
+        return (team, text.text)
     }
 
     /// The spec of a Resource, with `ManifestDecoder.decodeResource`'s checks, and its
     /// canonical text. Attributes go the general way.
     mutating func resource(_ header: ManifestHeader) -> (Resource, String)? {
-        var type: Located<String>?, owner: Located<String>?, displayName: String?, parent: Located<ResourceRef>?
+        var type: Located<String>?, owner: Located<String>?, displayName: Located<String>?, parent: Located<ResourceRef>?
         var text = CanonicalSpec()
         let found = mappingBelow(0) { s, key, _, value, _ in
             let name = s.string(key)
             switch name {
-            case "type": type = Self.id(value)
-            case "owner": owner = Self.id(value)
-            case "displayName": displayName = Self.scalar(value)
-            case "parent":
-                guard case .scalar(let written, let at) = value, let ref = ResourceRef(written) else { return false }
-                parent = Located(ref, at: at)
+            case "type": return Self.keep(Self.id(value), in: &type) && text.add(name, value)
+            case "owner": return Self.keep(Self.id(value), in: &owner) && text.add(name, value)
+            case "displayName": return Self.keep(Self.scalar(value), in: &displayName) && text.add(name, value)
+            case "parent": return Self.keep(Self.scalar(value).flatMap { s in ResourceRef(s.value).map { Located($0, at: s.location) } }, in: &parent) && text.add(name, value)
             default: return false
             }
-            return text.add(name, value)
         }
-        guard found != nil, let type, let owner, text.has("displayName") == (displayName != nil) else { return nil }
-        return (Resource(header: header, type: type, displayName: displayName, owner: owner, parent: parent, attributes: []), text.text)
+        guard found != nil, let type, let owner else { return nil }
+        return (Resource(header: header, type: type, displayName: displayName?.value, owner: owner, parent: parent, attributes: []), text.text)
+    }
+
+    /// Keeps a field's value; false (the scanner gives up) when the decoder would refuse it.
+    static func keep<T>(_ value: T?, in field: inout T?) -> Bool {
+        field = value
+        return value != nil
+    }
+
+    static func keep<T>(_ value: [T]?, in field: inout [T]) -> Bool {
+        guard let value else { return false }
+        field = value
+        return true
+    }
+
+    /// A one-line scalar value with its position.
+    static func scalar(_ value: Value) -> Located<String>? {
+        guard case .scalar(let text, let at) = value else { return nil }
+        return Located(text, at: at)
+    }
+
+    /// An address `ManifestDecoder` accepts for a principal's email.
+    static func email(_ address: Located<String>) -> Located<String>? {
+        ManifestDecoder.isPlausibleEmail(address.value) ? address : nil
     }
 
     /// A block list of plain one-line scalars below a key at `indent`.
@@ -99,11 +108,6 @@ extension ManifestCursor {
             return true
         }
         return read ? items : nil
-    }
-
-    static func scalar(_ value: Value) -> String? {
-        guard case .scalar(let text, _) = value else { return nil }
-        return text
     }
 
     /// A spec's canonical text as `ConfigurationEntry.canonicalText` writes it from the node
