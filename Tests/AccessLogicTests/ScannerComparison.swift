@@ -47,4 +47,32 @@ enum ScannerComparison {
         #expect(a == b, "\(context()): the scanner and the decoder disagree\n\(String(decoding: bytes, as: UTF8.self))\n\(textDifference(a, b) ?? "")")
         return true
     }
+
+    /// Loads `files` with and without the scanner and records any difference: the trees
+    /// (dumped, the unreadable ids compared as a set) and the messages. Both trees are
+    /// returned for further checks. The files must hold some the loader refuses.
+    @discardableResult
+    static func compareLoads(_ files: [String: [UInt8]]) throws -> (scanned: AccessTree, parsed: AccessTree) {
+        var source = InMemoryTreeSource(files: [:])
+        source.files = files
+        let scannedLog = DiagnosticCollector(), parsedLog = DiagnosticCollector()
+        let a = try #require(TreeLoader.read(source, displayRoot: "tree", log: scannedLog))
+        let b = try #require(TreeLoader.read(source, displayRoot: "tree", log: parsedLog, scanManifests: false))
+        // A set, whose order a dump would show: compared as a set.
+        #expect(a.unreadableIDs == b.unreadableIDs && !a.unreadableIDs.isEmpty)
+        var x = a, y = b
+        x.unreadableIDs = []
+        y.unreadableIDs = []
+        let xl = dumped(x).components(separatedBy: "\n"), yl = dumped(y).components(separatedBy: "\n")
+        let common = min(xl.count, yl.count)
+        if let first = (0..<common).first(where: { xl[$0] != yl[$0] }) ?? (xl.count == yl.count ? nil : common) {
+            let from = max(0, first - 12)
+            let scannedPart = xl[from..<min(xl.count, first + 4)].joined(separator: "\n")
+            let parsedPart = yl[from..<min(yl.count, first + 4)].joined(separator: "\n")
+            Issue.record("the trees differ from line \(first) of their dumps:\n\(scannedPart)\n-- without the scanner:\n\(parsedPart)")
+        }
+        #expect(scannedLog.diagnostics.map(\.headline) == parsedLog.diagnostics.map(\.headline))
+        #expect(!parsedLog.diagnostics.isEmpty)
+        return (a, b)
+    }
 }
