@@ -57,7 +57,7 @@ final class ReportTests: XCTestCase {
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: root.path))
         for case let path as String in enumerator {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder)
             if !isFolder.boolValue { out[path] = try Data(contentsOf: root.appendingPathComponent(path)) }
         }
         return out
