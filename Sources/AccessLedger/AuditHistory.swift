@@ -39,6 +39,9 @@ package struct AuditHistory: Sendable {
         let keys = Parallel.map(Array(events.indices), workers: Parallel.workers(for: events.count, from: 4096)) { [events] i in
             Self.identity(of: events[i]).map(LoggedKey.init)
         }
+        // Room for every key at once: growing as it filled, the set was rehashed at every
+        // doubling on the way to a long log's 285,000 keys.
+        logged.reserveCapacity(logged.count + keys.count)
         for (event, key) in zip(events, keys) { apply(event, loggedKey: key) }
     }
 

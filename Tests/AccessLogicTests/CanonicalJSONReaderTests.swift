@@ -17,7 +17,7 @@ import AccessTestSupport
         "line\nbreak", "\r", "\u{0}", "\u{1f}", "\u{0b}", "\u{7f}", "\u{2028}", "e\u{301}", "é", "sha256:3c11f2c4", "</script>",
     ]
     /// Numbers in each of ECMAScript's spellings: whole, fraction, exponent, negative.
-    static let numbers: [Double] = [0, 1, 7, 42, 100, 123_456_789_012_345, 1e15, 9_007_199_254_740_993, 1e21, 1e22, 0.5, -0.5, 1.25, -3, 1e-7, 0.000001, 333_333_333.33333329, -1e-30, 5e-324]
+    static let numbers: [Double] = [0, 1, 7, 42, 100, 123_456_789_012_345, 1e15, 9_007_199_254_740_992, 1e21, 1e22, 0.5, -0.5, 1.25, -3, 1e-7, 0.000001, 333_333_333.33333329, -1e-30, .leastNonzeroMagnitude]
 
     static func value(_ r: inout SeededRandom, depth: Int = 0) -> JSONValue {
         switch r.below(depth > 3 ? 4 : 6) {
