@@ -17,7 +17,11 @@ import AccessTestSupport
     static func manifest(_ r: inout SeededRandom, id: String, unscanned: Bool = false) -> (text: String, relative: String) {
         func pick<T>(_ items: [T]) -> T { items[r.below(items.count)] }
         func maybe(_ line: String) -> [String] { r.below(2) == 0 ? [line] : [] }
-        func list(_ items: [String]) -> String { "[" + items.joined(separator: pick([", ", ",", " , "])) + "]" }
+        /// A list as flow (`[a, b]`) or as a block of items below its key.
+        func list(_ items: [String]) -> String {
+            if r.below(3) == 0 { return "\n" + items.map { "  \(pick(["", "  "]))- \($0)" }.joined(separator: "\n") }
+            return " [" + items.joined(separator: pick([", ", ",", " , "])) + "]"
+        }
         let names = ["Agent 7", "\"Quoted: Name\"", "Zoë Ünal", "Ops [night] team", "a-b.c", "O'Brien, Pat", "1984", "true", "null"] + (unscanned ? ["~", "'single'"] : [])
         let ids = ["support", "c1-admins", "ops_2", "a.b", "agent-7"]
         let kind = pick(["Principal", "Team", "Resource"])
@@ -28,8 +32,8 @@ import AccessTestSupport
             lines += maybe("email: \(pick(["ann@example.com", "\"bo@c1.example\"", "x@y", "no-at-sign", "a b@c.d"]))")
             lines += maybe("kind: \(pick(["person", "service", "robot"]))")
             lines += maybe("external: \(pick(["true", "false", "yes"]))")
-            lines += maybe("teams: \(list((0...r.below(3)).map { _ in pick(ids) }))")
-            lines += maybe("roles: \(list((0...r.below(2)).map { _ in pick(["reader", "customer-admin", "Bad Role"]) }))")
+            lines += maybe("teams:\(list((0...r.below(3)).map { _ in pick(ids) }))")
+            lines += maybe("roles:\(list((0...r.below(2)).map { _ in pick(["reader", "customer-admin", "Bad Role"]) }))")
             lines += maybe("assignedBy: \(pick(ids))")
             lines += maybe("owner: \(pick(ids + ["-x"]))")
             if r.below(3) == 0 {
@@ -43,7 +47,7 @@ import AccessTestSupport
             lines += maybe("displayName: \(pick(names))")
             lines += maybe("description: \(pick(names))")
             lines += maybe("parent: \(pick(ids + ["Bad Parent"]))")
-            lines += maybe("roles: \(list((0...r.below(2)).map { _ in pick(["reader", "support-readonly"]) }))")
+            lines += maybe("roles:\(list((0...r.below(2)).map { _ in pick(["reader", "support-readonly"]) }))")
             lines += maybe("assignedBy: \(pick(ids))")
             if lines.isEmpty { lines.append("displayName: \(pick(names))") }
             if unscanned, r.below(3) == 0 { lines.append("review:\n    every: 30d\n    by: ops") }
@@ -144,7 +148,8 @@ import AccessTestSupport
             files[relative] = i % 5 == 0 ? ManifestFuzzTests.mutate(text, &r) : Array(text.utf8)
         }
         let (a, b) = try ScannerComparison.compareLoads(files)
-        #expect(a.configuration.count > 250)
+        // Most of the 300 files are read (one in five is mutated, and some of those refused).
+        #expect(a.configuration.count > 225)
         #expect(ConfigurationEntry.digest(a.configuration) == ConfigurationEntry.digest(b.configuration))
         for (x, y) in [(a.principals.map(\.id), b.principals.map(\.id)), (a.teams.map(\.id), b.teams.map(\.id)), (a.resources.map(\.header.id), b.resources.map(\.header.id))] {
             #expect(x == y && !x.isEmpty)
