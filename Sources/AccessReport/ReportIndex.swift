@@ -20,11 +20,16 @@ package struct ReportIndex: Sendable, Equatable {
 
     /// The file's name inside the report folder.
     package static let fileName = ".accessctl-pages"
-    static let header = "accessctl-report-pages 1"
+    /// Version 2: shared rows count in a page's digest by their own digests (`PageBase`).
+    static let header = "accessctl-report-pages 2"
+    static let earlierHeader = "accessctl-report-pages 1"
 
     package var entries: [String: Entry]
     /// The pages' paths in the order they were written, so the file is the same bytes for the same report.
     package var order: [String]
+    /// Written by an earlier accessctl whose digests covered every row in full: its times and
+    /// sizes hold, its digests cannot be compared with this version's.
+    package var earlierDigests = false
 
     package init() {
         entries = [:]
@@ -52,9 +57,11 @@ package struct ReportIndex: Sendable, Equatable {
     package static func parse(_ bytes: [UInt8]) -> ReportIndex? {
         guard bytes.last == UInt8(ascii: "\n"), !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         var lines = bytes.dropLast().split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.first?.elementsEqual(header.utf8) == true else { return nil }
+        let earlier = lines.first?.elementsEqual(earlierHeader.utf8) == true
+        guard earlier || lines.first?.elementsEqual(header.utf8) == true else { return nil }
         lines.removeFirst()
         var index = ReportIndex()
+        index.earlierDigests = earlier
         index.entries.reserveCapacity(lines.count)
         index.order.reserveCapacity(lines.count)
         for line in lines {

@@ -101,6 +101,11 @@ package struct ReportSite: Sendable {
     let administratorIDs: Set<String>
     let actingAsResource: [String: Int]
     let inboxes: [String: [NotificationItem]]
+    /// The digest of each event's row and each request's row (`PageBase`), by position in
+    /// `events` and `requests`: a row is on several pages (an event on an audit page, its
+    /// request's page and its resources' pages), and a page's digest covers it by this one.
+    var eventRowDigests: [String] = []
+    var requestRowDigests: [String] = []
 
     package init(_ input: Input, library: MustacheLibrary) {
         self.input = input
@@ -218,6 +223,11 @@ package struct ReportSite: Sendable {
         }
         shownPeople = shown
         people = tree.principals.filter { shown.contains($0.id) }.sorted { $0.id < $1.id }
+
+        // Last, from everything above: each shared row once, on every core.
+        let site = self, marked = PageBase(prefix: "", mode: .marked)
+        eventRowDigests = Parallel.map(Array(events.indices), workers: Parallel.workers(for: events.count, from: 1024)) { Self.rowDigest(site.eventRow($0, base: marked)) }
+        requestRowDigests = Parallel.map(Array(requests.indices), workers: Parallel.workers(for: requests.count, from: 1024)) { Self.rowDigest(site.requestRow($0, base: marked)) }
     }
 
     /// Every page of the report, in a fixed order.

@@ -64,13 +64,25 @@ package enum ReportWriter {
         let results = Parallel.map(jobs, workers: parallel) { job -> Result<(path: String, entry: ReportIndex.Entry, written: Bool), Diagnostic> in
             let prepared = site.prepare(job)
             var changedAt = now
-            if let earlier = previous.entries[prepared.path], earlier.digest == prepared.digest, earlier.changedAt <= now {
-                changedAt = earlier.changedAt
+            if let earlier = previous.entries[prepared.path], earlier.changedAt <= now {
                 // Only a regular file of the size the index gives is kept; anything else
                 // (a page edited or replaced by hand, a symlink) is rendered again.
                 let old = TreeLoader.join(out, prepared.path)
-                if !full, Platform.regularFileSize(ofLink: old) == earlier.size, Platform.link(old, TreeLoader.join(staging, prepared.path)) {
-                    return .success((prepared.path, earlier, false))
+                if previous.earlierDigests {
+                    // The earlier version's digests cannot tell: the page is unchanged when it
+                    // renders to the earlier file's bytes with the earlier change time.
+                    if Platform.regularFileSize(ofLink: old) == earlier.size, let bytes = ManifestReader.readBytes(path: old, limit: earlier.size),
+                        let page = try? site.render(prepared, changedAt: earlier.changedAt), page.bytes == bytes
+                    {
+                        let entry = ReportIndex.Entry(digest: prepared.digest, changedAt: earlier.changedAt, size: earlier.size)
+                        if !full, Platform.link(old, TreeLoader.join(staging, prepared.path)) { return .success((prepared.path, entry, false)) }
+                        changedAt = earlier.changedAt
+                    }
+                } else if earlier.digest == prepared.digest {
+                    changedAt = earlier.changedAt
+                    if !full, Platform.regularFileSize(ofLink: old) == earlier.size, Platform.link(old, TreeLoader.join(staging, prepared.path)) {
+                        return .success((prepared.path, earlier, false))
+                    }
                 }
             }
             do throws(Diagnostic) {

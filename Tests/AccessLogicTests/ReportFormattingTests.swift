@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import AccessFormats
 @testable import AccessModel
 @testable import AccessReport
 
@@ -23,5 +24,23 @@ final class ReportFormattingTests: XCTestCase {
         XCTAssertEqual(human("0001-01-01T00:00:00Z"), "0001-01-01 00:00 UTC")
         // Past year 9999 the time has more digits and takes the general path.
         XCTAssertEqual(ReportSite.human(Timestamp(seconds: 253_402_300_800 + 86_400 + 61)), "10000-01-02 00:01:01 UTC")
+    }
+
+    /// How a holding came about: the grant's path after the principal. Read as bytes; the
+    /// first version split with Foundation, and both agree on seeded random paths made of the
+    /// arrow's own characters.
+    func testViaDropsThePrincipalAndJoinsTheRestWithArrows() {
+        XCTAssertEqual(ReportSite.via(path: "ann"), "own role")
+        XCTAssertEqual(ReportSite.via(path: "ann -> team support-eu -> parent team support -> role r"), "team support-eu → parent team support → role r")
+        func foundation(_ path: String) -> String {
+            let rest = path.components(separatedBy: " -> ").dropFirst()
+            return rest.isEmpty ? "own role" : rest.joined(separator: " → ")
+        }
+        var random = SeededRandom(state: 20)
+        let pieces = [" ", "-", ">", "a", " -> ", "é"]
+        for _ in 0..<5_000 {
+            let path = (0..<random.below(12)).map { _ in pieces[random.below(pieces.count)] }.joined()
+            XCTAssertEqual(ReportSite.via(path: path), foundation(path), path)
+        }
     }
 }

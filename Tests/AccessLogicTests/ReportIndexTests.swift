@@ -20,8 +20,19 @@ final class ReportIndexTests: XCTestCase {
     func testRoundTrip() {
         let index = sample()
         XCTAssertEqual(ReportIndex.parse(Array(index.text.utf8)), index)
-        XCTAssertEqual(index.text.split(separator: "\n").first, "accessctl-report-pages 1")
-        XCTAssertEqual(ReportIndex.parse(Array("accessctl-report-pages 1\n".utf8)), ReportIndex())
+        XCTAssertEqual(index.text.split(separator: "\n").first, "accessctl-report-pages 2")
+        XCTAssertEqual(ReportIndex.parse(Array("accessctl-report-pages 2\n".utf8)), ReportIndex())
+    }
+
+    /// An index of the first version (digests of every row in full) is read for its times and
+    /// sizes, marked so its digests are never compared with this version's.
+    func testAnIndexOfTheFirstVersionIsReadAsSuch() throws {
+        let index = sample()
+        XCTAssertFalse(index.earlierDigests)
+        let earlier = try XCTUnwrap(ReportIndex.parse(Array(index.text.replacingOccurrences(of: "accessctl-report-pages 2", with: "accessctl-report-pages 1").utf8)))
+        XCTAssertTrue(earlier.earlierDigests)
+        XCTAssertEqual(earlier.entries, index.entries)
+        XCTAssertEqual(earlier.order, index.order)
     }
 
     func testAnyLineNotAsWrittenRefusesTheWholeIndex() {
@@ -29,7 +40,8 @@ final class ReportIndexTests: XCTestCase {
         let digest = String(repeating: "a", count: 64)
         let bad = [
             "",
-            good.replacingOccurrences(of: "accessctl-report-pages 1", with: "accessctl-report-pages 2"),
+            good.replacingOccurrences(of: "accessctl-report-pages 2", with: "accessctl-report-pages 3"),
+            good.replacingOccurrences(of: "accessctl-report-pages 2", with: "accessctl-report-pages 0"),
             String(good.dropLast()),
             good + "\n",
             good + "\(digest) 2026-12-01T04:00:00Z 1 ../outside.html\n",
