@@ -87,7 +87,7 @@ extension MustacheValue {
         case .bool(let b): out.append(b ? 2 : 1)
         case .number(let n):
             out.append(3)
-            Self.append(n.bitPattern, to: &out)
+            withUnsafeBytes(of: n.bitPattern.littleEndian) { out.append(contentsOf: $0) }
         case .text(let s):
             out.append(4)
             Self.append(s, to: &out)
@@ -104,9 +104,17 @@ extension MustacheValue {
         }
     }
 
-    /// The eight bytes of `number`, least significant first, appended at once.
+    /// A length or count in seven-bit groups, least significant first, the high bit set on
+    /// every byte but the last (LEB128): one byte below 128, and no number's bytes begin
+    /// another's, so the encoding stays unambiguous. Eight fixed bytes made a kept report's
+    /// hashed bytes a third larger (every key and text has a length).
     package static func append(_ number: UInt64, to out: inout [UInt8]) {
-        withUnsafeBytes(of: number.littleEndian) { out.append(contentsOf: $0) }
+        var rest = number
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
     }
 
     package static func append(_ text: String, to out: inout [UInt8]) {

@@ -20,7 +20,8 @@ package struct ReportIndex: Sendable, Equatable {
 
     /// The file's name inside the report folder.
     package static let fileName = ".accessctl-pages"
-    /// Version 2: shared rows count in a page's digest by their own digests (`PageBase`).
+    /// Version 2: shared rows count in a page's digest by their own digests (`PageBase`), and
+    /// lengths in the encoding are LEB128 (`MustacheValue.append`).
     static let header = "accessctl-report-pages 2"
     static let earlierHeader = "accessctl-report-pages 1"
 

@@ -112,20 +112,32 @@ final class ReportIndexTests: XCTestCase {
     }
 
     /// The encoding is the bytes every kept page's digest in an earlier report was made from:
-    /// it may not change, or every page of a report would be written again once.
+    /// it may not change without a new index version (version 2 has lengths as LEB128), or
+    /// every page of a report would be marked changed once.
     func testValueEncodingBytesAreFixed() {
         var out: [UInt8] = []
         MustacheValue.object(["n": .number(1.5), "l": .list([.text("é"), .null, .bool(true), .html("<b>")])]).encode(into: &out)
         XCTAssertEqual(out, [
-            7, 2, 0, 0, 0, 0, 0, 0, 0,  // an object of two members
-            1, 0, 0, 0, 0, 0, 0, 0, 0x6E,  // "n"
+            7, 2,  // an object of two members
+            1, 0x6E,  // "n"
             3, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F,  // 1.5, its IEEE 754 bits least significant first
-            1, 0, 0, 0, 0, 0, 0, 0, 0x6C,  // "l"
-            6, 4, 0, 0, 0, 0, 0, 0, 0,  // a list of four
-            4, 2, 0, 0, 0, 0, 0, 0, 0, 0xC3, 0xA9,  // text "é"
+            1, 0x6C,  // "l"
+            6, 4,  // a list of four
+            4, 2, 0xC3, 0xA9,  // text "é"
             0, 2,  // null, true
-            5, 3, 0, 0, 0, 0, 0, 0, 0, 0x3C, 0x62, 0x3E,  // html "<b>"
+            5, 3, 0x3C, 0x62, 0x3E,  // html "<b>"
         ])
+        func length(_ n: UInt64) -> [UInt8] {
+            var out: [UInt8] = []
+            MustacheValue.append(n, to: &out)
+            return out
+        }
+        XCTAssertEqual(length(0), [0])
+        XCTAssertEqual(length(127), [0x7F])
+        XCTAssertEqual(length(128), [0x80, 0x01])
+        XCTAssertEqual(length(300), [0xAC, 0x02])
+        XCTAssertEqual(length(16_384), [0x80, 0x80, 0x01])
+        XCTAssertEqual(length(UInt64.max), Array(repeating: 0xFF, count: 9) + [0x01])
     }
 
     /// Two values encode alike only when equal, whatever their nesting.
@@ -139,9 +151,101 @@ final class ReportIndexTests: XCTestCase {
             .null, .bool(false), .bool(true), .number(0), .number(1), .text(""), .text("a"), .html("a"), .text("ab"),
             .list([]), .list([.text("a"), .text("b")]), .list([.text("ab")]), .list([.list([.text("a")]), .text("b")]),
             .object([:]), .object(["a": .text("b")]), .object(["ab": .text("")]), .object(["a": .text(""), "b": .null]),
+            // Lengths of one byte and of two, and texts whose bytes look like lengths.
+            .text(String(repeating: "a", count: 127)), .text(String(repeating: "a", count: 128)), .text(String(repeating: "a", count: 300)),
+            .list([.text(String(repeating: "\u{7F}", count: 2)), .text("")]), .list([.text("\u{01}"), .text("\u{01}")]),
+            .list(Array(repeating: .null, count: 128)), .list(Array(repeating: .null, count: 129)),
         ]
         for (i, a) in values.enumerated() {
             for (j, b) in values.enumerated() where i != j { XCTAssertNotEqual(bytes(a), bytes(b), "\(a) and \(b)") }
+        }
+    }
+
+    /// The encoding reads back: a decoder of it gives every seeded random value again from
+    /// its bytes, all of them used, so no two different values share an encoding.
+    func testValueEncodingReadsBack() {
+        func decode(_ b: [UInt8], _ i: inout Int) -> MustacheValue? {
+            func length() -> Int? {
+                var n: UInt64 = 0, shift: UInt64 = 0
+                while i < b.count, shift < 64 {
+                    let byte = b[i]
+                    i += 1
+                    n |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { return Int(n) }
+                    shift += 7
+                }
+                return nil
+            }
+            func text() -> String? {
+                guard let n = length(), i + n <= b.count else { return nil }
+                defer { i += n }
+                return String(decoding: b[i..<(i + n)], as: UTF8.self)
+            }
+            guard i < b.count else { return nil }
+            let tag = b[i]
+            i += 1
+            switch tag {
+            case 0: return .null
+            case 1: return .bool(false)
+            case 2: return .bool(true)
+            case 3:
+                guard i + 8 <= b.count else { return nil }
+                var bits: UInt64 = 0
+                for k in 0..<8 { bits |= UInt64(b[i + k]) << (8 * UInt64(k)) }
+                i += 8
+                return .number(Double(bitPattern: bits))
+            case 4: return text().map { .text($0) }
+            case 5: return text().map { .html($0) }
+            case 6:
+                guard let n = length() else { return nil }
+                var items: [MustacheValue] = []
+                for _ in 0..<n {
+                    guard let item = decode(b, &i) else { return nil }
+                    items.append(item)
+                }
+                return .list(items)
+            case 7:
+                guard let n = length() else { return nil }
+                var object: MustacheObject = [:]
+                for _ in 0..<n {
+                    guard let key = text(), let value = decode(b, &i) else { return nil }
+                    object.keys.append(key)
+                    object.values.append(value)
+                }
+                return .object(object)
+            default: return nil
+            }
+        }
+        var random = SeededRandom(state: 8)
+        func text() -> String {
+            let pieces = ["a", "\u{7F}", "\u{01}", "é", "\u{80}", " "]
+            return (0..<[0, 1, 5, 127, 128, 300][random.below(6)]).map { _ in pieces[random.below(pieces.count)] }.joined()
+        }
+        func value(_ depth: Int) -> MustacheValue {
+            switch random.below(depth > 2 ? 5 : 7) {
+            case 0: return .null
+            case 1: return .bool(random.below(2) == 0)
+            case 2: return .number(Double(bitPattern: random.next()))
+            case 3: return .text(text())
+            case 4: return .html(text())
+            case 5: return .list((0..<[0, 1, 3, 130][random.below(4)]).map { _ in value(depth + 1) })
+            default:
+                var object: MustacheObject = [:]
+                for _ in 0..<random.below(4) {
+                    object.keys.append(text())
+                    object.values.append(value(depth + 1))
+                }
+                return .object(object)
+            }
+        }
+        for _ in 0..<300 {
+            let original = value(0)
+            var bytes: [UInt8] = []
+            original.encode(into: &bytes)
+            var at = 0
+            let decoded = decode(bytes, &at)
+            XCTAssertEqual(at, bytes.count)
+            XCTAssertEqual(decoded.map { "\($0)" }, "\(original)")
         }
     }
 }
