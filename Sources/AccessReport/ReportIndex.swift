@@ -43,11 +43,22 @@ package struct ReportIndex: Sendable, Equatable {
     }
 
     /// The file's text: a header line, then `DIGEST CHANGED-AT SIZE PATH` per page.
-    package var text: String {
-        var out = Self.header + "\n"
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `text` as the bytes written, made as bytes: a string of 133,433 lines took a second.
+    package var bytes: [UInt8] {
+        var out = Array((Self.header + "\n").utf8)
+        out.reserveCapacity(order.count * 130)
         for path in order {
             let entry = entries[path]!
-            out += "\(Hex.encode(entry.digest)) \(entry.changedAt) \(entry.size) \(path)\n"
+            out += Hex.encode(entry.digest).utf8
+            out.append(0x20)
+            out += entry.changedAt.description.utf8
+            out.append(0x20)
+            out += String(entry.size).utf8
+            out.append(0x20)
+            out += path.utf8
+            out.append(0x0A)
         }
         return out
     }

@@ -23,8 +23,15 @@ package enum ReportWriter {
     /// Renders every page of `site` (up to `parallel` at once) and installs the folder at
     /// `out`; `assets` (the stylesheet) are copied as they are. Unless `full`, a page whose
     /// data did not change since the report at `out` was written is kept from it.
+    /// The page index of the report at `out`, as `write` reads it: empty when there is none or
+    /// it does not parse (every page is then new). Read before the site is built, beside it.
+    package static func earlierIndex(at out: String) -> ReportIndex {
+        ManifestReader.readBytes(path: TreeLoader.join(out, ReportIndex.fileName), limit: 1 << 30).flatMap(ReportIndex.parse) ?? ReportIndex()
+    }
+
     package static func write(
-        _ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int, full: Bool = false
+        _ site: ReportSite, assets: [(name: String, bytes: [UInt8])], to out: String, display: String, parallel: Int, full: Bool = false,
+        earlier: ReportIndex? = nil
     ) throws(Diagnostic) -> Outcome {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
@@ -50,7 +57,7 @@ package enum ReportWriter {
         }
         // The earlier report's index, for the pages' change times (also on a full render) and
         // for the pages that can be kept. A missing or damaged index means every page is new.
-        let previous = exists ? ManifestReader.readBytes(path: TreeLoader.join(out, ReportIndex.fileName), limit: 1 << 30).flatMap(ReportIndex.parse) ?? ReportIndex() : ReportIndex()
+        let previous = exists ? earlier ?? earlierIndex(at: out) : ReportIndex()
         let now = site.input.now
         let jobs = site.jobs
         do {
@@ -96,6 +103,8 @@ package enum ReportWriter {
             }
         }
         var index = ReportIndex()
+        index.entries.reserveCapacity(results.count)
+        index.order.reserveCapacity(results.count)
         var written = 0
         for result in results {
             switch result {
@@ -110,7 +119,7 @@ package enum ReportWriter {
         for asset in assets where !writeFile(TreeLoader.join(staging, asset.name), asset.bytes) {
             throw fail("cannot write \(asset.name)")
         }
-        guard writeFile(TreeLoader.join(staging, ReportIndex.fileName), Array(index.text.utf8)) else { throw fail("cannot write \(ReportIndex.fileName)") }
+        guard writeFile(TreeLoader.join(staging, ReportIndex.fileName), index.bytes) else { throw fail("cannot write \(ReportIndex.fileName)") }
         guard writeFile(TreeLoader.join(staging, marker), Array("Written by accessctl report. The whole folder is replaced on each run.\n".utf8)) else {
             throw fail("cannot write \(marker)")
         }
@@ -119,8 +128,19 @@ package enum ReportWriter {
             if exists { _ = Platform.rename(old, out) }
             throw fail("cannot move the new report into place")
         }
-        if exists { try? fm.removeItem(atPath: old) }
+        if exists { removeTree(old) }
         return Outcome(pages: jobs.count, written: written)
+    }
+
+    /// Removes a folder and everything in it, its first-level entries shared out over the
+    /// cores: an earlier report of 133,433 pages is as many directory entries to unlink.
+    static func removeTree(_ path: String) {
+        let fm = FileManager.default
+        let entries = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        _ = Parallel.map(entries, workers: Parallel.workers(for: entries.count, from: 2)) { name in
+            try? FileManager.default.removeItem(atPath: TreeLoader.join(path, name))
+        }
+        try? fm.removeItem(atPath: path)
     }
 
     /// Writes bytes to a new file with plain system calls: the report writes many small files.

@@ -254,6 +254,8 @@ final class ReportTests: XCTestCase {
         let a = try files("site"), b = try files("full")
         XCTAssertEqual(a.keys.sorted(), b.keys.sorted(), file: file, line: line)
         for (path, data) in a { XCTAssertEqual(data, b[path], path, file: file, line: line) }
+        // The earlier folder, moved aside, is removed whole.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.contains(".accessctl-") }, [], file: file, line: line)
         let kept = incremental.standardOutput.firstMatch(of: /\((\d+) unchanged\)/).map { Int($0.1)! } ?? 0
         XCTAssertGreaterThan(kept, 0, incremental.standardOutput, file: file, line: line)
         return kept

@@ -113,7 +113,7 @@ extension AccessCLI {
         let outcome = try timed("apply") { try writer.apply(plan, input, hook: nil) }
         rows[rows.count - 1].2 = "\(outcome.events.count) audit events, state and log to a scratch folder"
         let reportInput = ReportSite.Input(verified: verified, state: outcome.state, events: input.log.events + outcome.events, chainProblem: nil, now: now, scope: .everything, displayRoot: root.display)
-        let line = try timed("report") { try writeReport(reportInput, out: TreeLoader.join(scratch, "report"), templates: try reportTemplates(command.templates, tree: verified.tree, displayRoot: root.display)) }
+        let line = try timed("report") { try writeReport(reportInput, out: TreeLoader.join(scratch, "report"), templates: try reportTemplates(command.templates, tree: verified.tree, displayRoot: root.display)).line }
         rows[rows.count - 1].2 = line.components(separatedBy: ": ").dropFirst().joined(separator: ": ").trimmingCharacters(in: .whitespacesAndNewlines)
         var out = "bench run on \(root.display) at \(now)\n"
         for (name, seconds, note) in rows {

@@ -155,6 +155,7 @@ struct ReconcileCommand: Command {
             errors += ErrorPresenter.line("the configuration change is not signed by enough administrators (--require-trusted-configuration)")
             failedRun = true
         }
+        var written: AccessCLI.WrittenReport?
         if let report, let templates {
             // The report shows what this run left behind: its state and the log with its new events.
             let queued = (try? reconciler.store.readOutbox().items) ?? []
@@ -162,14 +163,15 @@ struct ReconcileCommand: Command {
                 verified: input.verified, state: outcome.state, events: reportedEvents(input, outcome, reconciler.store), chainProblem: nil, now: plan.now, scope: .everything,
                 displayRoot: root.display, notifications: queued)
             do {
-                out += try cli.writeReport(reportInput, out: report, templates: templates, full: fullReport)
+                written = try cli.writeReport(reportInput, out: report, templates: templates, full: fullReport)
+                out += written?.line ?? ""
             } catch {
                 // The run is applied and recorded; only the report is missing, and
                 // `accessctl report` writes it again from the same state and log.
                 errors += ErrorPresenter.line("the report was not written (\(cli.text(of: error).trimmingCharacters(in: .whitespacesAndNewlines))); the changes above were applied and recorded; run 'accessctl report' to write it", severity: "warning")
             }
         }
-        return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors).keeping(input, plan, outcome)
+        return CommandResult(exitCode: failedRun ? ExitCode.failure : ExitCode.success, standardOutput: out, standardError: errors).keeping(input, plan, outcome, written)
     }
 }
 

@@ -65,9 +65,9 @@ struct ReportCommand: Command {
         let input = ReportSite.Input(
             verified: verified, state: state, events: events, chainProblem: problem, now: now, scope: scope, displayRoot: root.display, notifications: notifications)
         do {
-            let line = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display), full: full)
+            let written = try cli.writeReport(input, out: out, templates: try cli.reportTemplates(templates, tree: verified.tree, displayRoot: root.display), full: full)
             let failed = verified.hasErrors || problem != nil
-            return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: line, standardError: errors).keeping(input, loaded, history, events)
+            return CommandResult(exitCode: failed ? ExitCode.failure : ExitCode.success, standardOutput: written.line, standardError: errors).keeping(input, loaded, history, events, written)
         } catch {
             return CommandResult(exitCode: ExitCode.failure, standardError: errors + cli.text(of: error))
         }
@@ -99,14 +99,24 @@ extension AccessCLI {
         return ReportScope(team: team, directory: Directory(tree))
     }
 
-    /// Renders the report with `loaded` templates and installs it at `out`; returns the line to print.
-    func writeReport(_ input: ReportSite.Input, out: String, templates loaded: ReportTemplates, full: Bool = false) throws -> String {
-        let site = ReportSite(input, library: loaded.library)
-        let outcome = try ReportWriter.write(site, assets: loaded.assets, to: absolutePath(out), display: out, parallel: VerifiedTree.defaultParallelism, full: full)
+    /// What `writeReport` did: the line to print, and the site, for the command to keep
+    /// until the process exits (freeing it, with its copy of every event, took most of a
+    /// second on the 100k tree).
+    struct WrittenReport: Sendable {
+        let line: String
+        let site: ReportSite
+    }
+
+    /// Renders the report with `loaded` templates and installs it at `out`.
+    func writeReport(_ input: ReportSite.Input, out: String, templates loaded: ReportTemplates, full: Bool = false) throws -> WrittenReport {
+        let path = absolutePath(out)
+        // The earlier report's page index is read while the site is worked out.
+        let (earlier, site) = Parallel.both({ ReportWriter.earlierIndex(at: path) }, { ReportSite(input, library: loaded.library) })
+        let outcome = try ReportWriter.write(site, assets: loaded.assets, to: path, display: out, parallel: VerifiedTree.defaultParallelism, full: full, earlier: earlier)
         let scope = input.scope.team.map { " for team \($0)" } ?? ""
         let kept = outcome.pages - outcome.written
         let pages = Self.count(outcome.pages, "page") + (kept > 0 ? " (\(kept) unchanged)" : "")
-        return "Report\(scope) written to \(out): \(pages), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n"
+        return WrittenReport(line: "Report\(scope) written to \(out): \(pages), \(Self.count(site.requests.count, "request")), \(Self.count(site.resources.count, "resource")).\n", site: site)
     }
 
     /// The audit log's events, or why it does not verify.
