@@ -18,6 +18,17 @@ struct PageBase: Sendable {
     let prefix: String
     let mode: Mode
 
+    /// Where links made once for every page (`ReportSite.Links`) are kept for this place: 0
+    /// for marked links, 1 + the folder depth for pages up to two folders deep; nil otherwise.
+    var slot: Int? {
+        if mode == .marked { return 0 }
+        let depth = prefix.utf8.count / 3
+        return depth <= 2 ? 1 + depth : nil
+    }
+
+    /// Every place a `slot` stands for, in slot order.
+    static let slots = [PageBase(prefix: "", mode: .marked), PageBase(prefix: "", mode: .render), PageBase(prefix: "../", mode: .render), PageBase(prefix: "../../", mode: .render)]
+
     /// A link to `path`, a file named from the report's root.
     func link(_ path: String) -> MustacheValue {
         mode == .marked ? .object([Self.linkMarker: .text(path)]) : .text(prefix + path)

@@ -304,13 +304,18 @@ extension ReportSite {
     // MARK: - Resources
 
     /// A resource reference, linked to its page when the report has one.
-    private func resourceLink(_ ref: ResourceRef, base: PageBase) -> MustacheValue {
+    func resourceLink(_ ref: ResourceRef, base: PageBase) -> MustacheValue {
         let shown = directory.resource(ref) != nil && input.scope.includes(ref)
         return .object(["ref": .text(ref.description), "href": shown ? base.link(Self.resourcePath(ref)) : .null])
     }
 
     /// A request id, linked to its page when the report has one.
     private func requestLink(_ id: String, base: PageBase) -> MustacheValue {
+        if base.mode == .marked, let link = links.markedRequests[id] { return link }
+        return makeRequestLink(id, base: base)
+    }
+
+    func makeRequestLink(_ id: String, base: PageBase) -> MustacheValue {
         .object(["id": .text(id), "href": requestIndex[id] != nil ? base.link(Self.requestPath(id)) : .null])
     }
 
@@ -323,11 +328,17 @@ extension ReportSite {
         let (shown, hidden) = visible
         return [
             "resources": .list(shown.map { text in
-                guard let ref = ResourceRef(text), !text.contains(ascii: "*") else { return .object(["ref": .text(text), "href": .null]) }
-                return resourceLink(ref, base: base)
+                if let slot = base.slot, slot < links.resources.count, let link = links.resources[slot][text] { return link }
+                return resourceLink(text: text, base: base)
             }),
             "hiddenResources": hidden == 0 ? .null : .text("and \(hidden) resource\(hidden == 1 ? "" : "s") of another owner, not shown"),
         ]
+    }
+
+    /// A resource named by text (as events and specs name them), linked when it is a resource the report has a page for.
+    func resourceLink(text: String, base: PageBase) -> MustacheValue {
+        guard let ref = ResourceRef(text), !text.contains(ascii: "*") else { return .object(["ref": .text(text), "href": .null]) }
+        return resourceLink(ref, base: base)
     }
 
     private func resourceRow(_ i: Int, base: PageBase) -> MustacheValue {
@@ -382,6 +393,11 @@ extension ReportSite {
 
     /// A principal's name, linked to their page when the report has one.
     func personLink(_ id: String, base: PageBase) -> MustacheValue {
+        if let slot = base.slot, slot < links.people.count, let link = links.people[slot][id] { return link }
+        return makePersonLink(id, base: base)
+    }
+
+    func makePersonLink(_ id: String, base: PageBase) -> MustacheValue {
         let principal = directory.principal(id)
         return .object([
             "id": .text(id), "name": .text(principal?.displayName ?? id),

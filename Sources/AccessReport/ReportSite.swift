@@ -106,6 +106,17 @@ package struct ReportSite: Sendable {
     /// request's page and its resources' pages), and a page's digest covers it by this one.
     var eventRowDigests: [String] = []
     var requestRowDigests: [String] = []
+    /// Links made once each, by `PageBase.slot`: every row of every page names people and
+    /// resources, and each link was a lookup or two and a new object.
+    struct Links: Sendable {
+        /// By slot, then principal id.
+        var people: [[String: MustacheValue]] = []
+        /// By slot, then the reference as text (`ResourceRef.description`).
+        var resources: [[String: MustacheValue]] = []
+        /// Marked links to the requests in scope, by id (for the rows' digests).
+        var markedRequests: [String: MustacheValue] = [:]
+    }
+    var links = Links()
 
     package init(_ input: Input, library: MustacheLibrary) {
         self.input = input
@@ -224,7 +235,22 @@ package struct ReportSite: Sendable {
         shownPeople = shown
         people = tree.principals.filter { shown.contains($0.id) }.sorted { $0.id < $1.id }
 
-        // Last, from everything above: each shared row once, on every core.
+        // Last, from everything above: the links, then each shared row once, on every core.
+        let linking = self
+        let ids = tree.principals.map(\.id), refs = tree.resources.map(\.ref)
+        let slots = Array(PageBase.slots.indices)
+        let made = Parallel.map(slots + slots + [PageBase.slots.count], workers: Parallel.workers(for: ids.count + refs.count, from: 1024)) { job -> [String: MustacheValue] in
+            if job == PageBase.slots.count {
+                let marked = PageBase.slots[0]
+                return Dictionary(linking.requests.map { ($0.request.id, linking.makeRequestLink($0.request.id, base: marked)) }, uniquingKeysWith: { a, _ in a })
+            }
+            if job < PageBase.slots.count {
+                return Dictionary(ids.map { ($0, linking.makePersonLink($0, base: PageBase.slots[job])) }, uniquingKeysWith: { a, _ in a })
+            }
+            let base = PageBase.slots[job - PageBase.slots.count]
+            return Dictionary(refs.map { ($0.description, linking.resourceLink(text: $0.description, base: base)) }, uniquingKeysWith: { a, _ in a })
+        }
+        links = Links(people: Array(made[..<slots.count]), resources: Array(made[slots.count..<(2 * slots.count)]), markedRequests: made[2 * slots.count])
         let site = self, marked = PageBase(prefix: "", mode: .marked)
         eventRowDigests = Parallel.map(Array(events.indices), workers: Parallel.workers(for: events.count, from: 1024)) { Self.rowDigest(site.eventRow($0, base: marked)) }
         requestRowDigests = Parallel.map(Array(requests.indices), workers: Parallel.workers(for: requests.count, from: 1024)) { Self.rowDigest(site.requestRow($0, base: marked)) }
