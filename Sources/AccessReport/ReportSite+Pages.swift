@@ -73,14 +73,13 @@ extension ReportSite {
         return out
     }
 
-    /// The digest of a shared row made with marked links, as the text that stands for the row
-    /// in page digests.
-    static func rowDigest(_ row: MustacheValue) -> String {
+    /// The digest of a shared row made with marked links.
+    static func rowDigest(_ row: MustacheValue) -> [UInt8] {
         var bytes: [UInt8] = []
         row.encode(into: &bytes)
         var hasher = SHA256()
         hasher.update(bytes)
-        return Hex.encode(hasher.finalize())
+        return hasher.finalize()
     }
 
     /// What a shared row is in a page's digest.
@@ -311,11 +310,6 @@ extension ReportSite {
 
     /// A request id, linked to its page when the report has one.
     private func requestLink(_ id: String, base: PageBase) -> MustacheValue {
-        if base.mode == .marked, let link = links.markedRequests[id] { return link }
-        return makeRequestLink(id, base: base)
-    }
-
-    func makeRequestLink(_ id: String, base: PageBase) -> MustacheValue {
         .object(["id": .text(id), "href": requestIndex[id] != nil ? base.link(Self.requestPath(id)) : .null])
     }
 
