@@ -123,6 +123,11 @@ package struct AccessEngine: Sendable {
     /// An evaluator over these grants.
     package var evaluator: AccessEvaluator { AccessEvaluator(directory: directory, grants: grants()) }
 
+    /// An evaluator over the grants in force at `time`: all an answer about that time reads
+    /// (an `AccessIndex` at `time` keeps only these), without working out the scope and policy
+    /// of every request that ended long ago (most of a long tree's).
+    package func evaluator(at time: Timestamp) -> AccessEvaluator { AccessEvaluator(directory: directory, grants: grants(at: time)) }
+
     /// This engine with the suspensions of `reviews` under `settings`.
     package func suspending(_ reviews: [String: AccessReview], _ settings: ReviewSettings) -> AccessEngine {
         var suspended: [String: String] = [:]

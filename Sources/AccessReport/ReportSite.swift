@@ -163,7 +163,7 @@ package struct ReportSite: Sendable {
             if let parent = resource.parent?.value { children[parent, default: []].append(i) }
         }
         childrenByResource = children
-        let index = AccessIndex(input.verified.engine(directory).evaluator, at: input.now)
+        let index = AccessIndex(input.verified.engine(directory).evaluator(at: input.now), at: input.now)
         // On every core: one lookup per resource, 20,000 on the 100k tree.
         let holdings = Parallel.map(resources, workers: Parallel.workers(for: resources.count, from: 1024)) { index.holdings($0.ref) }
         self.holdings = holdings

@@ -154,6 +154,14 @@ import AccessTestSupport
             let inForce = all.grants(at: now), everything = all.grants()
             #expect(inForce.map(\.key) == everything.filter { $0.isActive(at: now) }.map(\.key), "seed \(seed) at \(text)")
             #expect(inForce.map(\.validTo) == everything.filter { $0.isActive(at: now) }.map(\.validTo), "seed \(seed) at \(text)")
+            // So an index at `now` (the report's, who-can's) over those grants alone is the
+            // index over all of them: the same grants, and the same holders of every resource.
+            let wholeIndex = AccessIndex(all.evaluator, at: now), inForceIndex = AccessIndex(all.evaluator(at: now), at: now)
+            #expect(inForceIndex.grants.map { "\($0.key) \(String(describing: $0.validTo))" } == wholeIndex.grants.map { "\($0.key) \(String(describing: $0.validTo))" }, "seed \(seed) at \(text)")
+            for resource in loaded.tree.resources {
+                func rows(_ index: AccessIndex) -> [String] { index.holdings(resource.ref).map { "\($0.grant.key) \($0.actions) \(String(describing: $0.through)) \($0.conditions)" } }
+                #expect(rows(inForceIndex) == rows(wholeIndex), "seed \(seed) at \(text): \(resource.ref)")
+            }
             // A long tree's request grants, worked out on every core, are the ones worked out in
             // turn (most seeds have some: see `generatedTreesHoldEveryKindOfGrant`).
             for time in [nil, now] {

@@ -74,7 +74,7 @@ extension AccessCLI {
         // Only requests about the resource or one of its parents can grant anything on it.
         let directory = Directory(tree)
         let chain = Set(AccessEvaluator(directory: directory, grants: []).chain(resource))
-        let evaluator = engine(directory, now: max(at, clock), liveFrom: at, history: history, about: chain).evaluator
+        let evaluator = engine(directory, now: max(at, clock), liveFrom: at, history: history, about: chain).evaluator(at: at)
         let lines = AccessIndex(evaluator, at: at).whoCan(action, resource)
         if json {
             return CanonicalJSON.pretty(.object([
