@@ -136,12 +136,15 @@ package struct SHA256: Sendable {
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-    /// The digest of `data` as lower-case hex.
-    package static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 {
+    /// The digest of `data`, in one call.
+    package static func digest<S: Sequence>(_ data: S) -> [UInt8] where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(data)
-        return Hex.encode(hasher.finalize())
+        return hasher.finalize()
     }
+
+    /// The digest of `data` as lower-case hex.
+    package static func hex<S: Sequence>(_ data: S) -> String where S.Element == UInt8 { Hex.encode(digest(data)) }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.
     package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }

@@ -49,9 +49,7 @@ extension ReportSite {
         MustacheValue.append(template, to: &bytes)
         data.encode(into: &bytes)
         layout.encode(into: &bytes)
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return Prepared(path: path, job: job, template: template, layout: layout, digest: hasher.finalize())
+        return Prepared(path: path, job: job, template: template, layout: layout, digest: SHA256.digest(bytes))
     }
 
     /// Renders a prepared page, saying it last changed at `changedAt`.
@@ -77,9 +75,7 @@ extension ReportSite {
     static func rowDigest(_ row: MustacheValue) -> [UInt8] {
         var bytes: [UInt8] = []
         row.encode(into: &bytes)
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
+        return SHA256.digest(bytes)
     }
 
     /// What a shared row is in a page's digest.

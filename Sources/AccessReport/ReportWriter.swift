@@ -75,20 +75,19 @@ package enum ReportWriter {
                 // Only a regular file of the size the index gives is kept; anything else
                 // (a page edited or replaced by hand, a symlink) is rendered again.
                 let old = TreeLoader.join(out, prepared.path)
+                let unchanged: Bool
                 if previous.earlierDigests {
                     // The earlier version's digests cannot tell: the page is unchanged when it
                     // renders to the earlier file's bytes with the earlier change time.
-                    if Platform.regularFileSize(ofLink: old) == earlier.size, let bytes = ManifestReader.readBytes(path: old, limit: earlier.size),
-                        let page = try? site.render(prepared, changedAt: earlier.changedAt), page.bytes == bytes
-                    {
-                        let entry = ReportIndex.Entry(digest: prepared.digest, changedAt: earlier.changedAt, size: earlier.size)
-                        if !full, Platform.link(old, TreeLoader.join(staging, prepared.path)) { return .success((prepared.path, entry, false)) }
-                        changedAt = earlier.changedAt
-                    }
-                } else if earlier.digest == prepared.digest {
+                    let bytes = Platform.regularFileSize(ofLink: old) == earlier.size ? ManifestReader.readBytes(path: old, limit: earlier.size) : nil
+                    unchanged = bytes != nil && (try? site.render(prepared, changedAt: earlier.changedAt))?.bytes == bytes
+                } else {
+                    unchanged = earlier.digest == prepared.digest
+                }
+                if unchanged {
                     changedAt = earlier.changedAt
                     if !full, Platform.regularFileSize(ofLink: old) == earlier.size, Platform.link(old, TreeLoader.join(staging, prepared.path)) {
-                        return .success((prepared.path, earlier, false))
+                        return .success((prepared.path, ReportIndex.Entry(digest: prepared.digest, changedAt: earlier.changedAt, size: earlier.size), false))
                     }
                 }
             }
