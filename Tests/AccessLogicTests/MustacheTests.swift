@@ -57,4 +57,19 @@ final class MustacheTests: XCTestCase {
             XCTAssertEqual((error as? Diagnostic)?.headline, "templates/loop.mustache:1:2: error: partials nest deeper than 64 levels: 'loop' includes itself without end")
         }
     }
+
+    /// `hasX` stands for "x is a list that is not empty" when no context has `hasX` itself;
+    /// the compiled program works the name out once, so every way it can resolve is checked.
+    func testListFlagsStandForNonEmptyLists() throws {
+        let source = "{{#hasItems}}some{{/hasItems}}{{^hasItems}}none{{/hasItems}}|{{hasItems}}|{{hasHasItems}}|{{#a}}{{hasItems}}{{/a}}|{{has}}{{a.hasItems}}"
+        XCTAssertEqual(try render(source, .object(["items": .list([.text("x")]), "a": .object([:])])), "some|true||true|")
+        XCTAssertEqual(try render(source, .object(["items": .list([]), "a": .object([:])])), "none|false||false|")
+        XCTAssertEqual(try render(source, .object(["items": .text("not a list"), "a": .object([:])])), "none||||")
+        // A value named hasItems wins, and the nearest context is asked first.
+        XCTAssertEqual(try render(source, .object(["items": .list([]), "hasItems": .text("yes"), "a": .object(["hasItems": .bool(false)])])), "some|yes||false|false")
+        // hasHasItems asks for the list hasItems, not for the flag hasItems stands for.
+        XCTAssertEqual(try render("{{hasHasItems}}", .object(["hasItems": .list([.null])])), "true")
+        let library = MustacheLibrary(templates: ["p": try MustacheTemplate("{{#hasItems}}x{{/hasItems}}", file: "p")], listFlags: false)
+        XCTAssertEqual(try library.render("p", .object(["items": .list([.null])])), "")
+    }
 }
