@@ -57,10 +57,18 @@ package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
         values = keys.map { dictionary[$0]! }
     }
 
+    /// Where `key` is. Lengths are compared first: unequal keys of the same length are rare
+    /// here, and comparing two different strings calls into the standard library, which
+    /// was most of a template name's lookup.
+    private func position(of key: String) -> Int? {
+        let count = key.utf8.count
+        return keys.firstIndex { $0.utf8.count == count && $0 == key }
+    }
+
     package subscript(key: String) -> MustacheValue? {
-        get { keys.firstIndex(of: key).map { values[$0] } }
+        get { position(of: key).map { values[$0] } }
         set {
-            if let i = keys.firstIndex(of: key) {
+            if let i = position(of: key) {
                 if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
             } else if let newValue {
                 keys.append(key)
