@@ -145,6 +145,8 @@ struct MustacheProgram: Sendable {
                 let value = lookup(Int(op.a), stack)
                 if case .html(let markup) = value {
                     out.append(contentsOf: markup.utf8)
+                } else if case .markup(let bytes) = value {
+                    out.append(contentsOf: bytes)
                 } else if rawNeedsTrustedHTML, case .text = value {
                     let site = sites[Int(op.b)]
                     throw sources[site.template].error("\(site.tag) would print text from the access tree without escaping; write {{\(site.dotted)}}", at: site.location)

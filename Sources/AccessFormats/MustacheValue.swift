@@ -10,6 +10,9 @@ package enum MustacheValue: Sendable {
     case text(String)
     /// Trusted markup built by accessctl (never manifest text): printed as is by `{{{x}}}` and `{{& x}}`.
     case html(String)
+    /// Trusted markup as UTF-8 bytes (a page's content rendered by a template), printed as is
+    /// like `html`: the report puts each page into its layout without making a `String` of it.
+    case markup([UInt8])
     case list([MustacheValue])
     case object(MustacheObject)
 
@@ -24,6 +27,7 @@ package enum MustacheValue: Sendable {
         case .bool(let b): b
         case .number: true
         case .text(let s), .html(let s): !s.isEmpty
+        case .markup(let bytes): !bytes.isEmpty
         case .list(let items): !items.isEmpty
         case .object: true
         }
@@ -36,6 +40,7 @@ package enum MustacheValue: Sendable {
         case .bool(let b): b ? "true" : "false"
         case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
         case .text(let s), .html(let s): s
+        case .markup(let bytes): String(decoding: bytes, as: UTF8.self)
         }
     }
 }
@@ -102,6 +107,11 @@ extension MustacheValue {
         case .html(let s):
             out.append(5)
             Self.append(s, to: &out)
+        case .markup(let bytes):
+            // As the same markup in `html`: both print the same bytes.
+            out.append(5)
+            Self.append(UInt64(bytes.count), to: &out)
+            out += bytes
         case .list(let items):
             out.append(6)
             Self.append(UInt64(items.count), to: &out)

@@ -59,7 +59,7 @@ extension ReportSite {
         var layout = page.layout
         layout["changedAt"] = .text(Self.human(changedAt))
         layout["changedAtISO"] = .text(changedAt.description)
-        layout["content"] = .html(String(decoding: content, as: UTF8.self))
+        layout["content"] = .markup(content)
         layout["script"] = .html(Self.script)
         return Page(path: page.path, bytes: try Self.withPolicy(try library.renderBytes("layout", .object(layout)), template: "layout"))
     }
@@ -664,12 +664,14 @@ extension ReportSite {
 
     /// The page with the policy as the first element of its head, put there by accessctl so a
     /// template cannot leave it out.
-    static func withPolicy(_ page: [UInt8], template: String) throws(Diagnostic) -> [UInt8] {
+    static func withPolicy(_ page: consuming [UInt8], template: String) throws(Diagnostic) -> [UInt8] {
         let head = Array("<head>".utf8)
         guard let at = page.indices.first(where: { page[$0...].starts(with: head) }) else {
             throw Diagnostic(file: template, message: "the layout has no <head>: accessctl puts the pages' Content-Security-Policy there")
         }
-        let meta = Array("\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\" />".utf8)
-        return Array(page[..<(at + head.count)]) + meta + Array(page[(at + head.count)...])
+        // In place: the rendered page is this function's own, and most of a page follows <head>.
+        var out = page
+        out.insert(contentsOf: "\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\" />".utf8, at: at + head.count)
+        return out
     }
 }

@@ -26,6 +26,8 @@ final class MustacheTests: XCTestCase {
 
     func testRawTagsPrintTrustedMarkupOnly() throws {
         XCTAssertEqual(try render("{{{x}}}|{{& x}}|{{x}}", .object(["x": .html("<b>ok</b>")])), "<b>ok</b>|<b>ok</b>|&lt;b&gt;ok&lt;/b&gt;")
+        XCTAssertEqual(try render("{{{x}}}|{{& x}}|{{x}}|{{#x}}y{{/x}}{{^x}}n{{/x}}", .object(["x": .markup(Array("<b>ok</b>".utf8))])), "<b>ok</b>|<b>ok</b>|&lt;b&gt;ok&lt;/b&gt;|y")
+        XCTAssertEqual(try render("{{#x}}y{{/x}}{{^x}}n{{/x}}", .object(["x": .markup([])])), "n")
         XCTAssertThrowsError(try render("a\n  {{{reason}}}\n", .object(["reason": .text("<i>")]))) { error in
             XCTAssertEqual((error as? Diagnostic)?.rendered, """
                 templates/page.mustache:2:3: error: {{{reason}}} would print text from the access tree without escaping; write {{reason}}

@@ -127,6 +127,11 @@ final class ReportIndexTests: XCTestCase {
             0, 2,  // null, true
             5, 3, 0x3C, 0x62, 0x3E,  // html "<b>"
         ])
+        // Markup as bytes prints what the same markup as text prints, and encodes alike.
+        var markup: [UInt8] = [], html: [UInt8] = []
+        MustacheValue.markup(Array("<b>é</b>".utf8)).encode(into: &markup)
+        MustacheValue.html("<b>é</b>").encode(into: &html)
+        XCTAssertEqual(markup, html)
         func length(_ n: UInt64) -> [UInt8] {
             var out: [UInt8] = []
             MustacheValue.append(n, to: &out)
