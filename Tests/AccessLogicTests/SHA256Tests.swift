@@ -105,6 +105,7 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(Hex.encode(bytes), expected)
         XCTAssertEqual(Hex.encode(bytes[1...]), String(expected.dropFirst(2)))
         XCTAssertEqual(Hex.encode([UInt8]()), "")
+        XCTAssertEqual(Hex.encode(AnySequence(bytes)), expected, "a sequence without contiguous storage")
         XCTAssertEqual(Hex.digest(bytes: Array(Hex.encode(bytes[..<32]).utf8)), Array(bytes[..<32]))
     }
 }
