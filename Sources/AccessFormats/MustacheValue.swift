@@ -48,18 +48,18 @@ package enum MustacheValue: Sendable {
 /// Named values, in the order given. A few keys searched in order beat a hashed dictionary
 /// here: a report builds and reads hundreds of thousands of small objects.
 package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
-    var keys: [String]
-    var values: [MustacheValue]
+    /// Keys and values side by side in one array: a literal's own array is kept as it is,
+    /// where separate arrays of keys and values cost two more allocations per object, and a
+    /// report builds millions of objects.
+    var members: [(String, MustacheValue)]
 
     package init(dictionaryLiteral elements: (String, MustacheValue)...) {
-        keys = elements.map(\.0)
-        values = elements.map(\.1)
+        members = elements
     }
 
     /// The members of a dictionary, keys sorted.
     package init(_ dictionary: [String: MustacheValue]) {
-        keys = dictionary.keys.sorted()
-        values = keys.map { dictionary[$0]! }
+        members = dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Where `key` is. Lengths are compared first: unequal keys of the same length are rare
@@ -67,26 +67,24 @@ package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
     /// was most of a template name's lookup.
     private func position(of key: String) -> Int? {
         let count = key.utf8.count
-        return keys.firstIndex { $0.utf8.count == count && $0 == key }
+        return members.firstIndex { $0.0.utf8.count == count && $0.0 == key }
     }
 
     package subscript(key: String) -> MustacheValue? {
-        get { position(of: key).map { values[$0] } }
+        get { position(of: key).map { members[$0].1 } }
         set {
             if let i = position(of: key) {
-                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+                if let newValue { members[i].1 = newValue } else { members.remove(at: i) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                members.append((key, newValue))
             }
         }
     }
 
     /// Adds the members of `other` whose keys this object lacks.
     package mutating func merge(_ other: MustacheObject) {
-        for (key, value) in zip(other.keys, other.values) where !keys.contains(key) {
-            keys.append(key)
-            values.append(value)
+        for member in other.members where position(of: member.0) == nil {
+            members.append(member)
         }
     }
 }
@@ -145,10 +143,10 @@ extension MustacheObject {
     /// Appends an unambiguous encoding of the members, in their order (see `MustacheValue.encode`).
     package func encode(into out: inout [UInt8]) {
         out.append(7)
-        MustacheValue.append(UInt64(keys.count), to: &out)
-        for i in keys.indices {
-            MustacheValue.append(keys[i], to: &out)
-            values[i].encode(into: &out)
+        MustacheValue.append(UInt64(members.count), to: &out)
+        for i in members.indices {
+            MustacheValue.append(members[i].0, to: &out)
+            members[i].1.encode(into: &out)
         }
     }
 }

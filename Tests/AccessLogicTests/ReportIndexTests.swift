@@ -214,8 +214,7 @@ final class ReportIndexTests: XCTestCase {
                 var object: MustacheObject = [:]
                 for _ in 0..<n {
                     guard let key = text(), let value = decode(b, &i) else { return nil }
-                    object.keys.append(key)
-                    object.values.append(value)
+                    object.members.append((key, value))
                 }
                 return .object(object)
             default: return nil
@@ -237,8 +236,7 @@ final class ReportIndexTests: XCTestCase {
             default:
                 var object: MustacheObject = [:]
                 for _ in 0..<random.below(4) {
-                    object.keys.append(text())
-                    object.values.append(value(depth + 1))
+                    object.members.append((text(), value(depth + 1)))
                 }
                 return .object(object)
             }
