@@ -1,7 +1,7 @@
 /// Named templates that can include one another as partials, and the renderer over them.
 package struct MustacheLibrary: Sendable {
     package let templates: [String: MustacheTemplate]
-    /// When set, `{{{x}}}` and `{{& x}}` print only trusted markup (`MustacheValue.html`);
+    /// When set, `{{{x}}}` and `{{& x}}` print only trusted markup (`MustacheValue.html` or `.markup`);
     /// on any other value rendering fails, so a template cannot print manifest text unescaped.
     package let rawNeedsTrustedHTML: Bool
     /// When set, a missing name `hasX` is true when `x` is a list that is not empty, so a

@@ -21,11 +21,12 @@ struct MustacheProgram: Sendable {
         case partial
     }
 
+    /// Operands are `Int`, not narrower: templates are read up to 4 MiB each, in any number.
     struct Op: Sendable {
         var code: Code
-        var a: Int32
-        var b: Int32
-        var c: Int32 = 0
+        var a: Int
+        var b: Int
+        var c: Int = 0
     }
 
     /// A dotted name as a lookup needs it.
@@ -57,7 +58,6 @@ struct MustacheProgram: Sendable {
     private(set) var sources: [MustacheTemplate] = []
     /// A template's index by its name.
     private(set) var index: [String: Int] = [:]
-    private var nameIndex: [[String]: Int] = [:]
 
     init(_ templates: [String: MustacheTemplate], listFlags: Bool) {
         // Sorted, so the program does not depend on the dictionary's order.
@@ -66,51 +66,53 @@ struct MustacheProgram: Sendable {
             index[entry.key] = i
             sources.append(entry.value)
         }
+        // Each distinct name once, by its parts.
+        var known: [[String]: Int] = [:]
         for i in sources.indices {
             let start = ops.count
-            compile(sources[i].nodes, template: i, listFlags: listFlags)
+            compile(sources[i].nodes, template: i, listFlags: listFlags, known: &known)
             bodies.append(start..<ops.count)
         }
     }
 
-    private mutating func compile(_ nodes: [MustacheTemplate.Node], template: Int, listFlags: Bool) {
+    private mutating func compile(_ nodes: [MustacheTemplate.Node], template: Int, listFlags: Bool, known: inout [[String]: Int]) {
         for node in nodes {
             switch node {
             case .text(let bytes):
-                ops.append(Op(code: .text, a: Int32(text.count), b: Int32(text.count + bytes.count)))
+                ops.append(Op(code: .text, a: text.count, b: text.count + bytes.count))
                 text += bytes
             case .lineStart:
                 ops.append(Op(code: .lineStart, a: 0, b: 0))
             case .variable(let path, let escaped, let tag, let location):
-                let name = intern(path, listFlags: listFlags)
+                let name = intern(path, listFlags: listFlags, known: &known)
                 sites.append(Site(template: template, tag: tag, dotted: path.isEmpty ? "." : path.joined(separator: "."), location: location))
-                ops.append(Op(code: escaped ? .escaped : .raw, a: Int32(name), b: Int32(sites.count - 1)))
+                ops.append(Op(code: escaped ? .escaped : .raw, a: name, b: sites.count - 1))
             case .section(let path, let inverted, let children):
-                let name = intern(path, listFlags: listFlags)
+                let name = intern(path, listFlags: listFlags, known: &known)
                 let at = ops.count
-                ops.append(Op(code: inverted ? .inverted : .section, a: Int32(name), b: 0))
-                compile(children, template: template, listFlags: listFlags)
-                ops[at].b = Int32(ops.count)
+                ops.append(Op(code: inverted ? .inverted : .section, a: name, b: 0))
+                compile(children, template: template, listFlags: listFlags, known: &known)
+                ops[at].b = ops.count
             case .partial(let name, let indent, let location):
                 // A missing partial prints nothing, as the spec says.
                 guard let target = index[name] else { continue }
                 sites.append(Site(template: template, tag: name, dotted: name, location: location))
                 indents.append(Array(indent.utf8))
-                ops.append(Op(code: .partial, a: Int32(target), b: Int32(indents.count - 1), c: Int32(sites.count - 1)))
+                ops.append(Op(code: .partial, a: target, b: indents.count - 1, c: sites.count - 1))
             }
         }
     }
 
     /// The index of `path`'s name, added once per distinct name.
-    private mutating func intern(_ path: [String], listFlags: Bool) -> Int {
-        if let known = nameIndex[path] { return known }
+    private mutating func intern(_ path: [String], listFlags: Bool, known: inout [[String]: Int]) -> Int {
+        if let index = known[path] { return index }
         var flag = -1
         if listFlags, path.count == 1, let first = path.first, first.hasPrefix("has"), first.count > 3 {
             let rest = first.dropFirst(3)
-            flag = intern([rest.prefix(1).lowercased() + rest.dropFirst()], listFlags: listFlags)
+            flag = intern([rest.prefix(1).lowercased() + rest.dropFirst()], listFlags: listFlags, known: &known)
         }
         names.append(Name(first: path.first, rest: Array(path.dropFirst()), flag: flag))
-        nameIndex[path] = names.count - 1
+        known[path] = names.count - 1
         return names.count - 1
     }
 
@@ -133,33 +135,33 @@ struct MustacheProgram: Sendable {
             i += 1
             switch op.code {
             case .text:
-                text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(op.a)..<Int(op.b)])) }
+                text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[op.a..<op.b])) }
             case .lineStart:
                 out.append(contentsOf: indent)
             case .escaped:
-                switch lookup(Int(op.a), stack) {
+                switch lookup(op.a, stack) {
                 case .text(let text): HTML.escape(text, into: &out)
                 case let value: HTML.escape(value.interpolated, into: &out)
                 }
             case .raw:
-                let value = lookup(Int(op.a), stack)
+                let value = lookup(op.a, stack)
                 if case .html(let markup) = value {
                     out.append(contentsOf: markup.utf8)
                 } else if case .markup(let bytes) = value {
                     out.append(contentsOf: bytes)
                 } else if rawNeedsTrustedHTML, case .text = value {
-                    let site = sites[Int(op.b)]
+                    let site = sites[op.b]
                     throw sources[site.template].error("\(site.tag) would print text from the access tree without escaping; write {{\(site.dotted)}}", at: site.location)
                 } else {
                     out.append(contentsOf: value.interpolated.utf8)
                 }
             case .inverted:
-                let end = Int(op.b)
-                if !lookup(Int(op.a), stack).isTruthy { try run(i..<end, &stack, indent: indent, depth: depth, rawNeedsTrustedHTML: rawNeedsTrustedHTML, into: &out) }
+                let end = op.b
+                if !lookup(op.a, stack).isTruthy { try run(i..<end, &stack, indent: indent, depth: depth, rawNeedsTrustedHTML: rawNeedsTrustedHTML, into: &out) }
                 i = end
             case .section:
-                let end = Int(op.b)
-                let value = lookup(Int(op.a), stack)
+                let end = op.b
+                let value = lookup(op.a, stack)
                 if case .list(let items) = value {
                     for k in items.indices {
                         stack.append(items[k])
@@ -174,11 +176,11 @@ struct MustacheProgram: Sendable {
                 i = end
             case .partial:
                 guard depth < Self.maximumDepth else {
-                    let site = sites[Int(op.c)]
+                    let site = sites[op.c]
                     throw sources[site.template].error("partials nest deeper than \(Self.maximumDepth) levels: '\(site.tag)' includes itself without end", at: site.location)
                 }
-                let added = indents[Int(op.b)]
-                try run(bodies[Int(op.a)], &stack, indent: added.isEmpty ? indent : indent + added, depth: depth + 1, rawNeedsTrustedHTML: rawNeedsTrustedHTML, into: &out)
+                let added = indents[op.b]
+                try run(bodies[op.a], &stack, indent: added.isEmpty ? indent : indent + added, depth: depth + 1, rawNeedsTrustedHTML: rawNeedsTrustedHTML, into: &out)
             }
         }
     }
