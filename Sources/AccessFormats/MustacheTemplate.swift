@@ -184,6 +184,9 @@ package struct MustacheTemplate: Sendable {
         return out
     }
 
+    /// Sections nest at most this deep (the report's templates use five levels).
+    static let maximumNesting = 100
+
     /// Builds the node tree: sections hold their children; closing tags must match.
     static func tree(_ tokens: [Token], _ source: SourceText) throws(Diagnostic) -> [Node] {
         var stack: [(path: [String], name: String, inverted: Bool, start: Int, nodes: [Node])] = [([], "", false, 0, [])]
@@ -206,7 +209,13 @@ package struct MustacheTemplate: Sendable {
                 case .variable: append(.variable(path: path(content), escaped: true, tag: "{{\(content)}}", location: source.location(of: start)))
                 case .triple, .ampersand: append(.variable(path: path(content), escaped: false, tag: kind == .triple ? "{{{\(content)}}}" : "{{& \(content)}}", location: source.location(of: start)))
                 case .partial: append(.partial(name: content, indent: "", location: source.location(of: start)))
-                case .section, .inverted: stack.append((path(content), content, kind == .inverted, start, []))
+                case .section, .inverted:
+                    // Compiling and rendering recurse once per level: a template nested
+                    // without end would overflow the stack instead of failing here.
+                    guard stack.count <= maximumNesting else {
+                        throw source.error("sections nest deeper than \(maximumNesting) levels", at: start)
+                    }
+                    stack.append((path(content), content, kind == .inverted, start, []))
                 case .close:
                     let open = stack[stack.count - 1]
                     guard stack.count > 1, open.name == content else {

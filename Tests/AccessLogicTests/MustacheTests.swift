@@ -52,6 +52,10 @@ final class MustacheTests: XCTestCase {
         XCTAssertEqual(error("hello {{name"), "t.mustache:1:7: error: this tag is never closed: '}}' is missing")
         XCTAssertEqual(error("{{first name}}"), "t.mustache:1:1: error: a tag needs one name without spaces; found 'first name'")
         XCTAssertEqual(error("{{=<%=}}"), "t.mustache:1:1: error: a set-delimiter tag needs two delimiters separated by a space, like {{=<% %>=}}")
+        // Nesting is bounded, so compiling and rendering cannot overflow the stack.
+        XCTAssertNil(error(String(repeating: "{{#a}}", count: 100) + "x" + String(repeating: "{{/a}}", count: 100)))
+        XCTAssertEqual(error("\n" + String(repeating: "{{#a}}", count: 101) + String(repeating: "{{/a}}", count: 101)), "t.mustache:2:601: error: sections nest deeper than 100 levels")
+        XCTAssertEqual(error(String(repeating: "{{^a}}", count: 200_000)), "t.mustache:1:601: error: sections nest deeper than 100 levels")
     }
 
     func testEndlessPartialRecursionFails() throws {
