@@ -67,6 +67,19 @@ final class NewErrorPathTests: XCTestCase {
         XCTAssertTrue(tree.validate().standardError.contains("tree/templates/logo.png: error: is not UTF-8 text; the templates folder holds templates and stylesheets\n"), tree.validate().standardError)
     }
 
+    /// A template nested deeper than the engine compiles is refused at its tag, and no report
+    /// is written (it crashed the command once templates were compiled).
+    func testATemplateNestedWithoutEndIsRefusedAtItsTag() throws {
+        let tree = try TreeFixture(self)
+        let folder = tree.root.deletingLastPathComponent().appendingPathComponent("deep")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(("<p>\n" + String(repeating: "{{#a}}", count: 50_000) + String(repeating: "{{/a}}", count: 50_000)).utf8).write(to: folder.appendingPathComponent("index.mustache"))
+        let result = tree.run(["report", "--root", "tree", "--out", "site", "--templates", "deep"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertEqual(firstLine(result), "deep/index.mustache:2:601: error: sections nest deeper than 100 levels")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tree.root.deletingLastPathComponent().appendingPathComponent("site").path))
+    }
+
     /// The webhook's URL must be https (http only to this machine) and is never printed.
     func testAWebhookURLThatIsNotAllowedIsNamedByItsVariableOnly() throws {
         let tree = try TreeFixture(self, changes: ["accessctl.yaml": TreeFixture.files["accessctl.yaml"]! + "  notifications:\n    defaultChannels: [webhook]\n"])
