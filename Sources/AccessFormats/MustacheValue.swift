@@ -81,6 +81,11 @@ package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Puts a member first (a key the object does not have yet).
+    package mutating func prepend(_ key: String, _ value: MustacheValue) {
+        members.insert((key, value), at: 0)
+    }
+
     /// Adds the members of `other` whose keys this object lacks.
     package mutating func merge(_ other: MustacheObject) {
         for member in other.members where position(of: member.0) == nil {
@@ -92,7 +97,10 @@ package struct MustacheObject: Sendable, ExpressibleByDictionaryLiteral {
 extension MustacheValue {
     /// Appends an unambiguous encoding of the value (kind, length, content) to `out`: two
     /// values encode alike only when they are equal, so a digest of it stands for the value.
-    package func encode(into out: inout [UInt8]) {
+    /// With `collapsing`, an object whose first member has that name encodes as an object of
+    /// that member alone (the report's rows carry their own digest there, and a page's digest
+    /// covers a row by it).
+    package func encode(into out: inout [UInt8], collapsing marker: String? = nil) {
         switch self {
         case .null: out.append(0)
         case .bool(let b): out.append(b ? 2 : 1)
@@ -115,8 +123,8 @@ extension MustacheValue {
             Self.append(UInt64(items.count), to: &out)
             // By position: iterating would copy each item (a retain and a release), for every
             // row of every page the report hashes.
-            for i in items.indices { items[i].encode(into: &out) }
-        case .object(let object): object.encode(into: &out)
+            for i in items.indices { items[i].encode(into: &out, collapsing: marker) }
+        case .object(let object): object.encode(into: &out, collapsing: marker)
         }
     }
 
@@ -141,12 +149,18 @@ extension MustacheValue {
 
 extension MustacheObject {
     /// Appends an unambiguous encoding of the members, in their order (see `MustacheValue.encode`).
-    package func encode(into out: inout [UInt8]) {
+    package func encode(into out: inout [UInt8], collapsing marker: String? = nil) {
         out.append(7)
+        if let marker, let first = members.first, first.0 == marker {
+            MustacheValue.append(1, to: &out)
+            MustacheValue.append(first.0, to: &out)
+            first.1.encode(into: &out)
+            return
+        }
         MustacheValue.append(UInt64(members.count), to: &out)
         for i in members.indices {
             MustacheValue.append(members[i].0, to: &out)
-            members[i].1.encode(into: &out)
+            members[i].1.encode(into: &out, collapsing: marker)
         }
     }
 }

@@ -6,7 +6,8 @@ import AccessFormats
 /// then cover a shared row by the row's own digest, worked out once for all its pages.
 struct PageBase: Sendable {
     enum Mode: Sendable, Equatable {
-        /// Whole rows, links from the page's folder: what a page renders.
+        /// Whole rows, each with its digest as its first member (`rowMarker`), links from the
+        /// page's folder: what a page renders.
         case render
         /// Shared rows as their digests, links from the page's folder: what a page's digest covers.
         case digest

@@ -20,6 +20,8 @@ extension ReportSite {
         /// event's or a request's line) as the row's own digest (`PageBase`): two pages with the
         /// same digest render to the same bytes for the same change time.
         package var digest: [UInt8]
+        /// The page's data with whole rows, when it was worked out to be rendered.
+        let data: Context?
     }
 
     /// Renders one page into the layout, as changed now.
@@ -31,11 +33,16 @@ extension ReportSite {
     private static func prefix(_ path: String) -> String { String(repeating: "../", count: path.count { $0 == "/" }) }
 
     /// Works out one page's digest, without its rows or its rendering: a page whose digest
-    /// the earlier report lists is kept as it is.
-    package func prepare(_ job: Job) -> Prepared {
+    /// the earlier report lists is kept as it is. A page that will be rendered whatever its
+    /// digest (`toRender` says so for its path: a full render, a page the earlier report did
+    /// not have) is worked out once, with whole rows: each carries its digest as its first
+    /// member, and the digest's encoding collapses the row to it, the bytes the row's marker
+    /// gives a page worked out without rows.
+    package func prepare(_ job: Job, toRender: (String) -> Bool = { _ in false }) -> Prepared {
         let path = path(job)
         let prefix = Self.prefix(path)
-        let (template, heading, section, data) = pageData(job, base: PageBase(prefix: prefix, mode: .digest))
+        let whole = toRender(path)
+        let (template, heading, section, data) = pageData(job, base: PageBase(prefix: prefix, mode: whole ? .render : .digest))
         var layout = common(base: PageBase(prefix: prefix, mode: .render), section: section)
         layout["pageTitle"] = .text(heading)
         // The report's own times, which change on every run, only where readers start: other
@@ -47,14 +54,14 @@ extension ReportSite {
         }
         var bytes = fingerprint
         MustacheValue.append(template, to: &bytes)
-        data.encode(into: &bytes)
+        data.encode(into: &bytes, collapsing: whole ? PageBase.rowMarker : nil)
         layout.encode(into: &bytes)
-        return Prepared(path: path, job: job, template: template, layout: layout, digest: SHA256.digest(bytes))
+        return Prepared(path: path, job: job, template: template, layout: layout, digest: SHA256.digest(bytes), data: whole ? data : nil)
     }
 
     /// Renders a prepared page, saying it last changed at `changedAt`.
     package func render(_ page: Prepared, changedAt: Timestamp) throws(Diagnostic) -> Page {
-        let data = pageData(page.job, base: PageBase(prefix: Self.prefix(page.path), mode: .render)).context
+        let data = page.data ?? pageData(page.job, base: PageBase(prefix: Self.prefix(page.path), mode: .render)).context
         let content = try library.renderBytes(page.template, .object(data))
         var layout = page.layout
         layout["changedAt"] = .text(Self.human(changedAt))
@@ -154,6 +161,7 @@ extension ReportSite {
         row.merge(resourceLinks(spec.resources.map(\.value.description), base: base))
         row["expires"] = expiry(status)
         row["emergency"] = emergency(status)
+        if base.mode == .render { row.prepend(PageBase.rowMarker, .text(requestRowDigests[i])) }
         return .object(row)
     }
 
@@ -541,6 +549,7 @@ extension ReportSite {
         if let request = event.request {
             row["request"] = requestLink(request, base: base)
         }
+        if base.mode == .render { row.prepend(PageBase.rowMarker, .text(eventRowDigests[i])) }
         return .object(row)
     }
 

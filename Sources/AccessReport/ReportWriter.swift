@@ -69,7 +69,8 @@ package enum ReportWriter {
             throw fail("cannot create the report folder: \(error.localizedDescription)")
         }
         let results = Parallel.map(jobs, workers: parallel) { job -> Result<(path: String, entry: ReportIndex.Entry, written: Bool), Diagnostic> in
-            let prepared = site.prepare(job)
+            // Pages rendered whatever their digest are worked out once, with whole rows.
+            let prepared = site.prepare(job, toRender: { full || previous.entries[$0] == nil })
             var changedAt = now
             if let earlier = previous.entries[prepared.path], earlier.changedAt <= now {
                 // Only a regular file of the size the index gives is kept; anything else
