@@ -150,17 +150,14 @@ extension MustacheValue {
 extension MustacheObject {
     /// Appends an unambiguous encoding of the members, in their order (see `MustacheValue.encode`).
     package func encode(into out: inout [UInt8], collapsing marker: String? = nil) {
+        // A collapsed object is encoded as the object of its first member alone would be.
+        let collapsed = marker != nil && members.first?.0 == marker
+        let shown = collapsed ? members[..<1] : members[...]
         out.append(7)
-        if let marker, let first = members.first, first.0 == marker {
-            MustacheValue.append(1, to: &out)
-            MustacheValue.append(first.0, to: &out)
-            first.1.encode(into: &out)
-            return
-        }
-        MustacheValue.append(UInt64(members.count), to: &out)
-        for i in members.indices {
-            MustacheValue.append(members[i].0, to: &out)
-            members[i].1.encode(into: &out, collapsing: marker)
+        MustacheValue.append(UInt64(shown.count), to: &out)
+        for i in shown.indices {
+            MustacheValue.append(shown[i].0, to: &out)
+            shown[i].1.encode(into: &out, collapsing: collapsed ? nil : marker)
         }
     }
 }
