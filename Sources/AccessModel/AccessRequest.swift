@@ -2,80 +2,51 @@ import AccessFormats
 
 /// One request for access, with the decisions signed on it.
 ///
-/// A value type whose fields live in one shared box, copied on the first change: a run copies
-/// each of 100,000 requests several times (into fragments, sorted trees, states, plans), and
-/// a copy is then one reference count instead of one per string and array inside.
+/// A value type whose fields live in one shared box (`SharedFields`), copied on the first
+/// change: a run copies each of 100,000 requests several times (into fragments, sorted
+/// trees, states, plans), and a copy is then one reference count instead of one per string
+/// and array inside.
 package struct AccessRequest: Sendable {
-    /// Shared between copies and changed only when this copy holds the only reference
-    /// (`makeUnique`), so no thread ever sees a change it shares: the same rule as `Array`.
-    private final class Storage: @unchecked Sendable {
+    private struct Boxed: Sendable {
         var header: ManifestHeader
         var spec: RequestSpec
         var decisions: [Decision]
         var statusLocation: SourceLocation?
         var specDigest: String
-
-        init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?, specDigest: String) {
-            self.header = header
-            self.spec = spec
-            self.decisions = decisions
-            self.statusLocation = statusLocation
-            self.specDigest = specDigest
-        }
-
-        func copy() -> Storage {
-            Storage(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: specDigest)
-        }
     }
 
-    private var storage: Storage
-    // Fields are read with `_read` (a borrow), not `get`: a getter would copy the whole spec
-    // for each `request.spec.requester`.
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
+    private var shared: SharedFields<Boxed>
 
     package var header: ManifestHeader {
-        _read { yield storage.header }
-        _modify {
-            makeUnique()
-            yield &storage.header
-        }
+        _read { yield shared.fields.header }
+        _modify { yield &shared.fields.header }
     }
 
     /// Changing the spec works out `specDigest` again.
     package var spec: RequestSpec {
-        _read { yield storage.spec }
+        _read { yield shared.fields.spec }
         _modify {
-            makeUnique()
-            defer { storage.specDigest = storage.spec.digest }
-            yield &storage.spec
+            defer { shared.fields.specDigest = shared.fields.spec.digest }
+            yield &shared.fields.spec
         }
     }
 
     package var decisions: [Decision] {
-        _read { yield storage.decisions }
-        _modify {
-            makeUnique()
-            yield &storage.decisions
-        }
+        _read { yield shared.fields.decisions }
+        _modify { yield &shared.fields.decisions }
     }
 
     /// Where `status:` begins, if present (decisions are appended there).
     package var statusLocation: SourceLocation? {
-        _read { yield storage.statusLocation }
-        _modify {
-            makeUnique()
-            yield &storage.statusLocation
-        }
+        _read { yield shared.fields.statusLocation }
+        _modify { yield &shared.fields.statusLocation }
     }
 
     /// `spec.digest`, worked out once: every run compares it with each decision.
-    package var specDigest: String { _read { yield storage.specDigest } }
+    package var specDigest: String { _read { yield shared.fields.specDigest } }
 
     package init(header: ManifestHeader, spec: RequestSpec, decisions: [Decision], statusLocation: SourceLocation?) {
-        storage = Storage(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: spec.digest)
+        shared = SharedFields(Boxed(header: header, spec: spec, decisions: decisions, statusLocation: statusLocation, specDigest: spec.digest))
     }
 
     package var id: String { header.id }
@@ -83,30 +54,65 @@ package struct AccessRequest: Sendable {
 
 /// What was asked for: the part of the request every signature covers.
 package struct RequestSpec: Sendable {
-    package var requester: Located<String>
+    /// The strings and lists, in one shared box (`SharedFields`): checking a request's
+    /// decisions reads its spec in many places, each of which took a copy.
+    private struct Boxed: Sendable {
+        var requester: Located<String>
+        var resources: [Located<ResourceRef>]
+        var role: Located<String>?
+        var actions: [Located<String>]
+        var reason: Located<String>
+        var duration: Located<AccessDuration>?
+        var renews: Located<String>?
+    }
+
+    private var shared: SharedFields<Boxed>
     package var requestedAt: Located<Timestamp>
-    package var resources: [Located<ResourceRef>]
-    package var role: Located<String>?
-    package var actions: [Located<String>]
-    package var reason: Located<String>
-    /// Length of access once approved; the clock starts at approval.
-    package var duration: Located<AccessDuration>?
     package var validFrom: Located<Timestamp>?
     package var validTo: Located<Timestamp>?
+
+    package var requester: Located<String> {
+        _read { yield shared.fields.requester }
+        _modify { yield &shared.fields.requester }
+    }
+
+    package var resources: [Located<ResourceRef>] {
+        _read { yield shared.fields.resources }
+        _modify { yield &shared.fields.resources }
+    }
+
+    package var role: Located<String>? {
+        _read { yield shared.fields.role }
+        _modify { yield &shared.fields.role }
+    }
+
+    package var actions: [Located<String>] {
+        _read { yield shared.fields.actions }
+        _modify { yield &shared.fields.actions }
+    }
+
+    package var reason: Located<String> {
+        _read { yield shared.fields.reason }
+        _modify { yield &shared.fields.reason }
+    }
+
+    /// Length of access once approved; the clock starts at approval.
+    package var duration: Located<AccessDuration>? {
+        _read { yield shared.fields.duration }
+        _modify { yield &shared.fields.duration }
+    }
+
     /// The request this one extends.
-    package var renews: Located<String>?
+    package var renews: Located<String>? {
+        _read { yield shared.fields.renews }
+        _modify { yield &shared.fields.renews }
+    }
 
     package init(requester: Located<String>, requestedAt: Located<Timestamp>, resources: [Located<ResourceRef>], role: Located<String>? = nil, actions: [Located<String>], reason: Located<String>, duration: Located<AccessDuration>? = nil, validFrom: Located<Timestamp>? = nil, validTo: Located<Timestamp>? = nil, renews: Located<String>? = nil) {
-        self.requester = requester
+        shared = SharedFields(Boxed(requester: requester, resources: resources, role: role, actions: actions, reason: reason, duration: duration, renews: renews))
         self.requestedAt = requestedAt
-        self.resources = resources
-        self.role = role
-        self.actions = actions
-        self.reason = reason
-        self.duration = duration
         self.validFrom = validFrom
         self.validTo = validTo
-        self.renews = renews
     }
 
     /// The spec as JSON typed by the schema: the same for YAML and JSON files.
@@ -180,26 +186,53 @@ package struct Decision: Sendable {
         case review
     }
 
+    /// The strings and terms, in one shared box (`SharedFields`): each state copies its
+    /// request's decisions into its checks, and lists of checks are filtered several times.
+    private struct Boxed: Sendable {
+        var by: Located<String>
+        var terms: Terms?
+        var reason: String?
+        var specDigest: Located<String>
+        var signature: Located<String>
+    }
+
+    private var shared: SharedFields<Boxed>
     package var kind: Located<Kind>
-    package var by: Located<String>
     package var at: Located<Timestamp>
-    /// What is granted; approve only.
-    package var terms: Terms?
-    package var reason: String?
-    /// The spec digest the signer saw; if the spec changed since, the decision is void.
-    package var specDigest: Located<String>
-    /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
-    package var signature: Located<String>
     package var location: SourceLocation
 
+    package var by: Located<String> {
+        _read { yield shared.fields.by }
+        _modify { yield &shared.fields.by }
+    }
+
+    /// What is granted; approve only.
+    package var terms: Terms? {
+        _read { yield shared.fields.terms }
+        _modify { yield &shared.fields.terms }
+    }
+
+    package var reason: String? {
+        _read { yield shared.fields.reason }
+        _modify { yield &shared.fields.reason }
+    }
+
+    /// The spec digest the signer saw; if the spec changed since, the decision is void.
+    package var specDigest: Located<String> {
+        _read { yield shared.fields.specDigest }
+        _modify { yield &shared.fields.specDigest }
+    }
+
+    /// The SSHSIG armor, exactly as `ssh-keygen -Y sign` wrote it.
+    package var signature: Located<String> {
+        _read { yield shared.fields.signature }
+        _modify { yield &shared.fields.signature }
+    }
+
     package init(kind: Located<Kind>, by: Located<String>, at: Located<Timestamp>, terms: Terms? = nil, reason: String? = nil, specDigest: Located<String>, signature: Located<String>, location: SourceLocation) {
+        shared = SharedFields(Boxed(by: by, terms: terms, reason: reason, specDigest: specDigest, signature: signature))
         self.kind = kind
-        self.by = by
         self.at = at
-        self.terms = terms
-        self.reason = reason
-        self.specDigest = specDigest
-        self.signature = signature
         self.location = location
     }
 }
@@ -219,21 +252,45 @@ extension Decision {
 /// threshold is reached, `validFrom` is the signed time and `validTo` that time plus the
 /// duration (the earliest window); `RequestStatus.terms` holds the window actually granted.
 package struct Terms: Sendable, Equatable {
+    /// The lists and strings, in one shared box (`SharedFields`): a state compares and groups
+    /// the terms of each approval, and copies the ones granted.
+    private struct Boxed: Sendable {
+        var duration: AccessDuration?
+        var resources: [ResourceRef]
+        var role: String?
+        var actions: [String]
+    }
+
+    private var shared: SharedFields<Boxed>
     package var validFrom: Timestamp
     package var validTo: Timestamp?
-    /// Set for terms signed as a duration; the window is then placed by the threshold.
-    package var duration: AccessDuration?
-    package var resources: [ResourceRef]
-    package var role: String?
-    package var actions: [String]
     package var location: SourceLocation
 
+    /// Set for terms signed as a duration; the window is then placed by the threshold.
+    package var duration: AccessDuration? {
+        _read { yield shared.fields.duration }
+        _modify { yield &shared.fields.duration }
+    }
+
+    package var resources: [ResourceRef] {
+        _read { yield shared.fields.resources }
+        _modify { yield &shared.fields.resources }
+    }
+
+    package var role: String? {
+        _read { yield shared.fields.role }
+        _modify { yield &shared.fields.role }
+    }
+
+    package var actions: [String] {
+        _read { yield shared.fields.actions }
+        _modify { yield &shared.fields.actions }
+    }
+
     package init(validFrom: Timestamp, validTo: Timestamp? = nil, resources: [ResourceRef], role: String? = nil, actions: [String], location: SourceLocation) {
+        shared = SharedFields(Boxed(duration: nil, resources: resources, role: role, actions: actions))
         self.validFrom = validFrom
         self.validTo = validTo
-        self.resources = resources
-        self.role = role
-        self.actions = actions
         self.location = location
     }
 

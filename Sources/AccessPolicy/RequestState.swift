@@ -7,22 +7,29 @@ package enum RequestState: String, Sendable, CaseIterable {
 }
 
 /// A request with its checked decisions and the state they put it in.
+///
+/// Its strings and lists live in one shared box (`SharedFields`): every run copies each of
+/// 100,000 states into dictionaries, the engine and the report. The plain fields (state,
+/// times, flags) are kept inline.
 package struct RequestStatus: Sendable {
-    package var request: AccessRequest
-    package var checks: [DecisionVerifier.Check]
+    private struct Boxed: Sendable {
+        var request: AccessRequest
+        var checks: [DecisionVerifier.Check]
+        var terms: Terms?
+        var approvers: [String]
+        var missingApprovals: (count: Int, policy: String)?
+        var leftOut: [(resource: ResourceRef, why: String)] = []
+        var review: (by: String, at: Timestamp, decision: Decision.Kind)?
+    }
+
+    private var shared: SharedFields<Boxed>
+
     package var state: RequestState
-    /// The approval that reached its threshold, if any.
-    package var terms: Terms?
-    package var approvers: [String]
     /// The latest decision time, or when it was requested.
     package var updatedAt: Timestamp
-    /// For a pending request: how many more approvers the threshold needs, and of which policy.
-    package var missingApprovals: (count: Int, policy: String)?
     /// When the audit log shows the request ended although the tree would still grant it
     /// (a revoke removed from the file, say): the state is then the log's.
     package var endedInLog: Timestamp?
-    /// Descendants of the approved resources that the approvals do not reach, with why.
-    package var leftOut: [(resource: ResourceRef, why: String)] = []
     /// When the approvals that reached the threshold were observed (the later of each one's
     /// signed time and when a reconcile first saw it): no access before that.
     package var approvedAt: Timestamp?
@@ -30,10 +37,53 @@ package struct RequestStatus: Sendable {
     package var endedOnlyInLog = false
     /// Granted by break-glass: the requester's own approval under a `breakGlass` policy.
     package var emergency = false
-    /// For an emergency grant: when its signed review is due, and the review (or the revoke)
-    /// an approver signed, if any.
+    /// For an emergency grant: when its signed review is due.
     package var reviewDue: Timestamp?
-    package var review: (by: String, at: Timestamp, decision: Decision.Kind)?
+
+    init(request: AccessRequest, checks: [DecisionVerifier.Check], state: RequestState, terms: Terms?, approvers: [String], updatedAt: Timestamp) {
+        shared = SharedFields(Boxed(request: request, checks: checks, terms: terms, approvers: approvers))
+        self.state = state
+        self.updatedAt = updatedAt
+    }
+
+    package var request: AccessRequest {
+        _read { yield shared.fields.request }
+        _modify { yield &shared.fields.request }
+    }
+
+    package var checks: [DecisionVerifier.Check] {
+        _read { yield shared.fields.checks }
+        _modify { yield &shared.fields.checks }
+    }
+
+    /// The approval that reached its threshold, if any.
+    package var terms: Terms? {
+        _read { yield shared.fields.terms }
+        _modify { yield &shared.fields.terms }
+    }
+
+    package var approvers: [String] {
+        _read { yield shared.fields.approvers }
+        _modify { yield &shared.fields.approvers }
+    }
+
+    /// For a pending request: how many more approvers the threshold needs, and of which policy.
+    package var missingApprovals: (count: Int, policy: String)? {
+        _read { yield shared.fields.missingApprovals }
+        _modify { yield &shared.fields.missingApprovals }
+    }
+
+    /// Descendants of the approved resources that the approvals do not reach, with why.
+    package var leftOut: [(resource: ResourceRef, why: String)] {
+        _read { yield shared.fields.leftOut }
+        _modify { yield &shared.fields.leftOut }
+    }
+
+    /// For an emergency grant: the review (or the revoke) an approver signed, if any.
+    package var review: (by: String, at: Timestamp, decision: Decision.Kind)? {
+        _read { yield shared.fields.review }
+        _modify { yield &shared.fields.review }
+    }
 
     /// An emergency grant whose review is due and missing at `time`.
     package func reviewOverdue(at time: Timestamp) -> Bool {

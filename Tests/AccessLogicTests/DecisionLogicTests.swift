@@ -55,6 +55,26 @@ import AccessTestSupport
         #expect(try status(approved, at: "2026-11-22T13:30:00Z").state == .expired)
     }
 
+    /// A state keeps its lists in a box shared by copies: a copy changed in place (as the
+    /// ledger closes a state the audit log shows ended) leaves the original as it was.
+    @Test func stateCopiesAreIndependentValues() throws {
+        let approved = try deciding(.approve, by: "ann", at: "2026-11-22T09:30:00Z", in: files)
+        let original = try status(approved, at: "2026-11-22T10:00:00Z")
+        var copy = original
+        copy.state = .revoked
+        copy.approvers.append("sam")
+        copy.checks.removeAll()
+        copy.terms?.actions.append("write")
+        copy.missingApprovals = (1, "p")
+        copy.leftOut.append((ResourceRef("site:x")!, "why"))
+        copy.review = ("sam", Timestamp(seconds: 0), .review)
+        copy.request.decisions.removeAll()
+        #expect(original.state == .active && original.approvers == ["ann"] && original.checks.count == 1 && original.terms?.actions == [])
+        #expect(original.missingApprovals == nil && original.leftOut.isEmpty && original.review == nil && original.request.decisions.count == 1)
+        #expect(copy.state == .revoked && copy.approvers == ["ann", "sam"] && copy.checks.isEmpty && copy.terms?.actions == ["write"])
+        #expect(copy.missingApprovals?.policy == "p" && copy.leftOut.count == 1 && copy.review?.by == "sam" && copy.request.decisions.isEmpty)
+    }
+
     @Test func aSignatureMadeWithAnotherKeyCountsForNothing() throws {
         let forged = try deciding(.approve, by: "ann", key: "olga", at: "2026-11-22T09:30:00Z", in: files)
         let status = try status(forged, at: "2026-11-22T10:00:00Z")

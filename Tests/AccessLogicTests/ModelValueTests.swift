@@ -121,6 +121,91 @@ import AccessTestSupport
         #expect(back.specDigest == digest && copy.specDigest != digest)
     }
 
+    /// Decisions, terms, specs and policies keep their strings and lists in a box shared by
+    /// copies (`SharedFields`): each field changed in place in a copy leaves the original as it
+    /// was, and the copy keeps what it was given.
+    @Test func boxedModelCopiesAreIndependentValues() {
+        let at = SourceLocation(line: 1, column: 1), there = SourceLocation(line: 2, column: 3)
+        let terms = Terms(validFrom: Timestamp(seconds: 0), validTo: Timestamp(seconds: 60), resources: [ResourceRef("site:a")!], role: "reader", actions: ["read"], location: at)
+        var changedTerms = terms
+        changedTerms.resources.append(ResourceRef("site:b")!)
+        changedTerms.role = nil
+        changedTerms.actions = []
+        changedTerms.duration = AccessDuration("1h")
+        changedTerms.validTo = nil
+        #expect(terms.resources == [ResourceRef("site:a")!] && terms.role == "reader" && terms.actions == ["read"] && terms.duration == nil && terms.validTo != nil)
+        #expect(changedTerms.resources.count == 2 && changedTerms.role == nil && changedTerms.actions.isEmpty && changedTerms.duration?.seconds == 3600)
+        #expect(terms != changedTerms && terms == terms.placed(at: Timestamp(seconds: 999)))
+
+        let decision = Decision(
+            kind: Located(.approve, at: at), by: Located("bob", at: at), at: Located(Timestamp(seconds: 60), at: at), terms: terms, reason: "ok",
+            specDigest: Located("sha256:1", at: at), signature: Located("sig", at: at), location: at)
+        var changedDecision = decision
+        changedDecision.by.value = "carol"
+        changedDecision.terms?.actions.append("write")
+        changedDecision.reason = nil
+        changedDecision.specDigest = Located("sha256:2", at: there)
+        changedDecision.signature.value += "!"
+        changedDecision.kind.value = .deny
+        #expect(decision.by.value == "bob" && decision.terms?.actions == ["read"] && decision.reason == "ok" && decision.specDigest.value == "sha256:1")
+        #expect(decision.signature.value == "sig" && decision.kind.value == .approve)
+        #expect(changedDecision.by.value == "carol" && changedDecision.terms?.actions == ["read", "write"] && changedDecision.reason == nil)
+        #expect(changedDecision.specDigest.location == there && changedDecision.signature.value == "sig!" && changedDecision.kind.value == .deny)
+
+        let spec = RequestSpec(
+            requester: Located("alice", at: at), requestedAt: Located(Timestamp(seconds: 0), at: at), resources: [Located(ResourceRef("site:a")!, at: at)],
+            actions: [Located("read", at: at)], reason: Located("ticket 1", at: at), renews: Located("r0", at: at))
+        var changedSpec = spec
+        changedSpec.requester.value = "bob"
+        changedSpec.resources.removeAll()
+        changedSpec.role = Located("admin", at: at)
+        changedSpec.actions[0].value = "write"
+        changedSpec.reason.value += "!"
+        changedSpec.duration = Located(AccessDuration("4h")!, at: at)
+        changedSpec.renews = nil
+        #expect(spec.requester.value == "alice" && spec.resources.count == 1 && spec.role == nil && spec.actions.map(\.value) == ["read"])
+        #expect(spec.reason.value == "ticket 1" && spec.duration == nil && spec.renews?.value == "r0" && spec.digest != changedSpec.digest)
+        #expect(changedSpec.requester.value == "bob" && changedSpec.resources.isEmpty && changedSpec.role?.value == "admin" && changedSpec.actions.map(\.value) == ["write"])
+        #expect(changedSpec.reason.value == "ticket 1!" && changedSpec.duration?.value.seconds == 14_400 && changedSpec.renews == nil)
+
+        let policy = Policy(
+            header: ManifestHeader(file: "p.yaml", kind: .policy, name: Located("p", at: at)), description: "d", requesters: SubjectSet(teams: [Located("support", at: at)]),
+            resources: [Located(ResourcePattern("site:*")!, at: at)], roles: [Located("reader", at: at)], actions: [], maxDuration: Located(AccessDuration("8h")!, at: at),
+            requestTTL: AccessDuration("7d")!, approvers: ApproverSet(subjects: SubjectSet(), owner: true), threshold: Located(1, at: at), allowSelfApproval: false)
+        var changedPolicy = policy
+        changedPolicy.header.name.value = "q"
+        changedPolicy.description = nil
+        changedPolicy.requesters.principals.append(Located("alice", at: at))
+        changedPolicy.resources.removeAll()
+        changedPolicy.roles.append(Located("admin", at: at))
+        changedPolicy.actions.append(Located("write", at: at))
+        changedPolicy.maxDuration.value = AccessDuration("1h")!
+        changedPolicy.requestTTL = AccessDuration("1d")!
+        changedPolicy.approvers.owner = false
+        changedPolicy.reviewWithin = AccessDuration("2h")!
+        changedPolicy.threshold.value = 2
+        #expect(policy.id == "p" && policy.description == "d" && policy.requesters.principals.isEmpty && policy.resources.count == 1 && policy.roles.count == 1)
+        #expect(policy.actions.isEmpty && policy.maxDuration.value.text == "8h" && policy.requestTTL.text == "7d" && policy.approvers.owner && policy.reviewWithin.text == "1d")
+        #expect(policy.threshold.value == 1 && policy.when == nil)
+        #expect(changedPolicy.id == "q" && changedPolicy.description == nil && changedPolicy.requesters.principals.count == 1 && changedPolicy.resources.isEmpty)
+        #expect(changedPolicy.roles.count == 2 && changedPolicy.actions.count == 1 && changedPolicy.maxDuration.value.text == "1h" && changedPolicy.requestTTL.text == "1d")
+        #expect(!changedPolicy.approvers.owner && changedPolicy.reviewWithin.text == "2h" && changedPolicy.threshold.value == 2)
+    }
+
+    /// Copies of one boxed value changed on many threads at once: each thread's copy gets its
+    /// own box on its first change, and the value they all started from is never changed.
+    @Test func sharedFieldsCopiesChangedOnManyThreadsStayApart() {
+        let original = SharedFields(["a", "b"])
+        let results = Parallel.map(Array(0..<2_000), workers: 4) { i -> [String] in
+            var mine = original
+            mine.fields.append("\(i)")
+            mine.fields[0] = "x\(i)"
+            return mine.fields
+        }
+        #expect(original.fields == ["a", "b"])
+        for (i, result) in results.enumerated() { #expect(result == ["x\(i)", "b", "\(i)"]) }
+    }
+
     /// The spec digest is written straight from the fields; it must be the hash of exactly
     /// what RFC 8785 makes of the spec's JSON, for every mix of optional fields and text that
     /// needs escaping (quotes, backslashes, control characters, non-ASCII).
