@@ -308,9 +308,22 @@ package struct Reconciler: Sendable {
     package func desiredGrants(_ input: Input) -> (grants: [String: GrantRecord], notices: [String]) {
         var grants: [String: GrantRecord] = [:]
         var notices: [String] = []
+        // Break-glass grants stay in view until an approver has signed their review: found in
+        // the same pass over the requests (one state looked up each, on one core), said after
+        // the reviews of standing access.
+        var breakGlass: [String] = []
         for request in input.verified.tree.requests {
-            guard let status = input.verified.statuses[request.id], status.endedOnlyInLog, let ended = input.history.ended[request.id] else { continue }
-            notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
+            guard let status = input.verified.statuses[request.id] else { continue }
+            if status.endedOnlyInLog, let ended = input.history.ended[request.id] {
+                notices.append("request \(request.id) is approved in the tree, but the audit log shows it \(ended.cause.rawValue) at \(ended.time); it is not granted again (access needs a new request)")
+            }
+            guard status.emergency, status.review == nil, let due = status.reviewDue else { continue }
+            let who = request.spec.requester.value
+            if status.reviewOverdue(at: now) {
+                breakGlass.append("break-glass request \(request.id) of \(who): its signed review was due at \(due) and is missing (an approver runs: accessctl review \(request.id))")
+            } else if [.approved, .active].contains(status.state) {
+                breakGlass.append("break-glass request \(request.id) of \(who): emergency access; an approver must sign its review by \(due) (accessctl review \(request.id))")
+            }
         }
         // Reviews of standing access: due ones ask their reviewers; overdue ones are removed or flagged.
         let reviewSettings = input.verified.tree.settings?.reviews ?? ReviewSettings()
@@ -322,16 +335,7 @@ package struct Reconciler: Sendable {
             default: break
             }
         }
-        // Break-glass grants stay in view until an approver has signed their review.
-        for request in input.verified.tree.requests {
-            guard let status = input.verified.statuses[request.id], status.emergency, status.review == nil, let due = status.reviewDue else { continue }
-            let who = request.spec.requester.value
-            if status.reviewOverdue(at: now) {
-                notices.append("break-glass request \(request.id) of \(who): its signed review was due at \(due) and is missing (an approver runs: accessctl review \(request.id))")
-            } else if [.approved, .active].contains(status.state) {
-                notices.append("break-glass request \(request.id) of \(who): emergency access; an approver must sign its review by \(due) (accessctl review \(request.id))")
-            }
-        }
+        notices += breakGlass
         // Standing access from roles is planned, audited and sent to the hook like any grant:
         // a pull request that makes someone an administrator shows in its plan.
         for record in GrantRecord.inForce(input.verified, at: now) {

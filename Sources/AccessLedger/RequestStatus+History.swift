@@ -14,6 +14,11 @@ extension RequestStatus {
     /// `closed(by:)` in place.
     package mutating func close(by history: AuditHistory) {
         guard let ended = history.ended[request.id] else { return }
+        close(ended: ended)
+    }
+
+    /// `close(by:)` with the log's end of this request looked up already.
+    mutating func close(ended: (cause: RemovalCause, time: Timestamp)) {
         // Kept whatever the state: a question about a past time must stop at the same moment.
         endedInLog = ended.time
         guard [.active, .approved].contains(state) else { return }
@@ -27,6 +32,6 @@ extension VerifiedTree {
     /// In place, and only the requests the log shows ended: mapping every state into a new
     /// dictionary copied 100,000 of them and freed the old ones, on one core.
     package mutating func close(by history: AuditHistory) {
-        for id in history.ended.keys { statuses[id]?.close(by: history) }
+        for (id, ended) in history.ended { statuses[id]?.close(ended: ended) }
     }
 }
