@@ -192,6 +192,30 @@ import AccessTestSupport
         #expect(!changedPolicy.approvers.owner && changedPolicy.reviewWithin.text == "2h" && changedPolicy.threshold.value == 2)
     }
 
+    /// An audit event keeps its strings and details in a shared box too: appending sets a
+    /// copy's sequence number, previous hash and hash, which must leave the original as it was.
+    @Test func auditEventCopiesAreIndependentValues() {
+        let original = AuditEvent(
+            time: Timestamp(seconds: 0), event: AuditEvent.Name.submitted, request: "r1", principal: "alice", resources: ["site:a"], actor: "alice",
+            details: [("reason", .string("ticket"))])
+        let line = original.line
+        var copy = original
+        copy.seq = 7
+        copy.prev = AuditEvent.genesis
+        copy.hash = copy.computedHash
+        copy.details.append(("extra", .bool(true)))
+        copy.resources = []
+        copy.request = nil
+        copy.principal = "bob"
+        copy.actor = nil
+        copy.event = AuditEvent.Name.updated
+        #expect(original.line == line && original.seq == 0 && original.prev.isEmpty && original.hash.isEmpty && original.details.count == 1)
+        #expect(original.resources == ["site:a"] && original.request == "r1" && original.principal == "alice" && original.actor == "alice")
+        #expect(original.event == AuditEvent.Name.submitted && original != copy)
+        #expect(copy.seq == 7 && copy.prev == AuditEvent.genesis && copy.details.count == 2 && copy.resources.isEmpty && copy.request == nil)
+        #expect(copy.principal == "bob" && copy.actor == nil && copy.event == AuditEvent.Name.updated && copy.hash.hasPrefix("sha256:"))
+    }
+
     /// Copies of one boxed value changed on many threads at once: each thread's copy gets its
     /// own box on its first change, and the value they all started from is never changed.
     @Test func sharedFieldsCopiesChangedOnManyThreadsStayApart() {
