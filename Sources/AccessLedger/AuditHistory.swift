@@ -131,8 +131,7 @@ package struct AuditHistory: Sendable {
         case AuditEvent.Name.updated:
             return "\(name) \(request) \(detail("specDigest")?.stringValue ?? "")"
         case AuditEvent.Name.approved:
-            let terms = detail("terms").map(CanonicalJSON.encode) ?? ""
-            return "\(name) \(request) \(detail("specDigest")?.stringValue ?? "") \(terms)"
+            return approvedIdentity(request: request, specDigest: detail("specDigest")?.stringValue ?? "", terms: detail("terms").map(CanonicalJSON.encodeBytes) ?? [])
         case AuditEvent.Name.seen:
             return "\(name) \(detail("observationKey")?.stringValue ?? "")"
         case AuditEvent.Name.expiring:
@@ -144,6 +143,13 @@ package struct AuditHistory: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The identity of a request's approval, from its terms' canonical JSON: a run asks it of
+    /// every approved request with the bytes written straight from the terms
+    /// (`DecisionPayload.termsCanonicalJSON`), not from the event's details.
+    package static func approvedIdentity(request: String, specDigest: String, terms: [UInt8]) -> String {
+        "\(AuditEvent.Name.approved) \(request) \(specDigest) \(String(decoding: terms, as: UTF8.self))"
     }
 }
 

@@ -106,18 +106,19 @@ extension Reconciler {
                 }
             }
             if let terms = status.terms {
-                let approvals = valid.filter { $0.decision.kind.value == .approve && $0.decision.terms == terms && status.approvers.contains($0.decision.by.value) }
-                let last = approvals.max { $0.decision.at.value < $1.decision.at.value }?.decision
-                // Duration terms are logged with the window they were given.
-                var termsJSON = DecisionPayload.termsJSON(terms)
-                if terms.duration != nil, case .object(var members) = termsJSON {
-                    members += [("validFrom", .string(terms.validFrom.description)), ("validTo", terms.validTo.map { .string($0.description) } ?? .null)]
-                    termsJSON = .object(members)
-                }
-                // Asked before the rest of the details are built: an approval stays in the
-                // tree, and so among the candidates, for as long as the request is kept.
-                let loggedTerms = termsJSON
-                if !logged(AuditEvent.Name.approved, actor: last?.by.value, { $0 == "terms" ? loggedTerms : $0 == "specDigest" ? .string(digest) : nil }) {
+                // Asked before the details are built, from the terms' canonical bytes written
+                // straight from them: an approval stays in the tree, and so among the
+                // candidates, for as long as the request is kept.
+                let identity = AuditHistory.approvedIdentity(request: request.id, specDigest: digest, terms: DecisionPayload.termsCanonicalJSON(terms, window: true))
+                if !input.history.logged.contains(AuditHistory.LoggedKey(identity)) {
+                    let approvals = valid.filter { $0.decision.kind.value == .approve && $0.decision.terms == terms && status.approvers.contains($0.decision.by.value) }
+                    let last = approvals.max { $0.decision.at.value < $1.decision.at.value }?.decision
+                    // Duration terms are logged with the window they were given.
+                    var termsJSON = DecisionPayload.termsJSON(terms)
+                    if terms.duration != nil, case .object(var members) = termsJSON {
+                        members += [("validFrom", .string(terms.validFrom.description)), ("validTo", terms.validTo.map { .string($0.description) } ?? .null)]
+                        termsJSON = .object(members)
+                    }
                     var details: [(String, JSONValue)] = [
                         ("approvers", .array(status.approvers.map { .string($0) })), ("terms", termsJSON),
                         ("policy", .string(approvals.first?.policy ?? "")), ("specDigest", .string(digest)),

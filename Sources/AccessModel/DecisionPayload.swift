@@ -40,4 +40,59 @@ package enum DecisionPayload {
         if !terms.actions.isEmpty { members.append(("actions", .array(terms.actions.map { .string($0) }))) }
         return .object(members)
     }
+
+    /// `CanonicalJSON.encodeBytes` of `termsJSON(terms)`, with the window too when `window`
+    /// and the terms are a duration (`validFrom`, and `validTo` or null: the form the audit
+    /// log gives approved duration terms), written straight from the fields: every run asks
+    /// it of every approved request, to know whether its approval was logged. RFC 8785
+    /// orders members by their names' UTF-16 code units; these names are ASCII, so the order
+    /// below is that order (a property test compares the two on random terms).
+    package static func termsCanonicalJSON(_ terms: Terms, window: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(96 + terms.resources.count * 32)
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func name(_ name: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func array(_ items: [String]) {
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        if !terms.actions.isEmpty {
+            name("actions")
+            array(terms.actions)
+        }
+        if let duration = terms.duration {
+            name("duration")
+            CanonicalJSON.writeString(duration.text, to: &out)
+        }
+        name("resources")
+        array(terms.resources.map(\.description))
+        if let role = terms.role {
+            name("role")
+            CanonicalJSON.writeString(role, to: &out)
+        }
+        if terms.duration == nil || window {
+            name("validFrom")
+            CanonicalJSON.writeString(terms.validFrom.description, to: &out)
+            if let to = terms.validTo {
+                name("validTo")
+                CanonicalJSON.writeString(to.description, to: &out)
+            } else if terms.duration != nil {
+                name("validTo")
+                out.append(contentsOf: Array("null".utf8))
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 }

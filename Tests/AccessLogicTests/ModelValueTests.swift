@@ -253,6 +253,35 @@ import AccessTestSupport
         }
     }
 
+    /// Terms' canonical bytes are written straight from the fields for the approval's audit
+    /// identity; they must be what RFC 8785 makes of `termsJSON` (with the window the log adds
+    /// to duration terms when asked), for every mix of optional fields and escaped text.
+    @Test func theTermsCanonicalBytesAreCanonicalJSONOfTheirJSON() {
+        let at = SourceLocation(line: 1, column: 1)
+        var random = SeededRandom(state: 8785_1203)
+        let pieces = ["a", "\"", "\\", "\n", "\u{01}", "é", "名", "😀", "<b>", " ", "K\u{212A}"]
+        func text() -> String { (0..<Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() }
+        for _ in 0..<2_000 {
+            let start = Timestamp(seconds: Int64(random.next() % 4_000_000_000))
+            let resources = (0..<Int(random.next() % 3)).map { i in ResourceRef(type: "site", name: "s\(i)" + text()) }
+            let role = random.next() % 2 == 0 ? "role" + text() : nil
+            let actions = (0..<Int(random.next() % 3)).map { _ in "act" + text() }
+            let terms = switch random.next() % 3 {
+            case 0: Terms(validFrom: start, validTo: start.adding(Int64(random.next() % 100_000)), resources: resources, role: role, actions: actions, location: at)
+            case 1: Terms(validFrom: start, resources: resources, role: role, actions: actions, location: at)
+            default: Terms(duration: AccessDuration(["4h", "30m", "permanent"][Int(random.next() % 3)])!, earliest: start, resources: resources, role: role, actions: actions, location: at)
+            }
+            #expect(DecisionPayload.termsCanonicalJSON(terms, window: false) == CanonicalJSON.encodeBytes(DecisionPayload.termsJSON(terms)))
+            var logged = DecisionPayload.termsJSON(terms)
+            if terms.duration != nil, case .object(var members) = logged {
+                members += [("validFrom", .string(terms.validFrom.description)), ("validTo", terms.validTo.map { .string($0.description) } ?? .null)]
+                logged = .object(members)
+            }
+            let expected = CanonicalJSON.encodeBytes(logged)
+            #expect(DecisionPayload.termsCanonicalJSON(terms, window: true) == expected, "\(String(decoding: expected, as: UTF8.self))")
+        }
+    }
+
     /// The configuration digest's listing is written as bytes; it must be the text the first
     /// version built from canonical JSON objects, for names and specs that need escaping.
     @Test func theConfigurationListingIsTheCanonicalText() {
