@@ -26,10 +26,10 @@ package enum Parallel {
         // Many shares per worker: with one each, a share whose thread was busy elsewhere
         // (the tree loading beside the audit log's lines) was left to run alone, on one core,
         // after the other had finished; with eight each, the last share of the report's
-        // 133,433 pages still ran alone for most of a second (an eighth of a worker's part).
-        // Sixty-four leave a tail of a sixty-fourth. Asked for fewer workers than cores, one share each,
-        // so no more than `workers` run at once (`concurrentPerform` runs as many as there
-        // are cores).
+        // 133,433 pages still ran alone for most of a second (an eighth of a worker's part);
+        // sixty-four leave a sixty-fourth. Asked for fewer workers than cores, one share
+        // each, so no more than `workers` run at once (`concurrentPerform` runs as many as
+        // there are cores).
         let shares = count >= cores ? min(items.count, count * 64) : count
         // Results are built in place in the returned array: gathering them through a locked
         // list of optionals copied each one twice and freed it twice, on one core (100,000
