@@ -143,38 +143,18 @@ package struct RequestSpec: Sendable {
     /// UTF-16 code units; these names are ASCII, so the order below is that order (a property
     /// test compares the two on random specs).
     package var canonicalJSON: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(192 + reason.value.utf8.count + resources.count * 40)
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        func member(_ name: StaticString, _ write: (inout [UInt8]) -> Void) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            write(&out)
-        }
-        func array(_ items: [String], _ out: inout [UInt8]) {
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                CanonicalJSON.writeString(item, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        if !actions.isEmpty { member("actions") { array(actions.map(\.value), &$0) } }
-        if let duration { member("duration") { CanonicalJSON.writeString(duration.value.text, to: &$0) } }
-        member("reason") { CanonicalJSON.writeString(reason.value, to: &$0) }
-        if let renews { member("renews") { CanonicalJSON.writeString(renews.value, to: &$0) } }
-        member("requestedAt") { CanonicalJSON.writeString(requestedAt.value.description, to: &$0) }
-        member("requester") { CanonicalJSON.writeString(requester.value, to: &$0) }
-        member("resources") { array(resources.map(\.value.description), &$0) }
-        if let role { member("role") { CanonicalJSON.writeString(role.value, to: &$0) } }
-        if let validFrom { member("validFrom") { CanonicalJSON.writeString(validFrom.value.description, to: &$0) } }
-        if let validTo { member("validTo") { CanonicalJSON.writeString(validTo.value.description, to: &$0) } }
-        out.append(UInt8(ascii: "}"))
-        return out
+        var out = CanonicalObjectWriter(capacity: 192 + reason.value.utf8.count + resources.count * 40)
+        if !actions.isEmpty { out.strings("actions", actions.map(\.value)) }
+        if let duration { out.string("duration", duration.value.text) }
+        out.string("reason", reason.value)
+        if let renews { out.string("renews", renews.value) }
+        out.string("requestedAt", requestedAt.value.description)
+        out.string("requester", requester.value)
+        out.strings("resources", resources.map(\.value.description))
+        if let role { out.string("role", role.value) }
+        if let validFrom { out.string("validFrom", validFrom.value.description) }
+        if let validTo { out.string("validTo", validTo.value.description) }
+        return out.finish()
     }
 }
 

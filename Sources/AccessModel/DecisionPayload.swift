@@ -48,51 +48,19 @@ package enum DecisionPayload {
     /// orders members by their names' UTF-16 code units; these names are ASCII, so the order
     /// below is that order (a property test compares the two on random terms).
     package static func termsCanonicalJSON(_ terms: Terms, window: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(96 + terms.resources.count * 32)
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        func name(_ name: StaticString) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
-        func array(_ items: [String]) {
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                CanonicalJSON.writeString(item, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        if !terms.actions.isEmpty {
-            name("actions")
-            array(terms.actions)
-        }
-        if let duration = terms.duration {
-            name("duration")
-            CanonicalJSON.writeString(duration.text, to: &out)
-        }
-        name("resources")
-        array(terms.resources.map(\.description))
-        if let role = terms.role {
-            name("role")
-            CanonicalJSON.writeString(role, to: &out)
-        }
+        var out = CanonicalObjectWriter(capacity: 96 + terms.resources.count * 32)
+        if !terms.actions.isEmpty { out.strings("actions", terms.actions) }
+        if let duration = terms.duration { out.string("duration", duration.text) }
+        out.strings("resources", terms.resources.map(\.description))
+        if let role = terms.role { out.string("role", role) }
         if terms.duration == nil || window {
-            name("validFrom")
-            CanonicalJSON.writeString(terms.validFrom.description, to: &out)
+            out.string("validFrom", terms.validFrom.description)
             if let to = terms.validTo {
-                name("validTo")
-                CanonicalJSON.writeString(to.description, to: &out)
+                out.string("validTo", to.description)
             } else if terms.duration != nil {
-                name("validTo")
-                out.append(contentsOf: Array("null".utf8))
+                out.null("validTo")
             }
         }
-        out.append(UInt8(ascii: "}"))
-        return out
+        return out.finish()
     }
 }
